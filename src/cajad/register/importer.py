@@ -1,0 +1,263 @@
+"""Writing project specs into the register: atomic, idempotent, audited, rollups in step.
+
+One call is one database transaction. Input with any problem is refused whole unless
+``partial`` is set; ``dry_run`` does all the work and rolls it back, so its report is exactly
+what a real run would change. Projects are matched by identifier; a project whose stored state
+equals the spec is left alone, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from cajad.register import audit, rollup
+from cajad.register.errors import ConversionError, InputError, Problem
+from cajad.register.fx import RateBook
+from cajad.register.models import (
+    Document,
+    Organisation,
+    Participation,
+    Project,
+    ProjectCountry,
+    ProjectSector,
+    Transaction,
+)
+from cajad.register.specs import OrganisationSpec, ProjectSpec, TransactionSpec
+from cajad.register.store import session_scope
+from cajad.register.views import project_spec
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do)."""
+
+    source: str
+    dry_run: bool = False
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def refused(self) -> int:
+        return len([p for p in self.problems if p.level == "error"])
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "dry_run": self.dry_run,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "problems": [str(p) for p in self.problems],
+        }
+
+
+class _DryRunError(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def import_specs(
+    engine: Engine,
+    specs: Sequence[ProjectSpec],
+    *,
+    source: str,
+    problems: Sequence[Problem] = (),
+    partial: bool = False,
+    dry_run: bool = False,
+    actor: str = "cajad",
+) -> ImportReport:
+    """Write ``specs`` in one transaction; refuse everything on any problem unless ``partial``."""
+    report = ImportReport(source=source, dry_run=dry_run, problems=list(problems))
+    if report.problems and not partial:
+        raise InputError(f"{source}: refused, nothing imported", report.problems)
+    try:
+        with session_scope(engine, actor=actor) as session:
+            _write(session, specs, report, partial)
+            if dry_run:
+                raise _DryRunError
+    except _DryRunError:
+        pass
+    return report
+
+
+def _write(
+    session: Session, specs: Sequence[ProjectSpec], report: ImportReport, partial: bool
+) -> None:
+    book = RateBook.from_session(session)
+    converted = _convert_all(book, specs, report)
+    if report.problems and not partial:
+        raise InputError(f"{report.source}: refused, nothing imported", report.problems)
+    organisations = _Organisations(session)
+    delta: dict[rollup.Key, rollup.Sums] = {}
+    known = {spec.identifier for spec in specs} | set(session.scalars(select(Project.identifier)))
+    written: list[tuple[Project, ProjectSpec]] = []
+    for spec in specs:
+        if any(p.column == spec.identifier for p in report.problems):
+            continue
+        if spec.package and spec.package not in known:
+            report.problems.append(
+                Problem(report.source, spec.line or 0, "package", f"no project {spec.package!r}")
+            )
+            continue
+        project = session.scalar(select(Project).where(Project.identifier == spec.identifier))
+        before = audit.canonical(project_spec(project)) if project is not None else None
+        after = audit.canonical(spec)
+        if before == after:
+            report.unchanged.append(spec.identifier)
+            continue
+        if project is None:
+            project = Project(identifier=spec.identifier)
+            session.add(project)
+            report.created.append(spec.identifier)
+        else:
+            rollup.merge(delta, rollup.of_project(project), -1)
+            report.updated.append(spec.identifier)
+        _fill(session, project, spec, organisations, converted)
+        written.append((project, spec))
+        audit.record(
+            session,
+            action="insert" if before is None else "update",
+            entity="project",
+            key=spec.identifier,
+            before=before,
+            after=after,
+        )
+    if report.problems and not partial:
+        raise InputError(f"{report.source}: refused, nothing imported", report.problems)
+    session.flush()
+    _link_packages(session, written)
+    for project, _spec in written:
+        session.refresh(project)
+        rollup.merge(delta, rollup.of_project(project), +1)
+    rollup.apply(session, delta)
+
+
+Converted = dict[tuple[str, str], dict[str, Any]]
+
+
+def _convert_all(book: RateBook, specs: Sequence[ProjectSpec], report: ImportReport) -> Converted:
+    """Materialised values (JPY, USD, EUR) of every dated transaction, or a problem each."""
+    values: Converted = {}
+    for spec in specs:
+        for tx in spec.transactions:
+            if tx.value_date is None:
+                continue
+            try:
+                values[(spec.identifier, tx.ref)] = {
+                    f"value_{c.lower()}": book.convert(
+                        tx.value, tx.currency, c, tx.value_date
+                    ).converted
+                    for c in ("JPY", "USD", "EUR")
+                }
+            except ConversionError as exc:
+                line = tx.line or spec.line or 0
+                report.problems.append(Problem(report.source, line, "currency", str(exc)))
+    return values
+
+
+class _Organisations:
+    """Organisations by name, created or updated on first use within the import."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cache: dict[str, Organisation] = {}
+
+    def get(self, spec: OrganisationSpec) -> Organisation:
+        if spec.name in self.cache:
+            return self.cache[spec.name]
+        org = self.session.scalar(select(Organisation).where(Organisation.name == spec.name))
+        if org is None:
+            org = Organisation(name=spec.name)
+            self.session.add(org)
+        before = _org_state(org) if org.id is not None else None
+        org.ref, org.type, org.country = spec.ref, spec.type, spec.country
+        after = _org_state(org)
+        if before != after:
+            audit.record(
+                self.session,
+                action="insert" if before is None else "update",
+                entity="organisation",
+                key=spec.name,
+                before=before,
+                after=after,
+            )
+        self.cache[spec.name] = org
+        return org
+
+
+def _org_state(org: Organisation) -> dict[str, Any]:
+    return {"name": org.name, "ref": org.ref, "type": org.type, "country": org.country}
+
+
+_SCALARS = (
+    "title description stage instrument default_currency agreement_date agreement_date_precision "
+    "priority_area_override counts_toward_goal count_decision"
+).split()
+
+
+def _fill(
+    session: Session,
+    project: Project,
+    spec: ProjectSpec,
+    organisations: _Organisations,
+    converted: Converted,
+) -> None:
+    for name in _SCALARS:
+        setattr(project, name, getattr(spec, name))
+    project.countries = [
+        ProjectCountry(code=c.code, percentage=c.percentage, is_region=c.is_region)
+        for c in spec.countries
+    ]
+    project.sectors = [
+        ProjectSector(code=s.code, vocabulary=s.vocabulary, percentage=s.percentage)
+        for s in spec.sectors
+    ]
+    project.participants = [
+        Participation(organisation=organisations.get(p.organisation), role=p.role, note=p.note)
+        for p in spec.participants
+    ]
+    project.documents = [
+        Document(url=d.url, title=d.title, category=d.category, published=d.published)
+        for d in spec.documents
+    ]
+    existing = {tx.ref: tx for tx in project.transactions}
+    project.transactions = [
+        _transaction(
+            existing.get(tx.ref) or Transaction(),
+            tx,
+            organisations,
+            converted.get((spec.identifier, tx.ref), {}),
+        )
+        for tx in spec.transactions
+    ]
+
+
+def _transaction(
+    row: Transaction, tx: TransactionSpec, organisations: _Organisations, values: dict[str, Any]
+) -> Transaction:
+    """Update ``row`` in place (matched by ref, so the unique (project, ref) key holds)."""
+    fields = tx.model_dump(exclude={"line", "provider", "receiver"})
+    fields.update(value_jpy=None, value_usd=None, value_eur=None)
+    fields.update(values)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.provider = organisations.get(tx.provider) if tx.provider else None
+    row.receiver = organisations.get(tx.receiver) if tx.receiver else None
+    return row
+
+
+def _link_packages(session: Session, written: list[tuple[Project, ProjectSpec]]) -> None:
+    wanted = {spec.package for _p, spec in written if spec.package}
+    ids = dict(
+        session.execute(
+            select(Project.identifier, Project.id).where(Project.identifier.in_(wanted))
+        ).tuples()
+    )
+    for project, spec in written:
+        project.package_id = ids[spec.package] if spec.package else None

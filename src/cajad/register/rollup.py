@@ -1,0 +1,207 @@
+"""Counted money rolled up per breakdown key and day, kept in step with every write.
+
+The tracker's dashboard sums this table instead of every transaction. A project's rows are
+its *contribution*: computed from the project as stored, subtracted before a change and added
+after it, in the same database transaction (:func:`apply`). Only money that can count is
+rolled up: projects marked to count toward the goal, not cancelled, outgoing transaction types
+with a value date. Shares (countries, sectors, areas) are allocated to the cent with the
+largest-remainder method, so every breakdown adds up exactly to the total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from sqlalchemy import delete
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from cajad.register.models import Project, Rollup, Transaction
+from cajad.register.reference import area_map
+from cajad.register.vocab import (
+    INCOMING_TYPES,
+    PRIVATE_INSTRUMENTS,
+    OrganisationRole,
+    PriorityArea,
+    Stage,
+)
+
+DIMENSIONS = ("total", "area", "country", "instrument", "sector", "finance", "origin")
+UNKNOWN = "unknown"
+_CENT = Decimal("0.01")
+
+Key = tuple[str, str, int, dt.date]
+Shares = tuple[tuple[str, Decimal], ...]
+
+
+@dataclass
+class Sums:
+    """Rolled-up amounts in the materialised currencies, and how many transactions."""
+
+    jpy: Decimal = Decimal(0)
+    usd: Decimal = Decimal(0)
+    eur: Decimal = Decimal(0)
+    n: int = 0
+
+    def add(self, other: Sums, sign: int = 1) -> None:
+        self.jpy += sign * other.jpy
+        self.usd += sign * other.usd
+        self.eur += sign * other.eur
+        self.n += sign * other.n
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the rollup needs to know of a project, independent of how it was loaded."""
+
+    eligible: bool
+    areas: Shares
+    countries: Shares
+    sectors: Shares
+    instrument: str
+    japanese_funder: bool
+
+
+@dataclass(frozen=True)
+class Money:
+    """One transaction as the rollup sees it."""
+
+    type: int
+    value_date: dt.date | None
+    instrument: str | None
+    jpy: Decimal | None
+    usd: Decimal | None
+    eur: Decimal | None
+    provider_country: str | None
+
+
+def allocate(amount: Decimal, shares: Sequence[Decimal]) -> list[Decimal]:
+    """Split ``amount`` in proportion to ``shares`` to the cent, conserving the total exactly."""
+    total = sum(shares, Decimal(0))
+    if not shares or total == 0:
+        return [amount] if shares else []
+    raw = [amount * s / total for s in shares]
+    parts = [r.quantize(_CENT, rounding=ROUND_DOWN) for r in raw]
+    left = int((amount - sum(parts, Decimal(0))) / _CENT)
+    step = _CENT if left >= 0 else -_CENT
+    order = sorted(range(len(raw)), key=lambda i: raw[i] - parts[i], reverse=left >= 0)
+    for i in order[: abs(left)]:
+        parts[i] += step
+    return parts
+
+
+def project_facts(project: Project) -> Facts:
+    """The rollup facts of a stored project."""
+    sectors = tuple((s.code, s.percentage) for s in project.sectors if s.vocabulary == "1")
+    japanese = any(
+        p.role == OrganisationRole.FUNDING and p.organisation.country == "JP"
+        for p in project.participants
+    )
+    return Facts(
+        eligible=project.counts_toward_goal and project.stage != Stage.CANCELLED,
+        areas=area_shares(project.priority_area_override, sectors),
+        countries=tuple((c.code, c.percentage) for c in project.countries)
+        or ((UNKNOWN, Decimal(100)),),
+        sectors=sectors or ((UNKNOWN, Decimal(100)),),
+        instrument=project.instrument or UNKNOWN,
+        japanese_funder=japanese,
+    )
+
+
+def area_shares(override: str | None, sectors: Shares) -> Shares:
+    """Priority-area shares: the override whole, else the sectors' shares mapped to areas."""
+    if override:
+        return ((override, Decimal(100)),)
+    mapping = area_map()
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for code, pct in sectors:
+        totals[mapping.area(code).value] += pct
+    return tuple(sorted(totals.items())) or ((PriorityArea.UNASSIGNED.value, Decimal(100)),)
+
+
+def transaction_money(tx: Transaction) -> Money:
+    provider = tx.provider.country if tx.provider is not None else None
+    return Money(
+        tx.type, tx.value_date, tx.instrument, tx.value_jpy, tx.value_usd, tx.value_eur, provider
+    )
+
+
+def contribution(facts: Facts, money: Iterable[Money]) -> dict[Key, Sums]:
+    """The rollup rows one project adds: per dimension, key, transaction type and day."""
+    rows: dict[Key, Sums] = defaultdict(Sums)
+    if not facts.eligible:
+        return rows
+    for m in money:
+        if m.type in INCOMING_TYPES or m.value_date is None or m.jpy is None:
+            continue
+        assert m.usd is not None and m.eur is not None
+        instrument = m.instrument or facts.instrument
+        private = instrument in {i.value for i in PRIVATE_INSTRUMENTS}
+        japanese = m.provider_country == "JP" if m.provider_country else facts.japanese_funder
+        split: list[tuple[str, Shares]] = [
+            ("total", (("", Decimal(100)),)),
+            ("area", facts.areas),
+            ("country", facts.countries),
+            ("sector", facts.sectors),
+            ("instrument", ((instrument, Decimal(100)),)),
+            ("finance", (("private" if private else "public", Decimal(100)),)),
+            ("origin", (("japan" if japanese else "other", Decimal(100)),)),
+        ]
+        for dimension, shares in split:
+            weights = [pct for _key, pct in shares]
+            columns = [allocate(value, weights) for value in (m.jpy, m.usd, m.eur)]
+            for i, (key, _pct) in enumerate(shares):
+                rows[(dimension, key, m.type, m.value_date)].add(
+                    Sums(columns[0][i], columns[1][i], columns[2][i], 1)
+                )
+    return rows
+
+
+def of_project(project: Project) -> dict[Key, Sums]:
+    """The current contribution of a stored project."""
+    return contribution(
+        project_facts(project), (transaction_money(t) for t in project.transactions)
+    )
+
+
+def merge(into: dict[Key, Sums], rows: dict[Key, Sums], sign: int) -> None:
+    for key, sums in rows.items():
+        into.setdefault(key, Sums()).add(sums, sign)
+
+
+def apply(session: Session, delta: dict[Key, Sums]) -> None:
+    """Add ``delta`` to the rollup table (upsert), then drop rows left with no transactions."""
+    params = [
+        {
+            "dimension": k[0],
+            "key": k[1],
+            "type": k[2],
+            "value_date": k[3],
+            "jpy": s.jpy,
+            "usd": s.usd,
+            "eur": s.eur,
+            "n": s.n,
+        }
+        for k, s in delta.items()
+        if s.n or s.jpy or s.usd or s.eur
+    ]
+    if not params:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Rollup)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["dimension", "key", "type", "value_date"],
+        set_={
+            "jpy": Rollup.jpy + stmt.excluded.jpy,
+            "usd": Rollup.usd + stmt.excluded.usd,
+            "eur": Rollup.eur + stmt.excluded.eur,
+            "n": Rollup.n + stmt.excluded.n,
+        },
+    )
+    session.execute(stmt, params)
+    session.execute(delete(Rollup).where(Rollup.n <= 0))

@@ -1,0 +1,97 @@
+"""The store: engine and sessions for SQLite (default) or PostgreSQL, and migrations.
+
+The database URL comes from ``CAJAD_DATABASE_URL``; without it cajad uses the embedded SQLite
+file ``var/cajad.sqlite`` under the working directory. SQLite runs in WAL mode with foreign
+keys enforced. The schema is owned by Alembic (``cajad/register/migrations``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from cajad.register.errors import StoreError
+
+DEFAULT_URL = "sqlite:///var/cajad.sqlite"
+
+
+def database_url() -> str:
+    """The configured database URL (``CAJAD_DATABASE_URL``, else the embedded SQLite file)."""
+    return os.environ.get("CAJAD_DATABASE_URL") or DEFAULT_URL
+
+
+def _normalise(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine for ``url`` (default: :func:`database_url`), SQLite pragmas set."""
+    url = _normalise(url or database_url())
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("cajad.register") / "migrations"))
+    config.attributes["engine"] = engine
+    return config
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` (idempotent)."""
+    try:
+        command.upgrade(_alembic_config(engine), revision)
+    except SQLAlchemyError as exc:
+        raise StoreError(f"migration failed on {engine.url.render_as_string()}: {exc}") from exc
+
+
+def is_initialised(engine: Engine) -> bool:
+    """Whether the register's tables exist in this database."""
+    return inspect(engine).has_table("project")
+
+
+@contextmanager
+def session_scope(engine: Engine, *, actor: str = "cajad") -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on any error."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    session = factory()
+    session.info["actor"] = actor
+    try:
+        yield session
+        session.commit()
+    except SQLAlchemyError as exc:
+        session.rollback()
+        raise StoreError(f"database error: {exc}") from exc
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

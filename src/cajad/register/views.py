@@ -1,0 +1,73 @@
+"""Reading the register back as specs: the form imports compare with and audits record."""
+
+from __future__ import annotations
+
+from cajad.register.models import Organisation, Project
+from cajad.register.specs import (
+    CountrySpec,
+    DocumentSpec,
+    OrganisationSpec,
+    ParticipationSpec,
+    ProjectSpec,
+    SectorSpec,
+    TransactionSpec,
+)
+
+
+def organisation_spec(org: Organisation) -> OrganisationSpec:
+    return OrganisationSpec(name=org.name, ref=org.ref, type=org.type, country=org.country)
+
+
+def project_spec(project: Project) -> ProjectSpec:
+    """The spec that, imported, would leave ``project`` exactly as it is."""
+    return ProjectSpec(
+        identifier=project.identifier,
+        title=project.title,
+        description=project.description,
+        stage=project.stage,
+        instrument=project.instrument,
+        default_currency=project.default_currency,
+        agreement_date=project.agreement_date,
+        agreement_date_precision=project.agreement_date_precision,
+        package=project.package.identifier if project.package is not None else None,
+        priority_area_override=project.priority_area_override,
+        counts_toward_goal=project.counts_toward_goal,
+        count_decision=project.count_decision,
+        countries=tuple(
+            CountrySpec(code=c.code, percentage=c.percentage, is_region=c.is_region)
+            for c in project.countries
+        ),
+        sectors=tuple(
+            SectorSpec(code=s.code, percentage=s.percentage, vocabulary=s.vocabulary)
+            for s in project.sectors
+        ),
+        participants=tuple(
+            ParticipationSpec(
+                organisation=organisation_spec(p.organisation), role=p.role, note=p.note
+            )
+            for p in project.participants
+        ),
+        documents=tuple(
+            DocumentSpec(url=d.url, title=d.title, category=d.category, published=d.published)
+            for d in project.documents
+        ),
+        transactions=tuple(
+            TransactionSpec(
+                ref=t.ref,
+                type=t.type,
+                value=t.value,
+                currency=t.currency,
+                value_date=t.value_date,
+                transaction_date=t.transaction_date,
+                qualifier=t.qualifier,
+                instrument=t.instrument,
+                finance_type=t.finance_type,
+                description=t.description,
+                provider=organisation_spec(t.provider) if t.provider else None,
+                provider_activity=t.provider_activity,
+                receiver=organisation_spec(t.receiver) if t.receiver else None,
+                receiver_activity=t.receiver_activity,
+            )
+            for t in project.transactions
+        ),
+    )

