@@ -40,9 +40,10 @@ EXIT_REFUSED = 2
 EXIT_PARTIAL = 3
 
 
-def _engine() -> Engine:
-    engine = make_engine()
-    if not is_initialised(engine):
+def _engine(*, initialised: bool = True) -> Engine:
+    """The configured store's engine; unpooled, so no connection outlives its session."""
+    engine = make_engine(pooled=False)
+    if initialised and not is_initialised(engine):
         err.print(f"[red]no register at {engine.url.render_as_string()}[/]: run `cajad init` first")
         raise typer.Exit(EXIT_REFUSED)
     return engine
@@ -56,7 +57,7 @@ def _fail(exc: RegisterError) -> typer.Exit:
 @app.command("init")
 def init_command() -> None:
     """Create or upgrade the database (CAJAD_DATABASE_URL) and load the bundled rates."""
-    engine = make_engine()
+    engine = _engine(initialised=False)
     with out.status("Creating the register and loading exchange rates…"):
         count = init(engine)
     out.print(
@@ -244,7 +245,10 @@ def serve_command(
 
     from cajad.web.app import create_app
 
-    engine = _engine()
+    engine = make_engine()
+    if not is_initialised(engine):
+        err.print("no register here: run `cajad init` first")
+        raise typer.Exit(EXIT_REFUSED)
     out.print(f"cajad portal on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
 

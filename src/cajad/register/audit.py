@@ -7,6 +7,7 @@ The database refuses UPDATE and DELETE on ``audit_log`` (triggers of the first m
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from cajad.register.models import AuditEntry
 
 
 def canonical(model: BaseModel) -> dict[str, Any]:
-    """A JSON-ready dict of a spec with decimals normalised (``100.00`` and ``100`` agree)."""
+    """A spec as JSON-ready data: decimals normalised (``100.00`` is ``100``), lists sorted."""
     result = _canonical(model.model_dump(mode="python"))
     assert isinstance(result, dict)
     return result
@@ -30,7 +31,9 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _canonical(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
+        # Collections are sets in meaning (countries, sectors, parties, money): order them.
+        items = [_canonical(v) for v in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value

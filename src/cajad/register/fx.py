@@ -85,7 +85,9 @@ class Conversion:
             f"{q.source} {q.granularity} {_period_label(q)}: {q.rate} {q.currency}/{q.base}"
             for q in self.quotes
         ]
-        basis = "; ".join(parts) if parts else "same currency"
+        if not parts:
+            return f"1 {self.currency} = 1 {self.target} (same currency)"
+        basis = "; ".join(parts)
         return f"1 {self.currency} = {self.rate:.8g} {self.target} ({self.method}; {basis})"
 
 

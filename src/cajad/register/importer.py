@@ -254,10 +254,7 @@ def _transaction(
 
 def _link_packages(session: Session, written: list[tuple[Project, ProjectSpec]]) -> None:
     wanted = {spec.package for _p, spec in written if spec.package}
-    ids = dict(
-        session.execute(
-            select(Project.identifier, Project.id).where(Project.identifier.in_(wanted))
-        ).tuples()
-    )
+    query = select(Project.identifier, Project.id).where(Project.identifier.in_(wanted))
+    ids: dict[str, int] = {row[0]: row[1] for row in session.execute(query)}
     for project, spec in written:
         project.package_id = ids[spec.package] if spec.package else None

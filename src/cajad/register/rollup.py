@@ -11,16 +11,25 @@ largest-remainder method, so every breakdown adds up exactly to the total.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import delete
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from cajad.register.models import Project, Rollup, Transaction
+from cajad.register.models import (
+    Organisation,
+    Participation,
+    Project,
+    ProjectCountry,
+    ProjectSector,
+    Rollup,
+    Transaction,
+)
 from cajad.register.reference import area_map
 from cajad.register.vocab import (
     INCOMING_TYPES,
@@ -205,3 +214,82 @@ def apply(session: Session, delta: dict[Key, Sums]) -> None:
     )
     session.execute(stmt, params)
     session.execute(delete(Rollup).where(Rollup.n <= 0))
+
+
+_ELIGIBLE = (Project.counts_toward_goal.is_(True), Project.stage != Stage.CANCELLED.value)
+
+
+def rebuild(session: Session, *, batch: int = 10_000) -> int:
+    """Recompute the whole rollup table from the register; return how many rows it holds.
+
+    The same :func:`contribution` as every write, fed by bulk selects streamed ``batch`` rows
+    at a time instead of ORM objects, so the rows equal those the writes kept in step.
+    """
+    facts = _stored_facts(session)
+    money = (
+        select(
+            Transaction.project_id,
+            Transaction.type,
+            Transaction.value_date,
+            Transaction.instrument,
+            Transaction.value_jpy,
+            Transaction.value_usd,
+            Transaction.value_eur,
+            Organisation.country,
+        )
+        .outerjoin(Organisation, Transaction.provider_org_id == Organisation.id)
+        .where(
+            Transaction.project_id.in_(select(Project.id).where(*_ELIGIBLE)),
+            Transaction.type.not_in(sorted(INCOMING_TYPES)),
+            Transaction.value_date.is_not(None),
+        )
+        .order_by(Transaction.project_id)
+        .execution_options(yield_per=batch)
+    )
+    totals: dict[Key, Sums] = {}
+    for project_id, rows in itertools.groupby(session.execute(money), key=lambda r: r[0]):
+        merge(totals, contribution(facts[project_id], (Money(*r[1:]) for r in rows)), +1)
+    session.execute(delete(Rollup))
+    columns = ("dimension", "key", "type", "value_date", "jpy", "usd", "eur", "n")
+    params = [
+        dict(zip(columns, (*k, s.jpy, s.usd, s.eur, s.n), strict=True))
+        for k, s in totals.items()
+        if s.n > 0
+    ]
+    for start in range(0, len(params), batch):
+        session.execute(insert(Rollup), params[start : start + batch])
+    return len(params)
+
+
+def _stored_facts(session: Session) -> dict[int, Facts]:
+    """The rollup facts of every eligible project, read in bulk (as :func:`project_facts`)."""
+    countries: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    by_code = select(ProjectCountry.project_id, ProjectCountry.code, ProjectCountry.percentage)
+    for pid, code, pct in session.execute(by_code.order_by(ProjectCountry.code)):
+        countries[pid].append((code, pct))
+    sectors: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
+    dac = select(ProjectSector.project_id, ProjectSector.code, ProjectSector.percentage).where(
+        ProjectSector.vocabulary == "1"
+    )
+    for pid, code, pct in session.execute(dac.order_by(ProjectSector.code)):
+        sectors[pid].append((code, pct))
+    japanese = set(
+        session.scalars(
+            select(Participation.project_id)
+            .join(Organisation, Participation.organisation_id == Organisation.id)
+            .where(Participation.role == OrganisationRole.FUNDING, Organisation.country == "JP")
+        )
+    )
+    projects = select(Project.id, Project.priority_area_override, Project.instrument)
+    facts: dict[int, Facts] = {}
+    for pid, override, instrument in session.execute(projects.where(*_ELIGIBLE)):
+        shares = tuple(sectors.get(pid, ()))
+        facts[pid] = Facts(
+            eligible=True,
+            areas=area_shares(override, shares),
+            countries=tuple(countries.get(pid, ())) or ((UNKNOWN, Decimal(100)),),
+            sectors=shares or ((UNKNOWN, Decimal(100)),),
+            instrument=instrument or UNKNOWN,
+            japanese_funder=pid in japanese,
+        )
+    return facts

@@ -93,14 +93,18 @@ def progress(
     by: Dimension | None = None,
     as_of: dt.date | None = None,
     book: RateBook | None = None,
+    direct: bool = False,
 ) -> Progress:
-    """Progress toward the goal under ``rule`` in ``currency``, broken down ``by`` a dimension."""
+    """Progress toward the goal under ``rule`` in ``currency``, broken down ``by`` a dimension.
+
+    ``direct=True`` recomputes from the register instead of the rollup (to verify it).
+    """
     rule = rule or CountingRule()
     book = book or RateBook.from_session(session)
     goal = book.convert(rule.goal, rule.goal_currency, currency, rule.period_start)
     dims = ["total"] + ([_ROLLUP_DIMENSION[by]] if by else [])
     measures: dict[str, Decimal] = {}
-    fast = rule.uses_rollup and currency in MATERIALISED
+    fast = rule.uses_rollup and currency in MATERIALISED and not direct
     for measure in Measure:
         variant = rule.model_copy(update={"measure": measure})
         agg = _rollup(session, variant, currency, ["total"]) if fast else None

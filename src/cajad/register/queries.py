@@ -1,0 +1,269 @@
+"""Read-only queries of the register for the portal and the API: lists, filters, one project.
+
+Every list is filtered and sorted in SQL and paged with ``limit``/``offset``; each returns the
+rows of the page and the total count of matches, so a caller can draw pagination.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from cajad.register.errors import InputError, NotFoundError
+from cajad.register.models import (
+    Organisation,
+    Participation,
+    Project,
+    ProjectCountry,
+    ProjectSector,
+    Transaction,
+)
+from cajad.register.reference import area_map
+from cajad.register.rollup import area_shares
+from cajad.register.vocab import PIPELINE, PriorityArea, Stage
+
+#: Keys a project list can be sorted by; a leading ``-`` sorts descending.
+PROJECT_SORTS = ("identifier", "title", "agreement_date", "stage")
+
+_STAGE_ORDER = {stage.value: i for i, stage in enumerate((*PIPELINE, Stage.CANCELLED))}
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    """Which projects a list shows; ``None`` leaves a criterion out."""
+
+    q: str | None = None
+    country: str | None = None
+    stage: str | None = None
+    instrument: str | None = None
+    area: str | None = None
+    counts: bool | None = None
+
+
+@dataclass(frozen=True)
+class TransactionFilter:
+    """Which transactions a list shows; dates bound the value date, both ends included."""
+
+    project: str | None = None
+    type: int | None = None
+    currency: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Facets:
+    """The values present in the register, for the filters of a project list."""
+
+    countries: list[str]
+    stages: list[str]
+    instruments: list[str]
+    areas: list[str]
+
+
+def list_projects(
+    session: Session,
+    where: ProjectFilter,
+    *,
+    sort: str = "identifier",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Project], int]:
+    """A page of the projects matching ``where``, sorted by ``sort``, and the match count."""
+    conditions = _project_conditions(where)
+    total = session.scalar(select(func.count()).select_from(Project).where(*conditions)) or 0
+    query = select(Project).where(*conditions).order_by(*_project_order(sort))
+    page = session.scalars(
+        query.options(selectinload(Project.package)).limit(limit).offset(offset)
+    ).all()
+    return list(page), total
+
+
+def _project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.q:
+        pattern = "%" + where.q.strip().lower().replace("%", r"\%").replace("_", r"\_") + "%"
+        conditions.append(
+            or_(
+                func.lower(Project.identifier).like(pattern, escape="\\"),
+                func.lower(Project.title).like(pattern, escape="\\"),
+            )
+        )
+    if where.country:
+        conditions.append(
+            Project.countries.any(ProjectCountry.code == where.country.upper()),
+        )
+    if where.stage:
+        conditions.append(Project.stage == where.stage)
+    if where.instrument:
+        conditions.append(Project.instrument == where.instrument)
+    if where.area:
+        conditions.append(_in_area(PriorityArea(where.area)))
+    if where.counts is not None:
+        conditions.append(Project.counts_toward_goal.is_(where.counts))
+    return conditions
+
+
+def _in_area(area: PriorityArea) -> ColumnElement[bool]:
+    """Projects with a share in ``area``: by override, else by a DAC sector mapped to it.
+
+    Mirrors :func:`cajad.register.rollup.area_shares` in SQL: a 5-digit line of the mapping
+    wins over its 3-digit category; a sector in neither is unassigned.
+    """
+    mapping = area_map()
+    code = ProjectSector.code
+    category = func.substr(code, 1, 3)
+    mine = [c for c, a in mapping.by_code.items() if a is area]
+    others = [c for c, a in mapping.by_code.items() if a is not area]
+    categories = [c for c, a in mapping.by_category.items() if a is area]
+    maps_to = or_(
+        code.in_(mine) if mine else false(),
+        and_(category.in_(categories), code.not_in(others)) if categories else false(),
+    )
+    dac = ProjectSector.vocabulary == "1"
+    derived = Project.sectors.any(and_(dac, maps_to))
+    if area is PriorityArea.UNASSIGNED:
+        unmapped = and_(
+            code.not_in(list(mapping.by_code)), category.not_in(list(mapping.by_category))
+        )
+        derived = or_(
+            Project.sectors.any(and_(dac, or_(maps_to, unmapped))),
+            not_(Project.sectors.any(dac)),
+        )
+    return or_(
+        Project.priority_area_override == area.value,
+        and_(Project.priority_area_override.is_(None), derived),
+    )
+
+
+def _project_order(sort: str) -> list[Any]:
+    descending = sort.startswith("-")
+    key = sort.removeprefix("-")
+    if key not in PROJECT_SORTS:
+        raise InputError(
+            f"sort must be one of {', '.join(PROJECT_SORTS)} (prefix - for descending); "
+            f"got {sort!r}"
+        )
+    column: Any
+    if key == "stage":
+        column = case(_STAGE_ORDER, value=Project.stage, else_=len(_STAGE_ORDER))
+    else:
+        column = getattr(Project, key)
+    first = column.desc() if descending else column.asc()
+    # Unknown dates go last whichever way the list is sorted; the identifier breaks ties.
+    nulls = [Project.agreement_date.is_(None)] if key == "agreement_date" else []
+    return [*nulls, first, Project.identifier]
+
+
+def get_project(session: Session, identifier: str) -> Project:
+    """The project with ``identifier``, its money, parts and documents loaded."""
+    project = session.scalar(
+        select(Project)
+        .where(Project.identifier == identifier)
+        .options(
+            selectinload(Project.transactions).joinedload(Transaction.provider),
+            selectinload(Project.transactions).joinedload(Transaction.receiver),
+            selectinload(Project.documents),
+            selectinload(Project.locations),
+            selectinload(Project.budgets),
+            selectinload(Project.parts),
+            joinedload(Project.package),
+        )
+    )
+    if project is None:
+        raise NotFoundError(f"no project {identifier!r}")
+    return project
+
+
+def project_areas(project: Project) -> tuple[tuple[str, Decimal], ...]:
+    """The project's priority areas with their percentages (override, else from sectors)."""
+    sectors = tuple((s.code, s.percentage) for s in project.sectors if s.vocabulary == "1")
+    return area_shares(project.priority_area_override, sectors)
+
+
+def sector_area(code: str) -> str:
+    """The priority area a DAC 5-digit sector code maps to."""
+    return area_map().area(code).value
+
+
+def list_organisations(
+    session: Session, *, q: str | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[tuple[Organisation, int]], int]:
+    """A page of organisations by name, each with how many projects it takes part in."""
+    conditions: list[ColumnElement[bool]] = []
+    if q:
+        pattern = "%" + q.strip().lower() + "%"
+        conditions.append(
+            or_(
+                func.lower(Organisation.name).like(pattern),
+                func.lower(func.coalesce(Organisation.ref, "")).like(pattern),
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(Organisation).where(*conditions))
+    projects = (
+        select(func.count(func.distinct(Participation.project_id)))
+        .where(Participation.organisation_id == Organisation.id)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Organisation, projects)
+        .where(*conditions)
+        .order_by(Organisation.name)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [(org, int(n)) for org, n in rows], total or 0
+
+
+def list_transactions(
+    session: Session, where: TransactionFilter, *, limit: int = 50, offset: int = 0
+) -> tuple[list[Transaction], int]:
+    """A page of transactions by value date (unknown dates last), and the match count."""
+    query: Select[tuple[Transaction]] = select(Transaction)
+    if where.project:
+        query = query.join(Project, Transaction.project_id == Project.id).where(
+            Project.identifier == where.project
+        )
+    if where.type is not None:
+        query = query.where(Transaction.type == where.type)
+    if where.currency:
+        query = query.where(Transaction.currency == where.currency.upper())
+    if where.date_from:
+        query = query.where(Transaction.value_date >= where.date_from)
+    if where.date_to:
+        query = query.where(Transaction.value_date <= where.date_to)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = session.scalars(
+        query.options(
+            joinedload(Transaction.project),
+            joinedload(Transaction.provider),
+            joinedload(Transaction.receiver),
+        )
+        .order_by(Transaction.value_date.is_(None), Transaction.value_date, Transaction.id)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return list(page), total
+
+
+def facets(session: Session) -> Facets:
+    """Countries, stages, instruments and areas to offer as filters of a project list."""
+    countries = session.scalars(select(ProjectCountry.code).distinct().order_by("code")).all()
+    present = set(session.scalars(select(Project.stage).distinct()).all())
+    instruments = session.scalars(
+        select(Project.instrument)
+        .where(Project.instrument.is_not(None))
+        .distinct()
+        .order_by(Project.instrument)
+    ).all()
+    return Facets(
+        countries=list(countries),
+        stages=[s.value for s in (*PIPELINE, Stage.CANCELLED) if s.value in present],
+        instruments=[i for i in instruments if i is not None],
+        areas=[a.value for a in PriorityArea],
+    )
