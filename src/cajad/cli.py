@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
 
@@ -89,8 +90,15 @@ def import_command(
     """Import a file atomically: any bad record refuses the whole file unless --partial."""
     engine = _engine()
     try:
-        with out.status(f"Importing {file}…"):
-            report = import_file(engine, file, partial=partial, dry_run=dry_run)
+        with Progress(console=err, transient=True) as bar:
+            task = bar.add_task(f"Importing {file.name}", total=None)
+            report = import_file(
+                engine,
+                file,
+                partial=partial,
+                dry_run=dry_run,
+                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     except RegisterError as exc:
         raise _fail(exc) from exc
     if as_json:

@@ -181,3 +181,19 @@ def test_unreadable_files_are_refused_cleanly(
     path.write_bytes(content)
     with pytest.raises(InputError, match=str(path)):
         import_file(empty_engine, path)
+
+
+def test_currency_without_rates_is_refused_with_its_line(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "money.csv"
+    path.write_text(
+        TRANSACTIONS_HEADER
+        + "kg-grant-2025-naryn-bridge,d-1,3,100,USD,2026-03-01,\n"
+        + "kg-grant-2025-osh-medical-equipment,d-2,3,100,XOF,2026-03-01,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        import_file(engine, path)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(3, "currency")]
+    assert "no exchange rate from XOF" in caught.value.problems[0].reason
+    report = import_file(engine, path, partial=True)
+    assert report.updated == ["kg-grant-2025-naryn-bridge"]

@@ -8,7 +8,7 @@ equals the spec is left alone, so importing the same file twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,9 @@ class ImportReport:
         }
 
 
+Progress = Callable[[int, int], None]
+
+
 class _DryRunError(Exception):
     """Raised inside the transaction to roll a dry run back."""
 
@@ -71,14 +74,18 @@ def import_specs(
     partial: bool = False,
     dry_run: bool = False,
     actor: str = "cajad",
+    on_progress: Progress | None = None,
 ) -> ImportReport:
-    """Write ``specs`` in one transaction; refuse everything on any problem unless ``partial``."""
+    """Write ``specs`` in one transaction; refuse everything on any problem unless ``partial``.
+
+    ``on_progress(done, total)`` is called as projects are compared and written.
+    """
     report = ImportReport(source=source, dry_run=dry_run, problems=list(problems))
     if report.problems and not partial:
         raise InputError(f"{source}: refused, nothing imported", report.problems)
     try:
         with session_scope(engine, actor=actor) as session:
-            _write(session, specs, report, partial)
+            _write(session, specs, report, partial, on_progress or _quiet)
             if dry_run:
                 raise _DryRunError
     except _DryRunError:
@@ -86,19 +93,28 @@ def import_specs(
     return report
 
 
+def _quiet(done: int, total: int) -> None:
+    """No progress to show."""
+
+
 def _write(
-    session: Session, specs: Sequence[ProjectSpec], report: ImportReport, partial: bool
+    session: Session,
+    specs: Sequence[ProjectSpec],
+    report: ImportReport,
+    partial: bool,
+    on_progress: Progress,
 ) -> None:
     book = RateBook.from_session(session)
-    converted = _convert_all(book, specs, report)
+    converted, unconvertible = _convert_all(book, specs, report)
     if report.problems and not partial:
         raise InputError(f"{report.source}: refused, nothing imported", report.problems)
     organisations = _Organisations(session)
     delta: dict[rollup.Key, rollup.Sums] = {}
     known = {spec.identifier for spec in specs} | set(session.scalars(select(Project.identifier)))
     written: list[tuple[Project, ProjectSpec]] = []
-    for spec in specs:
-        if any(p.column == spec.identifier for p in report.problems):
+    for done, spec in enumerate(specs, start=1):
+        on_progress(done, len(specs))
+        if spec.identifier in unconvertible:
             continue
         if spec.package and spec.package not in known:
             report.problems.append(
@@ -141,9 +157,13 @@ def _write(
 Converted = dict[tuple[str, str], dict[str, Any]]
 
 
-def _convert_all(book: RateBook, specs: Sequence[ProjectSpec], report: ImportReport) -> Converted:
-    """Materialised values (JPY, USD, EUR) of every dated transaction, or a problem each."""
+def _convert_all(
+    book: RateBook, specs: Sequence[ProjectSpec], report: ImportReport
+) -> tuple[Converted, set[str]]:
+    """Materialised values (JPY, USD, EUR) of every dated transaction, or a problem each;
+    and the projects with a transaction that cannot be converted (left out whole)."""
     values: Converted = {}
+    failed: set[str] = set()
     for spec in specs:
         for tx in spec.transactions:
             if tx.value_date is None:
@@ -158,7 +178,8 @@ def _convert_all(book: RateBook, specs: Sequence[ProjectSpec], report: ImportRep
             except ConversionError as exc:
                 line = tx.line or spec.line or 0
                 report.problems.append(Problem(report.source, line, "currency", str(exc)))
-    return values
+                failed.add(spec.identifier)
+    return values, failed
 
 
 class _Organisations:

@@ -17,7 +17,7 @@ from cajad.register.deals import COLUMNS as DEALS_COLUMNS
 from cajad.register.deals import read_deals
 from cajad.register.errors import InputError, Problem
 from cajad.register.fx import bundled_quotes, load_rates
-from cajad.register.importer import ImportReport, import_specs
+from cajad.register.importer import ImportReport, Progress, import_specs
 from cajad.register.models import Project
 from cajad.register.specs import ProjectSpec
 from cajad.register.store import migrate, session_scope
@@ -49,6 +49,7 @@ def import_file(
     partial: bool = False,
     dry_run: bool = False,
     actor: str = "cajad import",
+    on_progress: Progress | None = None,
 ) -> ImportReport:
     """Import a deals or transactions CSV; refused whole on any problem unless ``partial``."""
     kind = _kind(path)
@@ -64,6 +65,7 @@ def import_file(
         partial=partial,
         dry_run=dry_run,
         actor=actor,
+        on_progress=on_progress,
     )
 
 

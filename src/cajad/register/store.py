@@ -69,7 +69,7 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
+def migrate(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema up to ``revision`` (idempotent)."""
     try:
         command.upgrade(_alembic_config(engine), revision)

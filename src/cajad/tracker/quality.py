@@ -7,7 +7,9 @@ person can act on. Kinds:
 * ``amount-unknown``    a project in the period with no reported amount
 * ``package-overlap``   a part of a package counted as well as the package total
 * ``parts-exceed``      the parts of a package add up to more than the package total
-* ``funding-chain``     money received from another registered activity (counted once, there)
+* ``funding-chain``     money received from another registered activity: counted once, at the
+                        provider (a warning when both sides also report it as their own)
+* ``stale-rate``        counted money converted at a rate older than its value date's year
 * ``possible-duplicate`` two projects that look like one reported twice (co-financiers)
 * ``missing-value-date`` a transaction without a value date (cannot be converted or counted)
 * ``imprecise-date``    a date known only to the month or year
@@ -29,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from cajad.register import codelists
+from cajad.register.fx import RateBook
 from cajad.register.models import Participation, Project, Transaction
 from cajad.register.vocab import INCOMING_TYPES
 from cajad.tracker.rule import CountingRule
@@ -61,8 +64,10 @@ def findings(session: Session, rule: CountingRule | None = None) -> list[Finding
         )
     )
     found: list[Finding] = []
+    book = RateBook.from_session(session)
     for check in (_counting, _packages, _chains, _duplicates, _dates, _codes, _outliers):
         found.extend(check(projects, rule))
+    found.extend(_stale_rates(projects, book))
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda f: (order[f.severity], f.kind, f.project))
 
@@ -124,18 +129,25 @@ def _packages(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
 
 
 def _chains(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
-    known = {p.identifier for p in projects}
+    known = {p.identifier: p for p in projects}
     for p in projects:
         for t in p.transactions:
-            if t.provider_activity and t.provider_activity in known:
-                yield Finding(
-                    kind="funding-chain",
-                    severity="info",
-                    project=p.identifier,
-                    transaction=t.ref,
-                    message=f"money from {t.provider_activity}, also in the register: counted "
-                    "once, at the provider",
-                )
+            provider = known.get(t.provider_activity or "")
+            if provider is None or provider is p:
+                continue
+            twice = p.counts_toward_goal and provider.counts_toward_goal and bool(_outgoing(p))
+            yield Finding(
+                kind="funding-chain",
+                severity="warning" if twice else "info",
+                project=p.identifier,
+                transaction=t.ref,
+                message=f"money from {provider.identifier}, also in the register: "
+                + (
+                    "both report outgoing money and both count; mark one not counted"
+                    if twice
+                    else "incoming funds never count, so it is counted once, at the provider"
+                ),
+            )
 
 
 def _words(text: str) -> set[str]:
@@ -240,4 +252,21 @@ def _outliers(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
                     transaction=t.ref,
                     message=f"USD {t.value_usd:,.0f} is far from other {instrument} amounts "
                     f"(robust z = {z:.1f})",
+                )
+
+
+def _stale_rates(projects: list[Project], book: RateBook) -> Iterator[Finding]:
+    for p in projects:
+        for t in _outgoing(p):
+            if t.value_date is None:
+                continue
+            method = book.rate(t.currency, "JPY", t.value_date)[1]
+            if "stale" in method:
+                yield Finding(
+                    kind="stale-rate",
+                    severity="info",
+                    project=p.identifier,
+                    transaction=t.ref,
+                    message=f"{t.currency} converted at the {method}: no rate yet for "
+                    f"{t.value_date.year}",
                 )
