@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from cajad.register.errors import InputError, NotFoundError
@@ -224,7 +224,7 @@ def list_transactions(
     session: Session, where: TransactionFilter, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[Transaction], int]:
     """A page of transactions by value date (unknown dates last), and the match count."""
-    query: Select[tuple[Transaction]] = select(Transaction)
+    query = select(Transaction)
     if where.project:
         query = query.join(Project, Transaction.project_id == Project.id).where(
             Project.identifier == where.project

@@ -49,7 +49,9 @@ _WORD = re.compile(r"[a-z0-9]{4,}")
 _OUTLIER_Z = 3.5
 
 
-def findings(session: Session, rule: CountingRule | None = None) -> list[Finding]:
+def findings(
+    session: Session, rule: CountingRule | None = None, *, book: RateBook | None = None
+) -> list[Finding]:
     """Every finding about the register, most severe first."""
     rule = rule or CountingRule()
     projects = list(
@@ -64,7 +66,7 @@ def findings(session: Session, rule: CountingRule | None = None) -> list[Finding
         )
     )
     found: list[Finding] = []
-    book = RateBook.from_session(session)
+    book = book or RateBook.from_session(session)
     for check in (_counting, _packages, _chains, _duplicates, _dates, _codes, _outliers):
         found.extend(check(projects, rule))
     found.extend(_stale_rates(projects, book))

@@ -1,0 +1,199 @@
+"""The JSON API under ``/api``: a thin translation of query parameters into service calls.
+
+Parameters are validated declaratively where they enter (``params``); a refused one answers
+422 in the shape of :class:`cajad.web.errors.ErrorResponse`, naming the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from cajad.register.errors import ConversionError
+from cajad.register.queries import (
+    ProjectFilter,
+    TransactionFilter,
+    get_project,
+    list_organisations,
+    list_projects,
+    list_transactions,
+)
+from cajad.register.vocab import PriorityArea, Stage, TransactionType
+from cajad.tracker import Dimension, Measure, Progress, findings, progress
+from cajad.web.deps import BookDep, SessionDep
+from cajad.web.errors import ErrorResponse, ParameterError
+from cajad.web.params import (
+    CountryCode,
+    CurrencyCode,
+    Limit,
+    Offset,
+    ProjectSort,
+    SearchText,
+    Severity,
+    check_order,
+    checked_currency,
+    counting_rule,
+)
+from cajad.web.schemas import (
+    ConversionOut,
+    OrganisationRow,
+    Page,
+    ProjectDetail,
+    ProjectSummary,
+    QualityReport,
+    TransactionOut,
+    conversion_out,
+    organisation_out,
+    project_detail,
+    project_summary,
+    transaction_out,
+)
+
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses={
+        404: {"model": ErrorResponse, "description": "Not found"},
+        422: {"model": ErrorResponse, "description": "Invalid parameters"},
+    },
+)
+
+
+@router.get("/projects", response_model=Page[ProjectSummary], summary="List projects")
+def projects(
+    session: SessionDep,
+    q: SearchText = None,
+    country: CountryCode = None,
+    stage: Stage | None = None,
+    instrument: Annotated[str | None, Query(max_length=40)] = None,
+    area: Annotated[PriorityArea | None, Query(description="Priority area.")] = None,
+    counts: Annotated[bool | None, Query(description="Counted toward the goal.")] = None,
+    sort: ProjectSort = ProjectSort.IDENTIFIER,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[ProjectSummary]:
+    """Projects matching every filter given, sorted and paged; ``total`` counts all matches."""
+    where = ProjectFilter(
+        q=q,
+        country=country.upper() if country else None,
+        stage=stage.value if stage else None,
+        instrument=instrument,
+        area=area.value if area else None,
+        counts=counts,
+    )
+    rows, total = list_projects(session, where, sort=sort.value, limit=limit, offset=offset)
+    return Page(total=total, limit=limit, offset=offset, items=[project_summary(p) for p in rows])
+
+
+@router.get("/projects/{identifier:path}", response_model=ProjectDetail, summary="One project")
+def project(
+    session: SessionDep, book: BookDep, identifier: Annotated[str, Path()]
+) -> ProjectDetail:
+    """Everything about one project, its money converted to JPY, USD and EUR with the rates."""
+    return project_detail(get_project(session, identifier), book)
+
+
+@router.get("/organisations", response_model=Page[OrganisationRow], summary="List organisations")
+def organisations(
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=200, description="Words of the name or ref.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[OrganisationRow]:
+    """Organisations by name, with how many projects each takes part in."""
+    rows, total = list_organisations(session, q=q, limit=limit, offset=offset)
+    items = [OrganisationRow(**organisation_out(o).model_dump(), projects=n) for o, n in rows]
+    return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/transactions", response_model=Page[TransactionOut], summary="List transactions")
+def transactions(
+    session: SessionDep,
+    book: BookDep,
+    project: Annotated[str | None, Query(description="Project identifier.")] = None,
+    type: Annotated[TransactionType | None, Query(description="IATI TransactionType.")] = None,
+    currency: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
+    date_from: Annotated[dt.date | None, Query(alias="from", description="Value date ≥.")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to", description="Value date ≤.")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[TransactionOut]:
+    """Transactions by value date, each converted to JPY, USD and EUR with its rate."""
+    check_order(date_from, date_to)
+    where = TransactionFilter(
+        project=project,
+        type=int(type) if type is not None else None,
+        currency=currency,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    rows, total = list_transactions(session, where, limit=limit, offset=offset)
+    items = [transaction_out(t, book, t.project.identifier) for t in rows]
+    return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/currencies", response_model=list[str], summary="Currencies with rates")
+def currencies(book: BookDep) -> list[str]:
+    """Currencies with exchange rates: every figure can be shown in any of them."""
+    return book.currencies
+
+
+@router.get("/progress", response_model=Progress, summary="Progress toward the goal")
+def progress_view(
+    session: SessionDep,
+    book: BookDep,
+    currency: CurrencyCode = "JPY",
+    by: Annotated[Dimension | None, Query(description="Break the total down.")] = None,
+    measure: Measure = Measure.ANNOUNCED,
+    date_from: Annotated[dt.date | None, Query(alias="from", description="Period start.")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to", description="Period end.")] = None,
+    as_of: Annotated[dt.date | None, Query(description="Date of the pace figures.")] = None,
+    stage: Annotated[list[Stage] | None, Query(description="Count only these stages.")] = None,
+    include_guarantees: bool = False,
+) -> Progress:
+    """Progress toward the goal under the counting rule, in any currency with rates."""
+    rule = counting_rule(measure, date_from, date_to, stage, include_guarantees)
+    code = checked_currency(book, currency)
+    try:
+        return progress(session, rule, currency=code, by=by, as_of=as_of, book=book)
+    except ConversionError as exc:
+        raise ParameterError("from" if date_from else "currency", str(exc)) from exc
+
+
+@router.get("/quality", response_model=QualityReport, summary="Data-quality findings")
+def quality(
+    session: SessionDep,
+    book: BookDep,
+    kind: Annotated[str | None, Query(max_length=40, description="Only this kind.")] = None,
+    severity: Severity = None,
+) -> QualityReport:
+    """Data-quality findings: what is not counted and why, and what looks wrong."""
+    found = [
+        f
+        for f in findings(session, book=book)
+        if (kind is None or f.kind == kind) and (severity is None or f.severity == severity)
+    ]
+    by_kind: dict[str, int] = {}
+    for f in found:
+        by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
+    return QualityReport(total=len(found), by_kind=by_kind, findings=found)
+
+
+@router.get("/convert", response_model=ConversionOut, summary="Convert an amount")
+def convert(
+    book: BookDep,
+    amount: Annotated[Decimal, Query(max_digits=24, description="Amount to convert (a decimal).")],
+    currency: CurrencyCode,
+    target: CurrencyCode,
+    date: Annotated[dt.date, Query(description="Value date (YYYY-MM-DD).")],
+) -> ConversionOut:
+    """Convert an amount at the dated rate the policy picks, with the rate, method and sources."""
+    source = checked_currency(book, currency)
+    into = checked_currency(book, target, "target")
+    try:
+        return conversion_out(book.convert(amount, source, into, date))
+    except ConversionError as exc:
+        raise ParameterError("date", str(exc)) from exc

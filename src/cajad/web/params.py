@@ -1,0 +1,86 @@
+"""Parameters of the API and the pages, validated once, declaratively, where they enter.
+
+A refused parameter answers 422 naming the field, in the one error shape (see ``errors``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import Query
+
+from cajad.register.fx import RateBook
+from cajad.register.vocab import Stage
+from cajad.tracker import CountingRule, Measure
+from cajad.web.errors import ParameterError
+
+MAX_LIMIT = 500
+
+
+class ProjectSort(StrEnum):
+    """Sort keys of the project list; ``-`` sorts descending."""
+
+    IDENTIFIER = "identifier"
+    IDENTIFIER_DESC = "-identifier"
+    TITLE = "title"
+    TITLE_DESC = "-title"
+    AGREEMENT_DATE = "agreement_date"
+    AGREEMENT_DATE_DESC = "-agreement_date"
+    STAGE = "stage"
+    STAGE_DESC = "-stage"
+
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+SearchText = Annotated[
+    str | None, Query(max_length=200, description="Words of the identifier or title.")
+]
+CountryCode = Annotated[
+    str | None,
+    Query(pattern=r"^([A-Za-z]{2}|[0-9]{3})$", description="ISO country code or IATI region."),
+]
+Severity = Annotated[
+    str | None, Query(pattern=r"^(error|warning|info)$", description="Only this severity.")
+]
+CurrencyCode = Annotated[
+    str, Query(pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code, e.g. JPY, USD, EUR, KZT.")
+]
+
+
+def counting_rule(
+    measure: Measure,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    stages: list[Stage] | None,
+    include_guarantees: bool,
+) -> CountingRule:
+    """The counting rule the parameters ask for; defaults for what they leave out."""
+    defaults = CountingRule()
+    start, end = date_from or defaults.period_start, date_to or defaults.period_end
+    if end < start:
+        field = "to" if date_to else "from"
+        raise ParameterError(field, f"the period must not end before it starts; got {start}..{end}")
+    return CountingRule(
+        measure=measure,
+        period_start=start,
+        period_end=end,
+        stages=tuple(s.value for s in stages) if stages else defaults.stages,
+        include_guarantees=include_guarantees,
+    )
+
+
+def checked_currency(book: RateBook, currency: str, field: str = "currency") -> str:
+    """``currency`` in upper case, refused unless the rate book can convert into it."""
+    code = currency.upper()
+    if code not in book.currencies:
+        raise ParameterError(
+            field, f"must be a currency with exchange rates (see /api/currencies); got {currency!r}"
+        )
+    return code
+
+
+def check_order(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    if date_from and date_to and date_to < date_from:
+        raise ParameterError("to", f"must not be before from; got {date_from}..{date_to}")

@@ -1,0 +1,354 @@
+"""What the JSON API answers, and how a stored record becomes it.
+
+Money and rates are :class:`~decimal.Decimal`, which JSON carries as strings (``"1234.50"``):
+exact, never a binary float.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from cajad.register.errors import ConversionError
+from cajad.register.fx import Conversion, RateBook
+from cajad.register.models import MATERIALISED, Organisation, Project, Transaction
+from cajad.register.queries import project_areas, sector_area
+from cajad.tracker import Finding
+from cajad.web import labels
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list: ``total`` matches in all, ``items`` from ``offset``."""
+
+    total: int
+    limit: int
+    offset: int
+    items: list[T]
+
+
+class OrganisationOut(BaseModel):
+    name: str
+    ref: str | None
+    type: str | None
+    type_name: str
+    country: str | None
+
+
+class OrganisationRow(OrganisationOut):
+    projects: int
+
+
+class ProjectRef(BaseModel):
+    identifier: str
+    title: str
+
+
+class ProjectSummary(ProjectRef):
+    stage: str
+    instrument: str | None
+    agreement_date: dt.date | None
+    countries: list[str]
+    areas: list[str]
+    counts_toward_goal: bool
+    package: str | None
+
+
+class QuoteOut(BaseModel):
+    source: str
+    granularity: str
+    period_start: dt.date
+    base: str
+    currency: str
+    rate: Decimal
+
+
+class ConversionOut(BaseModel):
+    """An amount converted at a dated rate: the rate, the step of the policy, the sources."""
+
+    amount: Decimal
+    currency: str
+    target: str
+    value_date: dt.date
+    converted: Decimal
+    rate: Decimal
+    method: str
+    quotes: list[QuoteOut]
+    sources: list[str]
+    explanation: str
+
+
+class TransactionOut(BaseModel):
+    project: str
+    ref: str
+    type: int
+    type_name: str
+    value: Decimal
+    currency: str
+    value_date: dt.date | None
+    transaction_date: dt.date | None
+    qualifier: str | None
+    instrument: str | None
+    finance_type: str | None
+    description: str | None
+    provider: str | None
+    provider_activity: str | None
+    receiver: str | None
+    receiver_activity: str | None
+    conversions: dict[str, ConversionOut]
+
+
+class CountryShare(BaseModel):
+    code: str
+    name: str
+    percentage: Decimal
+    is_region: bool
+
+
+class SectorShare(BaseModel):
+    vocabulary: str
+    code: str
+    name: str
+    percentage: Decimal
+    area: str
+
+
+class AreaShare(BaseModel):
+    area: str
+    label: str
+    percentage: Decimal
+
+
+class ParticipantOut(BaseModel):
+    organisation: OrganisationOut
+    role: int
+    role_name: str
+    note: str | None
+
+
+class DocumentOut(BaseModel):
+    url: str
+    title: str | None
+    category: str | None
+    published: dt.date | None
+
+
+class LocationOut(BaseModel):
+    name: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+class BudgetOut(BaseModel):
+    type: int
+    status: int
+    period_start: dt.date
+    period_end: dt.date
+    value: Decimal
+    currency: str
+    value_date: dt.date | None
+
+
+class CountDecision(BaseModel):
+    counts_toward_goal: bool
+    decision: str | None
+
+
+class ProjectDetail(ProjectRef):
+    description: str | None
+    language: str
+    stage: str
+    instrument: str | None
+    default_currency: str | None
+    agreement_date: dt.date | None
+    agreement_date_precision: str | None
+    planned_start: dt.date | None
+    planned_end: dt.date | None
+    actual_start: dt.date | None
+    actual_end: dt.date | None
+    updated_at: dt.datetime
+    package: ProjectRef | None
+    parts: list[ProjectRef]
+    count: CountDecision
+    priority_area_override: str | None
+    countries: list[CountryShare]
+    sectors: list[SectorShare]
+    areas: list[AreaShare]
+    participants: list[ParticipantOut]
+    locations: list[LocationOut]
+    documents: list[DocumentOut]
+    transactions: list[TransactionOut]
+    budgets: list[BudgetOut]
+
+
+class QualityReport(BaseModel):
+    total: int
+    by_kind: dict[str, int]
+    findings: list[Finding]
+
+
+# --- builders ------------------------------------------------------------------------------
+
+
+def organisation_out(org: Organisation) -> OrganisationOut:
+    return OrganisationOut(
+        name=org.name,
+        ref=org.ref,
+        type=org.type,
+        type_name=labels.organisation_type(org.type),
+        country=org.country,
+    )
+
+
+def project_summary(project: Project) -> ProjectSummary:
+    return ProjectSummary(
+        identifier=project.identifier,
+        title=project.title,
+        stage=project.stage,
+        instrument=project.instrument,
+        agreement_date=project.agreement_date,
+        countries=[c.code for c in project.countries],
+        areas=[key for key, _pct in project_areas(project)],
+        counts_toward_goal=project.counts_toward_goal,
+        package=project.package.identifier if project.package is not None else None,
+    )
+
+
+def conversion_out(conversion: Conversion) -> ConversionOut:
+    return ConversionOut(
+        amount=conversion.amount,
+        currency=conversion.currency,
+        target=conversion.target,
+        value_date=conversion.value_date,
+        converted=conversion.converted,
+        rate=conversion.rate,
+        method=conversion.method,
+        quotes=[QuoteOut(**q._asdict()) for q in conversion.quotes],
+        sources=conversion.sources,
+        explanation=conversion.explain(),
+    )
+
+
+def conversions(
+    tx: Transaction, book: RateBook, targets: tuple[str, ...] = MATERIALISED
+) -> dict[str, ConversionOut]:
+    """The transaction in each target currency at its value date (none without a date)."""
+    if tx.value_date is None:
+        return {}
+    found: dict[str, ConversionOut] = {}
+    for target in targets:
+        try:
+            found[target] = conversion_out(
+                book.convert(tx.value, tx.currency, target, tx.value_date)
+            )
+        except ConversionError:
+            continue
+    return found
+
+
+def transaction_out(tx: Transaction, book: RateBook, project: str) -> TransactionOut:
+    return TransactionOut(
+        project=project,
+        ref=tx.ref,
+        type=tx.type,
+        type_name=labels.transaction_type(tx.type),
+        value=tx.value,
+        currency=tx.currency,
+        value_date=tx.value_date,
+        transaction_date=tx.transaction_date,
+        qualifier=tx.qualifier,
+        instrument=tx.instrument,
+        finance_type=tx.finance_type,
+        description=tx.description,
+        provider=tx.provider.name if tx.provider is not None else None,
+        provider_activity=tx.provider_activity,
+        receiver=tx.receiver.name if tx.receiver is not None else None,
+        receiver_activity=tx.receiver_activity,
+        conversions=conversions(tx, book),
+    )
+
+
+def project_detail(project: Project, book: RateBook) -> ProjectDetail:
+    return ProjectDetail(
+        identifier=project.identifier,
+        title=project.title,
+        description=project.description,
+        language=project.language,
+        stage=project.stage,
+        instrument=project.instrument,
+        default_currency=project.default_currency,
+        agreement_date=project.agreement_date,
+        agreement_date_precision=project.agreement_date_precision,
+        planned_start=project.planned_start,
+        planned_end=project.planned_end,
+        actual_start=project.actual_start,
+        actual_end=project.actual_end,
+        updated_at=project.updated_at,
+        package=_ref(project.package) if project.package is not None else None,
+        parts=[_ref(p) for p in sorted(project.parts, key=lambda p: p.identifier)],
+        count=CountDecision(
+            counts_toward_goal=project.counts_toward_goal, decision=project.count_decision
+        ),
+        priority_area_override=project.priority_area_override,
+        countries=[
+            CountryShare(
+                code=c.code,
+                name=labels.country(c.code),
+                percentage=c.percentage,
+                is_region=c.is_region,
+            )
+            for c in project.countries
+        ],
+        sectors=[
+            SectorShare(
+                vocabulary=s.vocabulary,
+                code=s.code,
+                name=labels.sector(s.code) if s.vocabulary == "1" else s.code,
+                percentage=s.percentage,
+                area=sector_area(s.code) if s.vocabulary == "1" else "unassigned",
+            )
+            for s in project.sectors
+        ],
+        areas=[
+            AreaShare(area=key, label=labels.area(key), percentage=pct)
+            for key, pct in project_areas(project)
+        ],
+        participants=[
+            ParticipantOut(
+                organisation=organisation_out(p.organisation),
+                role=p.role,
+                role_name=labels.role(p.role),
+                note=p.note,
+            )
+            for p in sorted(project.participants, key=lambda p: (p.role, p.organisation.name))
+        ],
+        locations=[
+            LocationOut(name=loc.name, latitude=loc.latitude, longitude=loc.longitude)
+            for loc in project.locations
+        ],
+        documents=[
+            DocumentOut(url=d.url, title=d.title, category=d.category, published=d.published)
+            for d in project.documents
+        ],
+        transactions=[transaction_out(t, book, project.identifier) for t in project.transactions],
+        budgets=[
+            BudgetOut(
+                type=b.type,
+                status=b.status,
+                period_start=b.period_start,
+                period_end=b.period_end,
+                value=b.value,
+                currency=b.currency,
+                value_date=b.value_date,
+            )
+            for b in project.budgets
+        ],
+    )
+
+
+def _ref(project: Project) -> ProjectRef:
+    return ProjectRef(identifier=project.identifier, title=project.title)

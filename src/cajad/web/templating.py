@@ -1,0 +1,76 @@
+"""The Jinja2 environment of the portal: templates, filters, and the translation hook.
+
+Templates mark interface text with ``_()`` or ``{% trans %}`` (Jinja's i18n extension, with
+null translations for now), so that Babel can extract a catalogue later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import jinja2
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from cajad.web import labels
+
+TEMPLATES = resources.files("cajad.web") / "templates"
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        amount=labels.amount,
+        compact=labels.compact,
+        area=labels.area,
+        country=labels.country,
+        sector=labels.sector,
+        transaction_type=labels.transaction_type,
+        role=labels.role,
+        organisation_type=labels.organisation_type,
+        document_category=labels.document_category,
+        breakdown_key=labels.breakdown_key,
+        exact=str,
+        path=lambda text: quote(str(text), safe=""),
+    )
+    env.globals.update(
+        STAGES=labels.STAGES,
+        SORTS=labels.SORTS,
+        MEASURES=labels.MEASURES,
+        MEASURE_NOTES=labels.MEASURE_NOTES,
+        DIMENSIONS=labels.DIMENSIONS,
+        BREAKDOWN_TITLES=labels.BREAKDOWN_TITLES,
+        VERDICTS=labels.VERDICTS,
+        FINDING_KINDS=labels.FINDING_KINDS,
+        with_query=with_query,
+    )
+    return env
+
+
+def with_query(params: Mapping[str, Any], **changes: Any) -> str:
+    """``?a=1&b=2``: the current query with ``changes`` applied; empty values are dropped."""
+    merged = {**params, **changes}
+    kept = {k: v for k, v in merged.items() if v not in (None, "")}
+    return "?" + urlencode(kept) if kept else "?"
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
+) -> Response:
+    """Render template ``name`` with ``context`` (the request is added)."""
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

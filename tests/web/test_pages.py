@@ -1,0 +1,216 @@
+"""The portal's pages, in process: they render, link only to themselves, and show the API's figures.
+
+Nothing may come from another host: every ``src``/``href``/``action`` is local, except links to
+a project's own source documents.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from html.parser import HTMLParser
+from importlib import resources
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+import cajad.web
+from cajad.web.middleware import CONTENT_SECURITY_POLICY
+
+from .conftest import TestClient
+
+PAGES = ["/", "/?currency=USD&measure=signed", "/projects", "/quality", "/api/docs", "/nowhere"]
+
+
+class Links(HTMLParser):
+    """Every URL a page refers to (src, href, action, and url() in style attributes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+        self.testids: dict[str, dict[str, str | None]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        for name in ("src", "href", "action", "poster", "srcset", "data"):
+            value = found.get(name)
+            if value is not None and not (tag == "data" and name == "data"):
+                self.urls.append((tag, value))
+        style = found.get("style") or ""
+        if "url(" in style:
+            self.urls.append((tag, style.split("url(", 1)[1].split(")", 1)[0].strip("'\"")))
+        testid = found.get("data-testid")
+        if testid:
+            self.testids[testid] = found
+
+
+def parse(html: str) -> Links:
+    links = Links()
+    links.feed(html)
+    return links
+
+
+def external(urls: list[tuple[str, str]]) -> set[str]:
+    return {url for _tag, url in urls if urlsplit(url).scheme or url.startswith("//")}
+
+
+def html(client: TestClient, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.text[:500])
+    assert response.headers["content-type"].startswith("text/html")
+    return str(response.text)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_refer_to_nothing_outside(client: TestClient, url: str) -> None:
+    text = html(client, url, 404 if url == "/nowhere" else 200)
+    links = parse(text)
+    assert links.urls, "a page with no links or assets at all is suspicious"
+    assert external(links.urls) == set()
+    assert "cdn" not in text.lower()
+
+
+def test_every_local_link_answers_and_only_sources_link_out(client: TestClient) -> None:
+    """Crawl the portal from the dashboard: no broken link, no page that fails, and no link
+    to another host but a project's own source documents."""
+    seen: set[str] = set()
+    queue = deque(["/"])
+    while queue:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if not response.headers["content-type"].startswith("text/html"):
+            continue
+        links = parse(response.text)
+        allowed: set[str] = set()
+        if url.startswith("/projects/"):
+            detail = client.get(f"/api{url}").json()
+            allowed = {d["url"] for d in detail["documents"]}
+        assert external(links.urls) <= allowed, url
+        for _tag, link in links.urls:
+            target = urljoin(url, link).split("#", 1)[0]
+            if urlsplit(target).scheme or not target.startswith("/"):
+                continue
+            if "?" in target and not target.startswith("/projects?"):
+                continue  # the same page in another currency, measure or filter
+            if target.startswith("/projects?") and "page=" not in target:
+                continue
+            queue.append(target)
+    assert len([u for u in seen if u.startswith("/projects/")]) > 50
+    assert {"/vendor/plotly.min.js", "/static/cajad.css", "/quality", "/api/docs"} <= seen
+
+
+def test_static_assets_are_local_and_licensed(client: TestClient) -> None:
+    plotly = client.get("/vendor/plotly.min.js")
+    assert plotly.status_code == 200 and "javascript" in plotly.headers["content-type"]
+    assert b"plotly.js" in plotly.content[:200]
+    swagger = client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
+    assert swagger.status_code == 200
+    vendor = resources.files(cajad.web) / "static" / "vendor" / "swagger-ui"
+    assert (vendor / "LICENSE").is_file() and (vendor / "NOTICE").is_file()
+    css = client.get("/static/cajad.css").text
+    assert "http" not in css and "@import" not in css and "@font-face" not in css
+
+
+def test_security_headers_keep_the_browser_home(client: TestClient) -> None:
+    for url in ("/", "/api/projects", "/static/cajad.css"):
+        headers = client.get(url).headers
+        assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        assert headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY
+
+
+def values(links: Links, prefix: str) -> dict[str, str | None]:
+    return {k: v.get("value") for k, v in links.testids.items() if k.startswith(prefix)}
+
+
+@pytest.mark.parametrize("currency", ["JPY", "EUR", "UZS"])
+def test_dashboard_shows_the_api_figures(client: TestClient, currency: str) -> None:
+    page = parse(html(client, f"/?currency={currency}"))
+    shown = page.testids
+    api = client.get("/api/progress", params={"currency": currency}).json()
+    assert shown["total"]["value"] == api["total"]
+    assert shown["goal"]["value"] == api["goal"]
+    assert shown["share"]["value"] == api["share_of_goal"]
+    for measure, amount in api["measures"].items():
+        assert shown[f"measure-{measure}"]["value"] == amount
+    assert shown["pace-projection"]["value"] == api["pace"]["projection"]
+
+
+def test_dashboard_breakdown_rows_are_the_apis(client: TestClient) -> None:
+    text = html(client, "/")
+    for by in ("pillar", "country", "instrument", "year"):
+        api = client.get("/api/progress", params={"by": by}).json()["breakdown"]
+        assert api
+        for row in api:
+            marker = f'data-testid="breakdown-{by}-{row["key"]}"'
+            assert marker in text
+            chunk = text.split(marker, 1)[1].split("</tr>", 1)[0]
+            assert f'value="{row["total"]}"' in chunk
+            assert f'value="{row["share"]}"' in chunk
+        assert text.count(f'data-testid="breakdown-{by}-') == len(api)
+
+
+def test_dashboard_explains_what_is_not_counted(client: TestClient) -> None:
+    text = html(client, "/")
+    panel = text.split('data-testid="not-counted"', 1)[1]
+    not_counted = client.get("/api/quality", params={"kind": "not-counted"}).json()["findings"]
+    assert not_counted
+    assert f"/projects/{not_counted[0]['project']}" in panel
+    assert 'data-testid="rule"' in text
+    assert 'data-testid="verdict"' in text
+
+
+def test_currency_switcher_offers_every_currency_the_goal_converts_into(
+    client: TestClient,
+) -> None:
+    text = html(client, "/")
+    switcher = text.split('data-testid="currency-switcher"', 1)[1].split("</select>", 1)[0]
+    offered = [part.split('"', 1)[0] for part in switcher.split('value="')[1:]]
+    assert offered[:3] == ["JPY", "USD", "EUR"]
+    assert {"KZT", "UZS"} <= set(offered) <= set(client.get("/api/currencies").json())
+    for code in offered:
+        assert client.get("/api/progress", params={"currency": code}).status_code == 200
+
+
+def test_project_list_filters_and_pages(client: TestClient) -> None:
+    text = html(client, "/projects?country=KZ&stage=&area=")
+    kz = client.get("/api/projects", params={"country": "KZ", "limit": 500}).json()
+    assert f'data-total="{kz["total"]}"' in text
+    assert text.count('data-testid="project-row"') == min(kz["total"], 25)
+    first = html(client, "/projects")
+    second = html(client, "/projects?page=2")
+    rows = [t.split('data-testid="project-row" data-identifier="')[1:] for t in (first, second)]
+    ids = [[r.split('"', 1)[0] for r in page] for page in rows]
+    everything = client.get("/api/projects", params={"limit": 50}).json()["items"]
+    assert ids[0] + ids[1] == [p["identifier"] for p in everything]
+    assert html(client, "/projects?stage=dreaming", 422)
+
+
+def test_project_page_shows_money_with_rates(client: TestClient) -> None:
+    detail = client.get("/api/projects/kg-jica-2015-intl-main-roads").json()
+    text = html(client, "/projects/kg-jica-2015-intl-main-roads")
+    assert 'data-testid="money-table"' in text
+    for tx in detail["transactions"]:
+        for conversion in tx["conversions"].values():
+            assert f'value="{conversion["converted"]}"' in text
+            assert conversion["explanation"] in text
+    assert detail["count"]["decision"].split(";")[0] in text
+    assert detail["documents"][0]["url"] in text
+
+
+def test_quality_page_lists_the_findings(client: TestClient) -> None:
+    report: Any = client.get("/api/quality").json()
+    text = html(client, "/quality")
+    assert f'data-total="{report["total"]}"' in text
+    kind = next(iter(report["by_kind"]))
+    filtered = html(client, f"/quality?kind={kind}")
+    assert f'data-total="{report["by_kind"][kind]}"' in filtered
+
+
+def test_public_surface() -> None:
+    assert cajad.web.__all__ == ["ErrorResponse", "ParameterError", "WebError", "create_app"]
