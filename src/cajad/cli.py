@@ -18,6 +18,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
 
+from cajad.corridor.cli import register as register_corridor
 from cajad.register import (
     InputError,
     RegisterError,
@@ -259,6 +260,9 @@ def serve_command(
         raise typer.Exit(EXIT_REFUSED)
     out.print(f"cajad portal on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
     uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+
+
+register_corridor(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,190 @@
+"""Command-line edge of the corridor model: ``cajad route`` and ``cajad scenario``.
+
+Thin by design: each command parses options, calls the library and prints either JSON
+(``--json``, for scripts) or Rich tables (for people). The main CLI adds the commands with
+:func:`register`.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cajad.corridor.compare import Comparison, compare_scenario
+from cajad.corridor.errors import CorridorError
+from cajad.corridor.loader import load_network
+from cajad.corridor.routes import Route
+from cajad.corridor.routing import find_routes, pareto_routes
+from cajad.corridor.scenarios import load_scenario
+
+_out = Console()
+_err = Console(stderr=True)
+
+
+class By(StrEnum):
+    time = "time"
+    cost = "cost"
+    generalized = "generalized"
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """``--avoid RU --avoid EG`` and ``--avoid RU,EG`` both give ``["RU", "EG"]``."""
+    return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
+
+
+def _fail(exc: CorridorError) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    return typer.Exit(code=1)
+
+
+def route(
+    origin: Annotated[str, typer.Argument(metavar="FROM", help="Node id or place name.")],
+    destination: Annotated[str, typer.Argument(metavar="TO", help="Node id or place name.")],
+    by: Annotated[
+        By, typer.Option(help="Criterion: time (h), cost or generalized (USD/TEU).")
+    ] = By.time,
+    avoid: Annotated[
+        list[str] | None, typer.Option(help="Country to avoid (ISO code or name); repeatable.")
+    ] = None,
+    max_transshipments: Annotated[
+        int | None, typer.Option(min=0, help="Most container transfers allowed.")
+    ] = None,
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="Number of routes.")] = 1,
+    mode: Annotated[
+        list[str] | None, typer.Option(help="Allowed mode: rail, road, sea, ferry; repeatable.")
+    ] = None,
+    pareto: Annotated[bool, typer.Option(help="All time × cost Pareto-optimal routes.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Best routes between two places, with every leg explained."""
+    network = load_network()
+    constraints: dict[str, Any] = {
+        "avoid": _split(avoid),
+        "max_transshipments": max_transshipments,
+        "modes": _split(mode) or None,
+    }
+    try:
+        if pareto:
+            routes = pareto_routes(network, origin, destination, **constraints)
+        else:
+            routes = find_routes(network, origin, destination, by=by.value, k=k, **constraints)
+    except CorridorError as exc:
+        raise _fail(exc) from exc
+    first = routes[0].legs
+    ends = {"from": first[0].from_node, "to": routes[0].legs[-1].to_node}
+    if as_json:
+        payload = {
+            **ends,
+            "by": "pareto" if pareto else by.value,
+            "constraints": constraints,
+            "routes": [r.as_dict() for r in routes],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    _print_routes(routes, f"{first[0].from_name} → {routes[0].legs[-1].to_name}")
+
+
+def _print_routes(routes: list[Route], title: str) -> None:
+    summary = Table(title=title, title_justify="left")
+    for column in ("#", "days", "spread h", "USD/TEU", "kg CO2/TEU", "km", "trans.", "borders"):
+        summary.add_column(column, justify="right")
+    summary.add_column("via")
+    for rank, r in enumerate(routes, start=1):
+        summary.add_row(
+            str(rank),
+            f"{r.time_days:.1f}",
+            f"{r.time_spread_h:.0f}",
+            f"{r.cost_usd_per_teu:,.0f}",
+            f"{r.co2_kg_per_teu:,.0f}",
+            f"{r.distance_km:,.0f}",
+            str(r.transshipments),
+            str(r.border_crossings),
+            r.label,
+        )
+    _out.print(summary)
+    for rank, r in enumerate(routes, start=1):
+        legs = Table(title=f"route {rank}: {' · '.join(r.countries)}", title_justify="left")
+        for column in ("from", "to", "mode", "km", "h", "USD/TEU", "note"):
+            legs.add_column(column, justify="right" if column in ("km", "h", "USD/TEU") else "left")
+        for leg in r.legs:
+            note = leg.detail
+            if leg.wait_h:
+                note = f"waits {leg.wait_h:.0f} h for a departure" + (f"; {note}" if note else "")
+            if leg.defaults:
+                note += f" [default: {', '.join(leg.defaults)}]"
+            legs.add_row(
+                leg.from_name,
+                leg.to_name,
+                leg.mode,
+                f"{leg.distance_km:,.0f}",
+                f"{leg.time_h:.1f}",
+                f"{leg.cost_usd_per_teu:,.0f}",
+                note,
+            )
+        _out.print(legs)
+
+
+def scenario(
+    name_or_file: Annotated[
+        str, typer.Argument(metavar="NAME_OR_FILE", help="Bundled scenario name or YAML/JSON file.")
+    ],
+    by: Annotated[By, typer.Option(help="Criterion of the best route.")] = By.generalized,
+    k: Annotated[
+        int, typer.Option("-k", "--k", min=1, max=10, help="Routes sharing the traffic.")
+    ] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Apply a scenario and compare it with the base network, side by side."""
+    try:
+        result = compare_scenario(load_network(), load_scenario(name_or_file), by=by.value, k=k)
+    except CorridorError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    _print_comparison(result)
+
+
+_FIGURES = (
+    ("days", "time_h", 1 / 24, "{:.1f}"),
+    ("spread h", "time_spread_h", 1.0, "{:.0f}"),
+    ("USD/TEU", "cost_usd_per_teu", 1.0, "{:,.0f}"),
+    ("kg CO2/TEU", "co2_kg_per_teu", 1.0, "{:,.0f}"),
+    ("transshipments", "transshipments", 1.0, "{:.0f}"),
+)
+
+
+def _print_comparison(result: Comparison) -> None:
+    _out.print(f"[bold]{result.title}[/] ({result.name})")
+    if result.projects:
+        _out.print(f"projects: {', '.join(result.projects)}")
+    for pair in result.pairs:
+        table = Table(title=f"{pair.origin} → {pair.destination}", title_justify="left")
+        for column in ("", "base", "scenario", "change"):
+            table.add_column(column, justify="right")
+        for label, attr, factor, fmt in _FIGURES:
+            values = [getattr(r, attr) * factor if r else None for r in (pair.base, pair.scenario)]
+            shown = [fmt.format(v) if v is not None else "no route" for v in values]
+            delta = pair.delta(attr)
+            change = (
+                "" if delta is None else ("+" if delta > 0 else "") + fmt.format(delta * factor)
+            )
+            table.add_row(label, *shown, change)
+        _out.print(table)
+        shares = Table(title="share of each route", title_justify="left")
+        for column in ("route", "base", "scenario"):
+            shares.add_column(column, justify="left" if column == "route" else "right")
+        for share in pair.shares:
+            shares.add_row(share.label, f"{share.base:.0%}", f"{share.scenario:.0%}")
+        _out.print(shares)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``route`` and ``scenario`` to a Typer application."""
+    app.command("route")(route)
+    app.command("scenario")(scenario)
