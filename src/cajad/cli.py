@@ -19,6 +19,8 @@ from rich.table import Table
 from sqlalchemy import Engine
 
 from cajad.corridor.cli import register as register_corridor
+from cajad.iati import import_path
+from cajad.iati.cli import register as register_iati
 from cajad.register import (
     InputError,
     RegisterError,
@@ -52,7 +54,8 @@ def _engine(*, initialised: bool = True) -> Engine:
 
 
 def _fail(exc: RegisterError) -> typer.Exit:
-    err.print(f"[red]error:[/] {exc}", highlight=False, markup=False)
+    err.print("[red]error:[/]", end=" ")
+    err.print(str(exc), highlight=False, markup=False)
     return typer.Exit(EXIT_REFUSED if isinstance(exc, InputError) else 1)
 
 
@@ -81,32 +84,43 @@ def load_demo_command() -> None:
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="A deals CSV or a transactions CSV.")],
+    file: Annotated[
+        Path, typer.Argument(help="A deals or transactions CSV, an IATI XML file or a folder.")
+    ],
     partial: Annotated[
         bool, typer.Option(help="Import the valid records, report the rest.")
     ] = False,
     dry_run: Annotated[bool, typer.Option(help="Report what would change; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Import a file atomically: any bad record refuses the whole file unless --partial."""
+    """Import a file atomically: any bad record refuses the whole file unless --partial.
+
+    IATI XML (a file or a folder of them) imports the valid activities and reports the rest,
+    as `cajad import-iati` does.
+    """
     engine = _engine()
+    iati = file.is_dir() or file.suffix.lower() == ".xml"
     try:
         with Progress(console=err, transient=True) as bar:
             task = bar.add_task(f"Importing {file.name}", total=None)
-            report = import_file(
-                engine,
-                file,
-                partial=partial,
-                dry_run=dry_run,
-                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+            if iati:
+                report: ImportReport = import_path(engine, file, dry_run=dry_run)
+            else:
+                report = import_file(
+                    engine,
+                    file,
+                    partial=partial,
+                    dry_run=dry_run,
+                    on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+                )
     except RegisterError as exc:
         raise _fail(exc) from exc
     if as_json:
         out.print_json(json.dumps(report.as_dict()))
     else:
         _print_report(report)
-    if report.problems:
+    # IATI files nearly always carry warnings; only refused records make an exit code.
+    if report.refused if iati else report.problems:
         raise typer.Exit(EXIT_PARTIAL)
 
 
@@ -263,6 +277,7 @@ def serve_command(
 
 
 register_corridor(app)
+register_iati(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

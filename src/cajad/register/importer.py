@@ -8,7 +8,7 @@ equals the spec is left alone, so importing the same file twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +19,16 @@ from cajad.register import audit, rollup
 from cajad.register.errors import ConversionError, InputError, Problem
 from cajad.register.fx import RateBook
 from cajad.register.models import (
+    Budget,
     Document,
+    IatiActivity,
+    Location,
     Organisation,
     Participation,
     Project,
     ProjectCountry,
     ProjectSector,
+    ProjectText,
     Transaction,
 )
 from cajad.register.specs import OrganisationSpec, ProjectSpec, TransactionSpec
@@ -83,10 +87,52 @@ def import_specs(
     report = ImportReport(source=source, dry_run=dry_run, problems=list(problems))
     if report.problems and not partial:
         raise InputError(f"{source}: refused, nothing imported", report.problems)
+    return import_batches(
+        engine,
+        lambda _session: [specs],
+        report=report,
+        partial=partial,
+        actor=actor,
+        on_progress=on_progress,
+    )
+
+
+def import_batches(
+    engine: Engine,
+    batches: Callable[[Session], Iterable[Sequence[ProjectSpec]]],
+    *,
+    report: ImportReport,
+    partial: bool = False,
+    actor: str = "cajad",
+    on_progress: Progress | None = None,
+    keep_unconvertible: bool = False,
+    book: RateBook | None = None,
+) -> ImportReport:
+    """Write batches of specs, as they come, in one transaction (streaming readers).
+
+    ``batches(session)`` may be a generator that reads a large file (and may read the register
+    through ``session``): each batch is written and flushed before the next is read, so memory
+    holds one batch. An exception raised by the generator rolls the whole transaction back.
+    ``report.dry_run`` rolls back at the end. ``keep_unconvertible`` keeps (with its problem
+    reported) a project whose money has no rate, unconverted and so not counted, instead of
+    leaving it out. ``book`` saves reading the rates again when the caller has them.
+    """
     try:
         with session_scope(engine, actor=actor) as session:
-            _write(session, specs, report, partial, on_progress or _quiet)
-            if dry_run:
+            book = book or RateBook.from_session(session)
+            for specs in batches(session):
+                _write(
+                    session,
+                    specs,
+                    report,
+                    partial,
+                    on_progress or _quiet,
+                    book,
+                    keep_unconvertible=keep_unconvertible,
+                )
+                session.flush()
+                session.expunge_all()
+            if report.dry_run:
                 raise _DryRunError
     except _DryRunError:
         pass
@@ -103,18 +149,22 @@ def _write(
     report: ImportReport,
     partial: bool,
     on_progress: Progress,
+    book: RateBook,
+    *,
+    keep_unconvertible: bool = False,
 ) -> None:
-    book = RateBook.from_session(session)
     converted, unconvertible = _convert_all(book, specs, report)
     if report.problems and not partial:
         raise InputError(f"{report.source}: refused, nothing imported", report.problems)
     organisations = _Organisations(session)
     delta: dict[rollup.Key, rollup.Sums] = {}
-    known = {spec.identifier for spec in specs} | set(session.scalars(select(Project.identifier)))
+    known = {spec.identifier for spec in specs}
+    if any(spec.package for spec in specs):
+        known |= set(session.scalars(select(Project.identifier)))
     written: list[tuple[Project, ProjectSpec]] = []
     for done, spec in enumerate(specs, start=1):
         on_progress(done, len(specs))
-        if spec.identifier in unconvertible:
+        if spec.identifier in unconvertible and not keep_unconvertible:
             continue
         if spec.package and spec.package not in known:
             report.problems.append(
@@ -193,11 +243,14 @@ class _Organisations:
         if spec.name in self.cache:
             return self.cache[spec.name]
         org = self.session.scalar(select(Organisation).where(Organisation.name == spec.name))
+        if org is None and spec.ref:
+            # The same organisation (by its unique identifier) under another name: rename it.
+            org = self.session.scalar(select(Organisation).where(Organisation.ref == spec.ref))
         if org is None:
             org = Organisation(name=spec.name)
             self.session.add(org)
         before = _org_state(org) if org.id is not None else None
-        org.ref, org.type, org.country = spec.ref, spec.type, spec.country
+        org.name, org.ref, org.type, org.country = spec.name, spec.ref, spec.type, spec.country
         after = _org_state(org)
         if before != after:
             audit.record(
@@ -218,7 +271,8 @@ def _org_state(org: Organisation) -> dict[str, Any]:
 
 _SCALARS = (
     "title description stage instrument default_currency agreement_date agreement_date_precision "
-    "priority_area_override counts_toward_goal count_decision"
+    "priority_area_override counts_toward_goal count_decision language planned_start "
+    "planned_end actual_start actual_end"
 ).split()
 
 
@@ -232,7 +286,9 @@ def _fill(
     for name in _SCALARS:
         setattr(project, name, getattr(spec, name))
     project.countries = [
-        ProjectCountry(code=c.code, percentage=c.percentage, is_region=c.is_region)
+        ProjectCountry(
+            code=c.code, percentage=c.percentage, is_region=c.is_region, vocabulary=c.vocabulary
+        )
         for c in spec.countries
     ]
     project.sectors = [
@@ -247,6 +303,10 @@ def _fill(
         Document(url=d.url, title=d.title, category=d.category, published=d.published)
         for d in spec.documents
     ]
+    project.budgets = [Budget(**b.model_dump()) for b in spec.budgets]
+    project.locations = [Location(**loc.model_dump()) for loc in spec.locations]
+    project.texts = [ProjectText(**t.model_dump()) for t in spec.texts]
+    _fill_iati(project, spec)
     existing = {tx.ref: tx for tx in project.transactions}
     project.transactions = [
         _transaction(
@@ -257,6 +317,20 @@ def _fill(
         )
         for tx in spec.transactions
     ]
+
+
+def _fill_iati(project: Project, spec: ProjectSpec) -> None:
+    """Keep the source activity row (one per project) in step with the spec's ``iati``."""
+    if spec.iati is None:
+        project.iati_source = None
+        return
+    row = project.iati_source or IatiActivity()
+    row.version, row.last_updated, row.xml = (
+        spec.iati.version,
+        spec.iati.last_updated,
+        spec.iati.xml,
+    )
+    project.iati_source = row
 
 
 def _transaction(

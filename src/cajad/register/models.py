@@ -111,6 +111,12 @@ class Project(Base):
         cascade="all, delete-orphan", order_by="Transaction.value_date"
     )
     budgets: Mapped[list[Budget]] = relationship(cascade="all, delete-orphan")
+    texts: Mapped[list[ProjectText]] = relationship(
+        cascade="all, delete-orphan", order_by="ProjectText.id"
+    )
+    iati_source: Mapped[IatiActivity | None] = relationship(
+        cascade="all, delete-orphan", uselist=False
+    )
 
 
 class ProjectCountry(Base):
@@ -124,6 +130,7 @@ class ProjectCountry(Base):
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
     is_region: Mapped[bool] = mapped_column(default=False)
     percentage: Mapped[Decimal] = mapped_column(ExactDecimal)
+    vocabulary: Mapped[str | None] = mapped_column(String(8))  # IATI RegionVocabulary
 
 
 class ProjectSector(Base):
@@ -235,6 +242,34 @@ class Budget(Base):
     value: Mapped[Decimal] = mapped_column(ExactDecimal)
     currency: Mapped[str] = mapped_column(String(3))
     value_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class ProjectText(Base):
+    """A narrative of the project's title or a description, in one language (IATI narratives)."""
+
+    __tablename__ = "project_text"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))  # title | description:<DescriptionType>
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    lang: Mapped[str] = mapped_column(String(16), default="")
+    text: Mapped[str] = mapped_column(Text)
+
+
+class IatiActivity(Base):
+    """The IATI activity XML a project was imported from, whole: export loses nothing of it."""
+
+    __tablename__ = "iati_activity"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[str] = mapped_column(String(8))
+    last_updated: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    xml: Mapped[str] = mapped_column(Text)
 
 
 class FxRate(Base):

@@ -257,7 +257,7 @@ def rebuild(session: Session, *, batch: int = 10_000) -> int:
         if s.n > 0
     ]
     for start in range(0, len(params), batch):
-        session.execute(insert(Rollup), params[start : start + batch])
+        session.connection().execute(insert(Rollup), params[start : start + batch])
     return len(params)
 
 

@@ -1,6 +1,6 @@
 """What an import wants the register to hold: validated, source-independent project specs.
 
-Every reader (deals CSV, transactions CSV, later IATI XML) turns its input into these specs;
+Every reader (deals CSV, transactions CSV, IATI XML) turns its input into these specs;
 the importer compares them with the register and writes the difference.
 """
 
@@ -33,6 +33,7 @@ class CountrySpec(_Spec):
     code: str
     percentage: Decimal
     is_region: bool = False
+    vocabulary: str | None = None  # IATI RegionVocabulary of a region (None: countries)
 
 
 class SectorSpec(_Spec):
@@ -46,6 +47,43 @@ class DocumentSpec(_Spec):
     title: str | None = None
     category: str | None = None
     published: dt.date | None = None
+
+
+class LocationSpec(_Spec):
+    name: str
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class BudgetSpec(_Spec):
+    type: int = 1
+    status: int = 1
+    period_start: dt.date
+    period_end: dt.date
+    value: Decimal
+    currency: str
+    value_date: dt.date | None = None
+
+
+class TextSpec(_Spec):
+    """One narrative of a text element (``title``, ``description:<type>``) in one language.
+
+    ``seq`` numbers the elements of one kind (an activity may have several descriptions of a
+    type); ``lang`` is the narrative's language, empty when it has the activity's default.
+    """
+
+    kind: str
+    seq: int = 0
+    lang: str = ""
+    text: str
+
+
+class IatiSourceSpec(_Spec):
+    """The IATI activity a project was imported from, kept whole so that export loses nothing."""
+
+    version: str
+    last_updated: dt.datetime | None = None
+    xml: str
 
 
 class TransactionSpec(_Spec):
@@ -80,8 +118,17 @@ class ProjectSpec(_Spec):
     priority_area_override: str | None = None
     counts_toward_goal: bool = True
     count_decision: str | None = None
+    language: str = "en"
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
     countries: tuple[CountrySpec, ...] = Field(default=())
     sectors: tuple[SectorSpec, ...] = Field(default=())
     participants: tuple[ParticipationSpec, ...] = Field(default=())
     documents: tuple[DocumentSpec, ...] = Field(default=())
     transactions: tuple[TransactionSpec, ...] = Field(default=())
+    budgets: tuple[BudgetSpec, ...] = Field(default=())
+    locations: tuple[LocationSpec, ...] = Field(default=())
+    texts: tuple[TextSpec, ...] = Field(default=())
+    iati: IatiSourceSpec | None = None

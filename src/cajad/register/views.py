@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from cajad.register.models import Organisation, Project
+from cajad.register.models import IatiActivity, Organisation, Project
 from cajad.register.specs import (
+    BudgetSpec,
     CountrySpec,
     DocumentSpec,
+    IatiSourceSpec,
+    LocationSpec,
     OrganisationSpec,
     ParticipationSpec,
     ProjectSpec,
     SectorSpec,
+    TextSpec,
     TransactionSpec,
 )
 
@@ -33,8 +37,15 @@ def project_spec(project: Project) -> ProjectSpec:
         priority_area_override=project.priority_area_override,
         counts_toward_goal=project.counts_toward_goal,
         count_decision=project.count_decision,
+        language=project.language,
+        planned_start=project.planned_start,
+        planned_end=project.planned_end,
+        actual_start=project.actual_start,
+        actual_end=project.actual_end,
         countries=tuple(
-            CountrySpec(code=c.code, percentage=c.percentage, is_region=c.is_region)
+            CountrySpec(
+                code=c.code, percentage=c.percentage, is_region=c.is_region, vocabulary=c.vocabulary
+            )
             for c in project.countries
         ),
         sectors=tuple(
@@ -70,4 +81,30 @@ def project_spec(project: Project) -> ProjectSpec:
             )
             for t in project.transactions
         ),
+        budgets=tuple(
+            BudgetSpec(
+                type=b.type,
+                status=b.status,
+                period_start=b.period_start,
+                period_end=b.period_end,
+                value=b.value,
+                currency=b.currency,
+                value_date=b.value_date,
+            )
+            for b in project.budgets
+        ),
+        locations=tuple(
+            LocationSpec(name=loc.name, latitude=loc.latitude, longitude=loc.longitude)
+            for loc in project.locations
+        ),
+        texts=tuple(
+            TextSpec(kind=t.kind, seq=t.seq, lang=t.lang, text=t.text) for t in project.texts
+        ),
+        iati=_iati_spec(project.iati_source),
     )
+
+
+def _iati_spec(row: IatiActivity | None) -> IatiSourceSpec | None:
+    if row is None:
+        return None
+    return IatiSourceSpec(version=row.version, last_updated=row.last_updated, xml=row.xml)

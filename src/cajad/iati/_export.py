@@ -1,0 +1,159 @@
+"""Export of the register, or a filter of it, as one IATI 2.03 activity file.
+
+Projects are read a batch at a time and written with an incremental XML writer, so memory
+holds one batch whatever the register's size. Every activity is validated against the bundled
+2.03 schema before it is written; one that would not validate is left out and reported, so the
+file always validates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from lxml import etree
+from sqlalchemy import Engine, Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from cajad.iati._activity import activity
+from cajad.iati._orgs import OrganisationNames
+from cajad.iati._validate import schema_problems
+from cajad.iati.errors import ExportError, UnwritableProjectError
+from cajad.register.models import Project, ProjectCountry, Transaction
+from cajad.register.store import session_scope
+from cajad.register.views import project_spec
+
+BATCH = 200
+#: Everything :func:`project_spec` reads, loaded per batch rather than per project.
+_EAGER = (
+    selectinload(Project.documents),
+    selectinload(Project.budgets),
+    selectinload(Project.locations),
+    selectinload(Project.texts),
+    selectinload(Project.iati_source),
+    joinedload(Project.package),
+    selectinload(Project.transactions).joinedload(Transaction.provider),
+    selectinload(Project.transactions).joinedload(Transaction.receiver),
+)
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which projects to export: all of them, or those of a country, stage or identifier prefix."""
+
+    country: str | None = None
+    stage: str | None = None
+    identifier_prefix: str | None = None
+
+    def query(self) -> Select[int]:
+        query = select(Project.id).order_by(Project.identifier)
+        if self.country:
+            query = query.where(
+                Project.id.in_(
+                    select(ProjectCountry.project_id).where(
+                        ProjectCountry.code == self.country.upper()
+                    )
+                )
+            )
+        if self.stage:
+            query = query.where(Project.stage == self.stage)
+        if self.identifier_prefix:
+            query = query.where(
+                Project.identifier.startswith(self.identifier_prefix, autoescape=True)
+            )
+        return query
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote, and what it left out with the reason."""
+
+    path: str
+    written: int = 0
+    left_out: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "written": self.written, "left_out": self.left_out}
+
+
+def export_activities(
+    engine: Engine, out: Path | BinaryIO, *, where: ExportFilter | None = None
+) -> ExportReport:
+    """Write the projects ``where`` selects as IATI 2.03 XML to ``out`` (a path or a stream).
+
+    A path is written beside itself and moved into place when complete, so a failed export
+    leaves no half file. Raises :class:`ExportError` when no project can be written (IATI
+    requires at least one activity).
+    """
+    where = where or ExportFilter()
+    if not isinstance(out, Path):
+        report = ExportReport(path="<stream>")
+        _write(engine, where, report, out)
+        _check(report)
+        return report
+    report = ExportReport(path=str(out))
+    temp = out.with_name(f".{out.name}.partial")
+    try:
+        with temp.open("wb") as handle:
+            _write(engine, where, report, handle)
+        _check(report)
+        temp.replace(out)
+    finally:
+        temp.unlink(missing_ok=True)
+    return report
+
+
+def _check(report: ExportReport) -> None:
+    if report.written:
+        return
+    if not report.left_out:
+        raise ExportError("nothing to export: no project matches")
+    key, reason = next(iter(report.left_out.items()))
+    raise ExportError(f"nothing to export: every matching project was left out ({key}: {reason})")
+
+
+def _write(engine: Engine, where: ExportFilter, report: ExportReport, target: BinaryIO) -> None:
+    generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    with session_scope(engine, actor="cajad export") as session:
+        ids = list(session.scalars(where.query()))
+        names = OrganisationNames.load(session)
+        with etree.xmlfile(
+            target if isinstance(target, Path) is False else str(target), encoding="utf-8"
+        ) as xf:
+            xf.write_declaration()
+            root = {"version": "2.03", "generated-datetime": generated}
+            with xf.element("iati-activities", root):
+                for start in range(0, len(ids), BATCH):
+                    chunk = ids[start : start + BATCH]
+                    projects = session.scalars(
+                        select(Project).where(Project.id.in_(chunk)).options(*_EAGER)
+                    )
+                    for project in sorted(projects, key=lambda p: p.identifier):
+                        element = _activity(project, names, report)
+                        if element is not None:
+                            xf.write("\n")
+                            xf.write(element)
+                            report.written += 1
+                    session.expunge_all()
+                xf.write("\n")
+
+
+def _activity(
+    project: Project, names: OrganisationNames, report: ExportReport
+) -> etree._Element | None:
+    spec = project_spec(project)
+    try:
+        element = activity(spec, names)
+    except UnwritableProjectError as exc:
+        report.left_out[spec.identifier] = str(exc)
+        return None
+    problems = schema_problems("activities", element, spec.identifier)
+    if problems:
+        report.left_out[spec.identifier] = "; ".join(
+            f"{p.column}: {p.reason}" for p in problems[:3]
+        )
+        return None
+    element.tail = None
+    return element

@@ -1,0 +1,159 @@
+"""The IATI commands of the cajad command line: ``import-iati`` and ``export iati``.
+
+Exit codes as the rest of the CLI: 0 success (warnings allowed); 2 a file refused whole
+(nothing written); 3 some records or files were left out (they are listed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine
+
+from cajad.iati import (
+    ExportError,
+    ExportFilter,
+    FileOutcome,
+    FolderReport,
+    IatiImportReport,
+    export_activities,
+    import_file,
+    import_folder,
+)
+from cajad.register.errors import InputError
+from cajad.register.store import is_initialised, make_engine
+
+EXIT_REFUSED = 2
+EXIT_PARTIAL = 3
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def register(app: typer.Typer, *, export: typer.Typer | None = None) -> None:
+    """Add ``import-iati`` and ``export iati`` to the cajad CLI.
+
+    ``export`` is the CLI's ``export`` group when it has one already; else it is made here.
+    """
+    app.command("import-iati")(import_iati_command)
+    if export is None:
+        export = typer.Typer(help="Export the register in open formats.", no_args_is_help=True)
+        app.add_typer(export, name="export")
+    export.command("iati")(export_iati_command)
+
+
+def _engine() -> Engine:
+    engine = make_engine(pooled=False)
+    if not is_initialised(engine):
+        err.print(f"[red]no register at {engine.url.render_as_string()}[/]: run `cajad init` first")
+        raise typer.Exit(EXIT_REFUSED)
+    return engine
+
+
+def import_iati_command(
+    path: Annotated[
+        Path, typer.Argument(help="An IATI activity or organisation file, or a folder.")
+    ],
+    strict: Annotated[bool, typer.Option(help="Refuse a file with any validation error.")] = False,
+    partial: Annotated[
+        bool, typer.Option(help="Import the valid activities, report the rest (the default).")
+    ] = True,
+    dry_run: Annotated[bool, typer.Option(help="Report what would change; write nothing.")] = False,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes for a folder (default: CPU count).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import IATI 2.01–2.03 XML: validated, idempotent, each file in one transaction."""
+    engine = _engine()
+    strict = strict or not partial
+    if path.is_dir():
+        report: IatiImportReport | FolderReport = _folder(engine, path, strict, dry_run, workers)
+    else:
+        try:
+            with err.status(f"Importing {path.name}…"):
+                report = import_file(engine, path, strict=strict, dry_run=dry_run)
+        except InputError as exc:
+            err.print(f"error: {exc}", highlight=False, markup=False)
+            raise typer.Exit(EXIT_REFUSED) from exc
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        _print(report)
+    if report.refused or (isinstance(report, FolderReport) and report.failed):
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def _folder(
+    engine: Engine, path: Path, strict: bool, dry_run: bool, workers: int | None
+) -> FolderReport:
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(f"Importing {path}", total=None)
+
+        def on_file(outcome: FileOutcome, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+            if outcome.error:
+                bar.console.print(f"refused: {outcome.error}", highlight=False, markup=False)
+
+        return import_folder(
+            engine, path, strict=strict, dry_run=dry_run, workers=workers, on_file=on_file
+        )
+
+
+def _print(report: IatiImportReport | FolderReport) -> None:
+    verb = "would be" if report.dry_run else "were"
+    if isinstance(report, FolderReport):
+        out.print(
+            f"{report.source}: {len(report.files)} files, {len(report.failed)} refused; "
+            f"{len(report.created)} records {verb} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged.",
+            highlight=False,
+        )
+    else:
+        out.print(
+            f"{report.source} (IATI {report.version} {report.kind}): {report.records} records; "
+            f"{len(report.created)} {verb} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged, {len(report.left_out)} left out.",
+            highlight=False,
+        )
+    for problem in report.problems:
+        err.print(f"  {problem.level}: {problem}", highlight=False, markup=False)
+
+
+def export_iati_command(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT.xml", help="File to write.")],
+    country: Annotated[
+        str | None, typer.Option(help="Only projects in this country (ISO code).")
+    ] = None,
+    stage: Annotated[str | None, typer.Option(help="Only projects at this stage.")] = None,
+    identifier_prefix: Annotated[
+        str | None, typer.Option(help="Only projects whose identifier starts so.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Write the register (or a filter of it) as IATI 2.03 activity XML, schema-valid."""
+    engine = _engine()
+    where = ExportFilter(country=country, stage=stage, identifier_prefix=identifier_prefix)
+    try:
+        with err.status(f"Writing {out_file}…"):
+            report = export_activities(engine, out_file, where=where)
+    except ExportError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        raise typer.Exit(EXIT_REFUSED) from exc
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return
+    out.print(f"{out_file}: {report.written} activities written (IATI 2.03, schema-valid).")
+    for identifier, reason in report.left_out.items():
+        err.print(f"  left out {identifier}: {reason}", highlight=False, markup=False)
