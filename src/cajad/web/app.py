@@ -18,7 +18,7 @@ from starlette.responses import FileResponse, Response
 
 import cajad
 from cajad.errors import CajadError
-from cajad.web import api, pages
+from cajad.web import api, corridor_api, corridor_pages, pages
 from cajad.web.deps import BookCache
 from cajad.web.errors import handle_exception
 from cajad.web.middleware import DropEmptyParams, SecurityHeaders
@@ -44,6 +44,8 @@ def create_app(engine: Engine) -> FastAPI:
         app.add_exception_handler(kind, handle_exception)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(corridor_api.router)
+    app.include_router(corridor_pages.router)
     app.add_api_route("/api/docs", _docs, include_in_schema=False)
     app.add_api_route("/vendor/plotly.min.js", _plotly, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

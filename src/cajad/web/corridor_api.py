@@ -1,0 +1,136 @@
+"""The corridor API under ``/api/corridor``: places, routes, the Pareto set and scenarios.
+
+A thin edge over :mod:`cajad.corridor`: routes answer the object ``cajad route --json``
+prints, a scenario the comparison ``cajad scenario --json`` prints. An unknown place is a 422
+naming ``from`` or ``to`` with the close matches; no route, or no such scenario, is a 404; both
+in the one error shape.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from cajad.web.corridor_schemas import ComparisonOut, NodeOut, RoutesOut, ScenarioOut
+from cajad.web.corridor_service import (
+    Avoid,
+    By,
+    CorridorDep,
+    MaxTransshipments,
+    Modes,
+    Place,
+    RouteCount,
+    RouteQuery,
+    registered,
+    split_avoid,
+)
+from cajad.web.deps import SessionDep
+from cajad.web.errors import ErrorResponse
+from cajad.web.schemas import ProjectRef
+
+router = APIRouter(
+    prefix="/api/corridor",
+    tags=["corridor"],
+    responses={
+        404: {"model": ErrorResponse, "description": "No route, or no such scenario"},
+        422: {"model": ErrorResponse, "description": "Invalid parameters or unknown place"},
+    },
+)
+
+
+@router.get("/nodes", response_model=list[NodeOut], summary="Places of the network")
+def nodes(corridor: CorridorDep) -> list[NodeOut]:
+    """Every node: cities, ports, border stations and hubs, with their WGS 84 position."""
+    return [
+        NodeOut(
+            id=n.id,
+            name=n.name,
+            aliases=list(n.aliases),
+            country=n.country,
+            kind=n.kind,
+            lon=n.lon,
+            lat=n.lat,
+        )
+        for n in corridor.network.nodes.values()
+    ]
+
+
+@router.get("/route", response_model=RoutesOut, summary="Best routes between two places")
+def route(
+    corridor: CorridorDep,
+    origin: Annotated[Place, Query(alias="from")],
+    to: Place,
+    by: By = By.TIME,
+    avoid: Avoid = None,
+    max_transshipments: MaxTransshipments = None,
+    k: RouteCount = 1,
+    mode: Modes = None,
+) -> dict[str, Any]:
+    """The best route and up to ``k - 1`` loopless alternatives, every leg explained."""
+    query = RouteQuery(
+        origin,
+        to,
+        by,
+        split_avoid(avoid),
+        max_transshipments,
+        k,
+        tuple(m.value for m in mode) if mode else None,
+    )
+    return corridor.routes(query)
+
+
+@router.get("/pareto", response_model=RoutesOut, summary="Time × cost Pareto routes")
+def pareto(
+    corridor: CorridorDep,
+    origin: Annotated[Place, Query(alias="from")],
+    to: Place,
+    avoid: Avoid = None,
+    max_transshipments: MaxTransshipments = None,
+    mode: Modes = None,
+) -> dict[str, Any]:
+    """Every route no other beats on both time and cost, fastest first."""
+    query = RouteQuery(
+        origin,
+        to,
+        avoid=split_avoid(avoid),
+        max_transshipments=max_transshipments,
+        modes=tuple(m.value for m in mode) if mode else None,
+    )
+    return corridor.routes(query, pareto=True)
+
+
+@router.get("/scenarios", response_model=list[ScenarioOut], summary="Bundled scenarios")
+def scenarios(
+    corridor: CorridorDep,
+    session: SessionDep,
+    project: Annotated[
+        str | None, Query(max_length=200, description="Only scenarios naming this project.")
+    ] = None,
+) -> list[ScenarioOut]:
+    """Each scenario with the register projects that cause its change."""
+    chosen = [s for s in corridor.scenarios.values() if project is None or project in s.projects]
+    known = registered(session, sorted({p for s in chosen for p in s.projects}))
+    return [
+        ScenarioOut(
+            name=s.name,
+            title=s.title,
+            description=s.description.strip(),
+            projects=list(s.projects),
+            registered=[ProjectRef(identifier=p, title=known[p]) for p in s.projects if p in known],
+        )
+        for s in chosen
+    ]
+
+
+@router.get(
+    "/scenarios/{name}", response_model=ComparisonOut, summary="A scenario against the base"
+)
+def scenario(
+    corridor: CorridorDep,
+    name: str,
+    by: By = By.GENERALIZED,
+    k: Annotated[int, Query(ge=1, le=10, description="Routes sharing the traffic.")] = 3,
+) -> dict[str, Any]:
+    """Base and scenario side by side for each pair: time, cost, spread, CO2 and shares."""
+    return corridor.compare(name, by=by, k=k).as_dict()

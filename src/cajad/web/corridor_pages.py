@@ -1,0 +1,157 @@
+"""The corridor's portal page: the route form, the map, the routes and their legs, scenarios.
+
+``/corridor`` answers with GET only, so every view (a route, a scenario) has an address that can
+be shared. A place the model does not know is shown beside the form, with the close matches;
+the map is drawn by ``static/corridor.js`` from the data this page embeds and the country
+outlines at ``/corridor/countries.json``. The project page lists the scenarios that name its
+project through :func:`scenarios_for_project`, a template global installed here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import jinja2
+from fastapi import APIRouter, Query, Request
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from cajad.corridor import Comparison
+from cajad.corridor.routes import short_name
+from cajad.web.corridor_map import colour, map_data, outlines_json
+from cajad.web.corridor_service import (
+    PAGE_K,
+    PAGE_MAX_K,
+    By,
+    Corridor,
+    CorridorDep,
+    MaxTransshipments,
+    Mode,
+    Modes,
+    RouteQuery,
+    corridor_of,
+    registered,
+    split_avoid,
+)
+from cajad.web.deps import SessionDep
+from cajad.web.errors import ParameterError
+from cajad.web.labels import _
+from cajad.web.templating import render, templates
+
+router = APIRouter(include_in_schema=False)
+
+Text = Annotated[str | None, Query(max_length=120)]
+
+
+@router.get("/corridor")
+def corridor_page(
+    request: Request,
+    corridor: CorridorDep,
+    session: SessionDep,
+    origin: Annotated[str | None, Query(alias="from", max_length=120)] = None,
+    to: Text = None,
+    by: By = By.TIME,
+    avoid: Text = None,
+    max_transshipments: MaxTransshipments = None,
+    k: Annotated[int, Query(ge=1, le=PAGE_MAX_K)] = PAGE_K,
+    mode: Modes = None,
+    scenario: Annotated[str | None, Query(max_length=60)] = None,
+) -> Response:
+    """Routes between two places on a map, every leg explained; a scenario against the base."""
+    modes = tuple(m.value for m in mode) if mode and len(mode) < len(Mode) else None
+    result: dict[str, Any] | None = None
+    error, status = None, 200
+    if origin and to:
+        query = RouteQuery(origin, to, by, split_avoid([avoid or ""]), max_transshipments, k, modes)
+        try:
+            result = corridor.routes(query)
+        except ParameterError as exc:
+            error, status = f"{exc.field}: {exc.message}", 422
+        except HTTPException as exc:
+            error, status = str(exc.detail), exc.status_code
+    elif origin or to:
+        error, status = _("from, to: give both places"), 422
+    routes = result["routes"] if result else []
+    context = {
+        "section": "corridor",
+        "form": {
+            "from": origin or "",
+            "to": to or "",
+            "by": by.value,
+            "avoid": avoid or "",
+            "max_transshipments": "" if max_transshipments is None else max_transshipments,
+            "k": k,
+            "modes": modes or tuple(m.value for m in Mode),
+        },
+        "result": result,
+        "error": error,
+        "names": _names(corridor),
+        "colours": [colour(i) for i in range(len(routes))],
+        "map": map_data(corridor.network, corridor.lines, routes),
+        **_scenario_context(corridor, session, scenario),
+    }
+    if context["scenario_error"] and status == 200:
+        status = 404
+    return render(request, "corridor.html", context, status_code=status)
+
+
+@router.get("/corridor/countries.json")
+def countries() -> Response:
+    """Country outlines for the map (Natural Earth, public domain), as x/y lines."""
+    return Response(
+        outlines_json(),
+        media_type="application/json",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+def _names(corridor: Corridor) -> dict[str, str]:
+    """Node id → the short name people know it by, for the form's suggestions and the legs."""
+    return {node_id: short_name(corridor.network, node_id) for node_id in corridor.network.nodes}
+
+
+def _scenario_context(corridor: Corridor, session: Session, name: str | None) -> dict[str, Any]:
+    scenarios = list(corridor.scenarios.values())
+    known = registered(session, sorted({p for s in scenarios for p in s.projects}))
+    comparison: Comparison | None = None
+    scenario_error: str | None = None
+    if name:
+        try:
+            comparison = corridor.compare(name)
+        except HTTPException as exc:
+            scenario_error = str(exc.detail)
+    return {
+        "scenarios": scenarios,
+        "registered": known,
+        "chosen": name or "",
+        "comparison": comparison.as_dict() if comparison else None,
+        "scenario_error": scenario_error,
+    }
+
+
+@jinja2.pass_context
+def scenarios_for_project(context: Any, identifier: str) -> list[dict[str, Any]]:
+    """The bundled scenarios that name project ``identifier``, each with its effect on the
+    best route of each of its pairs (scenario minus base)."""
+    request: Request = context["request"]
+    corridor = corridor_of(request)
+    found = []
+    for scenario in corridor.scenarios.values():
+        if identifier not in scenario.projects:
+            continue
+        result = corridor.compare(scenario.name).as_dict()
+        names = _names(corridor)
+        effects = [
+            {
+                "origin": names.get(pair["origin"], pair["origin"]),
+                "destination": names.get(pair["destination"], pair["destination"]),
+                **pair["delta"],
+            }
+            for pair in result["pairs"]
+        ]
+        found.append({"name": scenario.name, "title": scenario.title, "effects": effects})
+    return found
+
+
+templates.env.globals["corridor_scenarios_for"] = scenarios_for_project

@@ -1,0 +1,130 @@
+"""What the corridor API answers: the objects of `cajad route --json` and `cajad scenario`.
+
+Figures are floats as the corridor library gives them (rounded there: km to 0.1, hours and USD
+to 0.01), per TEU, with the unit in each name. The models document the shapes in OpenAPI; the
+values are the library's ``as_dict()``, unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cajad.web.schemas import ProjectRef
+
+
+class NodeOut(BaseModel):
+    """A place of the network: city, port, border station or hub (WGS 84 degrees)."""
+
+    id: str
+    name: str
+    aliases: list[str]
+    country: str
+    kind: Literal["city", "port", "border", "hub"]
+    lon: float | None = Field(description="Degrees east; null where the data gives no position.")
+    lat: float | None = Field(description="Degrees north; null where the data gives no position.")
+
+
+class LegOut(BaseModel):
+    """One step of a route: a link (rail, road, sea, ferry, border) or a transshipment."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from", description="Node id.")
+    to: str = Field(description="Node id (the same as from for a transshipment).")
+    from_name: str
+    to_name: str
+    mode: Literal["rail", "road", "sea", "ferry", "border", "transshipment"]
+    link: str | None
+    distance_km: float
+    time_h: float = Field(description="Dwell and the expected wait for a departure included.")
+    cost_usd_per_teu: float
+    co2_kg_per_teu: float
+    wait_h: float
+    dwell_h: float
+    defaults: list[str] = Field(description="Figures taken from parameters.yaml defaults.")
+    detail: str
+
+
+class RouteFigures(BaseModel):
+    """A route's totals (sums over its legs) and what it crosses."""
+
+    label: str
+    distance_km: float
+    time_h: float
+    time_days: float
+    time_spread_h: float = Field(description="Standard deviation of the time: reliability.")
+    cost_usd_per_teu: float
+    generalized_cost_usd_per_teu: float
+    co2_kg_per_teu: float
+    countries: list[str]
+    border_crossings: int
+    transshipments: int
+
+
+class RouteOut(RouteFigures):
+    legs: list[LegOut]
+
+
+class Constraints(BaseModel):
+    avoid: list[str]
+    max_transshipments: int | None
+    modes: list[str] | None
+
+
+class RoutesOut(BaseModel):
+    """Best routes first, every leg explained: the object ``cajad route --json`` prints."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    by: Literal["time", "cost", "generalized", "pareto"]
+    constraints: Constraints
+    routes: list[RouteOut]
+
+
+class ScenarioOut(BaseModel):
+    """A bundled scenario and the register projects it is attached to."""
+
+    name: str
+    title: str
+    description: str
+    projects: list[str] = Field(description="Identifiers the scenario file names.")
+    registered: list[ProjectRef] = Field(description="Those of them the register holds.")
+
+
+class Delta(BaseModel):
+    time_h: float | None
+    cost_usd_per_teu: float | None
+    time_spread_h: float | None
+    co2_kg_per_teu: float | None
+
+
+class ShareOut(BaseModel):
+    label: str
+    base: float
+    scenario: float
+
+
+class PairOut(BaseModel):
+    """Base and scenario for one origin–destination pair: best routes, change, shares."""
+
+    origin: str
+    destination: str
+    base: RouteFigures | None
+    scenario: RouteFigures | None
+    delta: Delta = Field(description="Scenario minus base, best route.")
+    shares: list[ShareOut]
+
+
+class ComparisonOut(BaseModel):
+    """A scenario against the base, side by side: the object ``cajad scenario --json`` prints."""
+
+    scenario: str
+    title: str
+    description: str
+    projects: list[str]
+    by: str
+    pairs: list[PairOut]
