@@ -265,3 +265,21 @@ def test_empty_parameters_read_as_absent(client: TestClient) -> None:
     assert get(client, "/api/transactions?from=&to=&type=&currency=")["total"] == len(
         get(client, "/api/transactions", limit=500)["items"]
     )
+
+
+def test_filtered_list_downloads_as_valid_iati_xml(client: TestClient) -> None:
+    from lxml import etree
+
+    from cajad.iati._validate import schema
+
+    listed = client.get("/api/projects", params={"country": "KG", "limit": 200}).json()
+    response = client.get("/api/projects.xml", params={"country": "KG"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/xml")
+    root = etree.fromstring(response.content)
+    identifiers = sorted(root.xpath("//iati-activity/iati-identifier/text()"))
+    assert identifiers == sorted(p["identifier"] for p in listed["items"])
+    assert schema("activities").validate(root), schema("activities").error_log
+    missing = client.get("/api/projects.xml", params={"q": "no such project anywhere"})
+    assert missing.status_code == 404
+    assert missing.json()["error"]["status"] == 404

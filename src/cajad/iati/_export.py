@@ -46,9 +46,13 @@ class ExportFilter:
     country: str | None = None
     stage: str | None = None
     identifier_prefix: str | None = None
+    #: Only these projects (e.g. a filtered list of the portal), when given.
+    project_ids: frozenset[int] | None = None
 
     def query(self) -> Select[int]:
         query = select(Project.id).order_by(Project.identifier)
+        if self.project_ids is not None:
+            query = query.where(Project.id.in_(sorted(self.project_ids)))
         if self.country:
             query = query.where(
                 Project.id.in_(

@@ -84,6 +84,12 @@ def list_projects(
     return list(page), total
 
 
+def matching_ids(session: Session, where: ProjectFilter) -> frozenset[int]:
+    """Ids of every project matching ``where`` (for downloads of a filtered list)."""
+    query = select(Project.id).where(*_project_conditions(where))
+    return frozenset(session.scalars(query))
+
+
 def _project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if where.q:

@@ -7,12 +7,14 @@ Parameters are validated declaratively where they enter (``params``); a refused 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
-from cajad.register.errors import ConversionError
+from cajad.iati import ExportFilter, export_activities
+from cajad.register.errors import ConversionError, NotFoundError
 from cajad.register.queries import (
     ProjectFilter,
     TransactionFilter,
@@ -20,6 +22,7 @@ from cajad.register.queries import (
     list_organisations,
     list_projects,
     list_transactions,
+    matching_ids,
 )
 from cajad.register.vocab import PriorityArea, Stage, TransactionType
 from cajad.tracker import Dimension, Measure, Progress, findings, progress
@@ -86,6 +89,43 @@ def projects(
     )
     rows, total = list_projects(session, where, sort=sort.value, limit=limit, offset=offset)
     return Page(total=total, limit=limit, offset=offset, items=[project_summary(p) for p in rows])
+
+
+@router.get(
+    "/projects.xml",
+    summary="Projects as IATI 2.03 XML",
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}}},
+)
+def projects_iati(
+    request: Request,
+    session: SessionDep,
+    q: SearchText = None,
+    country: CountryCode = None,
+    stage: Stage | None = None,
+    instrument: Annotated[str | None, Query(max_length=40)] = None,
+    area: Annotated[PriorityArea | None, Query(description="Priority area.")] = None,
+    counts: Annotated[bool | None, Query(description="Counted toward the goal.")] = None,
+) -> Response:
+    """The projects matching every filter, as one schema-valid IATI 2.03 activity file."""
+    where = ProjectFilter(
+        q=q,
+        country=country.upper() if country else None,
+        stage=stage.value if stage else None,
+        instrument=instrument,
+        area=area.value if area else None,
+        counts=counts,
+    )
+    ids = matching_ids(session, where)
+    if not ids:
+        raise NotFoundError("no project matches these filters; IATI needs at least one activity")
+    buffer = io.BytesIO()
+    export_activities(request.app.state.engine, buffer, where=ExportFilter(project_ids=ids))
+    return Response(
+        buffer.getvalue(),
+        media_type="application/xml",
+        headers={"Content-Disposition": 'attachment; filename="cajad-iati-activities.xml"'},
+    )
 
 
 @router.get("/projects/{identifier:path}", response_model=ProjectDetail, summary="One project")
