@@ -21,6 +21,7 @@ from sqlalchemy import Engine
 from cajad.corridor.cli import register as register_corridor
 from cajad.iati import import_path
 from cajad.iati.cli import register as register_iati
+from cajad.minerals.cli import register as register_prospect
 from cajad.register import (
     InputError,
     RegisterError,
@@ -278,6 +279,7 @@ def serve_command(
 
 register_corridor(app)
 register_iati(app)
+register_prospect(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

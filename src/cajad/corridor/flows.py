@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field
-from scipy.optimize import linprog  # type: ignore[import-untyped]
-from scipy.sparse import coo_matrix  # type: ignore[import-untyped]
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
 
 from cajad.corridor._files import read_table
 from cajad.corridor._graph import KIND_LINK, KIND_TERMINAL, KIND_TRANSFER, CompiledGraph

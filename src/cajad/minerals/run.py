@@ -1,0 +1,311 @@
+"""One prospectivity run from evidence and deposits to maps, metrics, targets and a run file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.inspection import permutation_importance
+
+from cajad.minerals.deposits import read_points
+from cajad.minerals.errors import DepositsError, EvidenceError
+from cajad.minerals.metrics import RateCurve, rate_curve
+from cajad.minerals.models import MODEL_NAMES, ModelName, Sample, make_model, predict_map
+from cajad.minerals.models import sample_presence_background as sample_pb
+from cajad.minerals.plots import plot_curves, plot_map
+from cajad.minerals.stack import EvidenceStack, read_evidence_dir, write_geotiff
+from cajad.minerals.targets import find_targets, layer_contributions, write_targets_geojson
+from cajad.minerals.uncertainty import BootstrapEnsemble, std_map, wofe_std_map
+from cajad.minerals.validation import BlockChoice, CVResult, choose_blocks, cross_validate
+
+__all__ = ["RunConfig", "RunResult", "run_on_stack", "run_prospectivity"]
+
+STEPS = ("evidence", "sample", "validate", "fit", "maps", "targets", "figures")
+Progress = Callable[[str], None]
+_PACKAGES = ("cajad", "numpy", "scipy", "scikit-learn", "lightgbm", "rasterio", "dask", "xarray")
+
+
+@dataclass
+class RunConfig:
+    """Settings of a run (all recorded in the run file).
+
+    ``block_size`` and ``buffer`` are CRS units (metres); None lets the run choose them from the
+    autocorrelation range of the evidence.
+    """
+
+    model: ModelName = "wofe"
+    n_background: int = 20_000
+    n_splits: int = 5
+    n_members: int = 5
+    top_fraction: float = 0.05
+    block_size: float | None = None
+    buffer: float | None = None
+    random_state: int = 0
+    random_cv: bool = True
+    chunks: int = 1024
+
+
+@dataclass
+class RunResult:
+    """Paths written and the headline metrics."""
+
+    out_dir: Path
+    metrics: dict[str, Any]
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def run_prospectivity(
+    evidence_dir: str | Path,
+    deposits_file: str | Path,
+    out_dir: str | Path,
+    config: RunConfig | None = None,
+    *,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Run a model on a folder of GeoTIFF evidence and a deposits file, writing everything to
+    ``out_dir``: ``prospectivity.tif``, ``uncertainty.tif``, ``metrics.json`` (spatial-CV
+    ``roc_auc`` and ``pr_auc``), ``targets.geojson``, ``map.png``, ``curves.png`` and
+    ``run.json`` (inputs with checksums, parameters, versions)."""
+    cfg = config or RunConfig()
+    tell = progress or (lambda step: None)
+    tell("evidence")
+    stack = read_evidence_dir(evidence_dir, chunks=cfg.chunks)
+    points = read_points(deposits_file)
+    rows, cols = points.cells(stack.grid)
+    if rows.size < cfg.n_splits * 2:
+        raise DepositsError(
+            f"at least {cfg.n_splits * 2} deposits on the grid are needed; got {rows.size}"
+        )
+    inputs = {
+        "evidence": _files(sorted(Path(evidence_dir).glob("*.tif*"))),
+        "deposits": _files([Path(deposits_file)]),
+    }
+    return run_on_stack(stack, rows, cols, out_dir, cfg, inputs=inputs, progress=tell)
+
+
+def run_on_stack(
+    stack: EvidenceStack,
+    rows: NDArray[np.int64],
+    cols: NDArray[np.int64],
+    out_dir: str | Path,
+    cfg: RunConfig,
+    *,
+    inputs: dict[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> RunResult:
+    """:func:`run_prospectivity` on an evidence stack already built (e.g. from vectors)."""
+    if cfg.model not in MODEL_NAMES:
+        raise EvidenceError(f"`model` must be one of {', '.join(MODEL_NAMES)}; got {cfg.model!r}")
+    tell = progress or (lambda step: None)
+    started = time.perf_counter()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    tell("sample")
+    sample = sample_pb(
+        stack, rows, cols, n_background=cfg.n_background, random_state=cfg.random_state
+    )
+    cats = [i for i, name in enumerate(stack.layers) if name in stack.categorical]
+    imbalance = float((sample.y == 0).sum() / max((sample.y == 1).sum(), 1))
+    model = make_model(
+        cfg.model, categorical=cats, imbalance=imbalance, random_state=cfg.random_state
+    )
+    tell("validate")
+    blocks = _blocks(stack, cfg)
+    spatial, random = _validate(model, sample, stack, blocks, cfg)
+    tell("fit")
+    fitted = model.fit(sample.X, sample.y)
+    tell("maps")
+    unc_kind = _maps(model, fitted, sample, stack, out, cfg)
+    tell("targets")
+    score = _read(out / "prospectivity.tif")
+    targets, labels = find_targets(
+        score,
+        stack.grid,
+        top_fraction=cfg.top_fraction,
+        uncertainty=_read(out / "uncertainty.tif"),
+        deposits=(rows, cols),
+    )
+    layer_contributions(fitted, stack, targets, labels, random_state=cfg.random_state)
+    write_targets_geojson(targets, stack.grid, out / "targets.geojson")
+    tell("figures")
+    curves = {
+        "success rate (all deposits, fitted map)": rate_curve(score, rows, cols),
+        "prediction rate (spatial CV, held out)": _oof_curve(spatial.oof, sample.y),
+    }
+    plot_curves(curves, out / "curves.png")
+    plot_map(
+        score,
+        stack.grid,
+        out / "map.png",
+        deposits=stack.grid.xy(rows, cols),
+        targets=targets,
+        title=f"Prospectivity ({cfg.model})",
+    )
+    metrics = _metrics(spatial, random, blocks, curves, sample, unc_kind, len(targets))
+    metrics["layer_importance"] = layer_importance(fitted, sample, stack.layers, cfg.random_state)
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    _write_run_file(out, stack, cfg, inputs or {}, time.perf_counter() - started)
+    return RunResult(out, metrics, {p.name: str(p) for p in sorted(out.iterdir())})
+
+
+def _validate(
+    model: Any, sample: Sample, stack: EvidenceStack, blocks: BlockChoice, cfg: RunConfig
+) -> tuple[CVResult, CVResult | None]:
+    """Spatial block CV, and random CV only to show how much it overstates."""
+    spatial = cross_validate(
+        model,
+        sample,
+        stack.grid,
+        block_size=blocks.block_size,
+        buffer=blocks.buffer,
+        n_splits=cfg.n_splits,
+        random_state=cfg.random_state,
+    )
+    if not cfg.random_cv:
+        return spatial, None
+    random = cross_validate(
+        model,
+        sample,
+        stack.grid,
+        scheme="random",
+        n_splits=cfg.n_splits,
+        random_state=cfg.random_state,
+    )
+    return spatial, random
+
+
+def _maps(
+    model: Any, fitted: Any, sample: Sample, stack: EvidenceStack, out: Path, cfg: RunConfig
+) -> str:
+    """Write prospectivity.tif and uncertainty.tif; returns what the uncertainty is."""
+    write_geotiff(predict_map(fitted, stack), stack.grid, out / "prospectivity.tif")
+    if cfg.model == "wofe":
+        unc = wofe_std_map(fitted, stack)
+        kind = "WofE standard deviation of the posterior probability"
+    else:
+        ensemble = BootstrapEnsemble(model, n_members=cfg.n_members, random_state=cfg.random_state)
+        unc = std_map(ensemble.fit(sample), stack)
+        kind = f"standard deviation over {cfg.n_members} bootstrap members"
+    write_geotiff(unc, stack.grid, out / "uncertainty.tif")
+    return kind
+
+
+def _write_run_file(
+    out: Path, stack: EvidenceStack, cfg: RunConfig, inputs: dict[str, Any], seconds: float
+) -> None:
+    run = {
+        "inputs": inputs,
+        "grid": {
+            "crs": stack.grid.crs.to_wkt(),
+            "transform": list(stack.grid.transform)[:6],
+            "width": stack.grid.width,
+            "height": stack.grid.height,
+        },
+        "layers": stack.layers,
+        "categorical_layers": sorted(stack.categorical),
+        "parameters": asdict(cfg),
+        "versions": _versions(),
+        "seconds": round(seconds, 2),
+    }
+    (out / "run.json").write_text(json.dumps(run, indent=2, default=str))
+
+
+def layer_importance(
+    model: Any, sample: Sample, layers: list[str], random_state: int | None = 0
+) -> dict[str, float]:
+    """Permutation importance of each layer: the drop in ROC AUC on the training sample (at most
+    5,000 rows) when the layer is shuffled, mean of 3 repeats."""
+    rng = np.random.default_rng(random_state)
+    rows = rng.choice(sample.y.size, size=min(5000, sample.y.size), replace=False)
+    result = permutation_importance(
+        model,
+        sample.X[rows],
+        sample.y[rows],
+        scoring="roc_auc",
+        n_repeats=3,
+        random_state=random_state,
+    )
+    return {name: float(v) for name, v in zip(layers, result.importances_mean, strict=True)}
+
+
+def _blocks(stack: EvidenceStack, cfg: RunConfig) -> BlockChoice:
+    if cfg.block_size is not None:
+        buffer = cfg.block_size / 2 if cfg.buffer is None else cfg.buffer
+        return BlockChoice(cfg.block_size, buffer, float("nan"), False)
+    return choose_blocks(stack, n_splits=cfg.n_splits)
+
+
+def _oof_curve(oof: NDArray[np.float64], y: NDArray[np.int64]) -> RateCurve:
+    """Prediction-rate curve from out-of-fold scores; background rows stand for the area."""
+    ok = np.isfinite(oof)
+    s, t = oof[ok], y[ok]
+    order = np.argsort(-s, kind="stable")
+    t = t[order]
+    area = np.r_[0.0, np.cumsum(t == 0) / max((t == 0).sum(), 1)]
+    captured = np.r_[0.0, np.cumsum(t == 1) / max((t == 1).sum(), 1)]
+    return RateCurve(area, captured)
+
+
+def _metrics(
+    spatial: Any,
+    random: Any,
+    blocks: BlockChoice,
+    curves: dict[str, RateCurve],
+    sample: Any,
+    unc_kind: str,
+    n_targets: int,
+) -> dict[str, Any]:
+    pred = curves["prediction rate (spatial CV, held out)"]
+    success = curves["success rate (all deposits, fitted map)"]
+    return {
+        "roc_auc": spatial.mean_roc_auc,
+        "pr_auc": spatial.mean_pr_auc,
+        "validation": "spatial block CV",
+        "spatial_cv": spatial.as_dict(),
+        "random_cv": random.as_dict() if random is not None else None,
+        "random_cv_overstatement": (random.mean_roc_auc - spatial.mean_roc_auc) if random else None,
+        "blocks": asdict(blocks),
+        "capture_efficiency_heldout": {f"top_{p}pct": pred.at(p / 100) for p in (1, 5, 10)},
+        "capture_efficiency_training": {f"top_{p}pct": success.at(p / 100) for p in (1, 5, 10)},
+        "prediction_rate_auc": pred.auc,
+        "success_rate_auc": success.auc,
+        "deposits": int((sample.y == 1).sum()),
+        "background": int((sample.y == 0).sum()),
+        "imbalance_handling": "presence-background sample; balanced class weights (logistic, rf), "
+        "scale_pos_weight (gbm), area weighting (wofe)",
+        "uncertainty": unc_kind,
+        "targets": n_targets,
+    }
+
+
+def _read(path: Path) -> NDArray[np.float64]:
+    import rasterio
+
+    with rasterio.open(path) as src:
+        return np.asarray(src.read(1), dtype=np.float64)
+
+
+def _files(paths: list[Path]) -> list[dict[str, str]]:
+    return [
+        {"path": str(p.resolve()), "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+        for p in paths
+    ]
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
