@@ -34,6 +34,7 @@ from cajad.register import (
 from cajad.register.fx import RateBook
 from cajad.register.importer import ImportReport
 from cajad.register.store import is_initialised
+from cajad.screening.cli import register as register_screening
 from cajad.tracker import CountingRule, Dimension, Measure, findings, progress
 from cajad.tracker.rule import DEFAULT_STAGES
 
@@ -280,6 +281,7 @@ def serve_command(
 register_corridor(app)
 register_iati(app)
 register_prospect(app)
+register_screening(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,121 @@
+"""A screening's result: category, scores, grade, red flags, missing evidence, findings.
+
+Every finding names its rule, the outcome, where the outcome came from (an automatic check,
+register documents, a reviewer's answer or override) and the facts it rests on.
+:meth:`Verdict.summary` is the form that is stored and that ``cajad screen --json`` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What one rule concluded, and why."""
+
+    rule: str
+    title: str
+    standard: str
+    principle: str | None
+    outcome: str
+    weight: float
+    earned: float
+    source: str  # check | documents | answer | override | question
+    reason: str
+    inputs: dict[str, Any] = field(default_factory=dict)
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RedFlag:
+    """A finding that blocks the verdict whatever the score."""
+
+    rule: str
+    title: str
+    message: str
+    outcome: str
+    because: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Stored form; the title and message are the catalogue's (see ``expand``)."""
+        return {"rule": self.rule, "outcome": self.outcome, "because": list(self.because)}
+
+
+@dataclass(frozen=True, slots=True)
+class MissingEvidence:
+    """A rule that applies and has no (or only claimed) evidence."""
+
+    rule: str
+    title: str
+    evidence: str
+    outcome: str
+    principle: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Stored form; the title and the evidence wanted are the catalogue's (see ``expand``)."""
+        return {"rule": self.rule, "outcome": self.outcome}
+
+
+@dataclass(frozen=True, slots=True)
+class Applicability:
+    """A standard that applies to the project, and why."""
+
+    standard: str
+    title: str
+    because: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Categorised:
+    """The project's E&S category, the rule that gave it and the facts behind it."""
+
+    category: str
+    rule: str
+    source: str  # rule | reviewer
+    because: tuple[str, ...]
+    automatic: str  # the category the rules alone give
+
+
+@dataclass
+class Verdict:
+    """The full result of screening one project under one catalogue."""
+
+    project: str
+    catalogue_version: str
+    catalogue_digest: str
+    inputs_digest: str
+    category: Categorised
+    grade: str
+    score: float | None
+    scores: dict[str, float | None]
+    blocked: bool
+    coverage: float
+    red_flags: list[RedFlag]
+    missing_evidence: list[MissingEvidence]
+    standards: list[Applicability]
+    findings: list[Finding]
+
+    def summary(self) -> dict[str, Any]:
+        """The stored form: everything but the findings' reasons and the catalogue's texts."""
+        return {
+            "project": self.project,
+            "catalogue_version": self.catalogue_version,
+            "catalogue_digest": self.catalogue_digest,
+            "inputs_digest": self.inputs_digest,
+            "category": self.category.category,
+            "category_rule": self.category.rule,
+            "category_source": self.category.source,
+            "category_because": list(self.category.because),
+            "automatic_category": self.category.automatic,
+            "grade": self.grade,
+            "score": self.score,
+            "scores": self.scores,
+            "blocked": self.blocked,
+            "coverage": self.coverage,
+            "red_flags": [f.as_dict() for f in self.red_flags],
+            "missing_evidence": [m.as_dict() for m in self.missing_evidence],
+            "standards": [s.standard for s in self.standards],
+            "outcomes": {f.rule: f.outcome for f in self.findings},
+        }

@@ -1,0 +1,31 @@
+"""The initiative's 71 real projects: every one screened, with verdicts a practitioner accepts."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+
+from cajad.register import session_scope
+from cajad.screening import quality, report_html, screen_all
+
+
+@pytest.mark.parametrize("empty_engine", ["sqlite"], indirect=True)
+def test_every_demo_project_is_screened_and_readable_by_the_planner(engine: Engine) -> None:
+    report = screen_all(engine)
+    assert report.projects == report.screened == 71
+    assert set(report.categories) <= {"A", "B", "C", "FI"}
+    with session_scope(engine) as session:
+        q = quality(session)
+        page = report_html(session, "uz-jica-2019-navoi-tpp-phase2")
+    assert len(q) == 71
+    # A JPY 128 bn gas-fired plant is category A; with no ESIA on file it is blocked.
+    navoi = q["uz-jica-2019-navoi-tpp-phase2"]
+    assert (navoi.category, navoi.grade, navoi.blocked) == ("A", "F", True)
+    assert "PS1.ESIA" in navoi.red_flags and "CAT.A-LARGE-INFRASTRUCTURE" in page
+    # Scholarships are category C; a solar plant with SMBC in the syndicate is B under EP4.
+    assert q["tj-jds-scholarship-2017"].category == "C"
+    assert q["uz-acwa-sazagan-solar-storage-jbic"].category == "B"
+    # Summit packages of unnamed parties are not blocked, but nothing about them scores.
+    summit = q["xa-summit-2025-158-documents"]
+    assert summit.grade == "D" and not summit.blocked
+    assert report.blocked == sum(v.blocked for v in q.values())
