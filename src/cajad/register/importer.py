@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from cajad.register import audit, rollup
@@ -156,8 +156,9 @@ def _write(
     converted, unconvertible = _convert_all(book, specs, report)
     if report.problems and not partial:
         raise InputError(f"{report.source}: refused, nothing imported", report.problems)
-    organisations = _Organisations(session)
     delta: dict[rollup.Key, rollup.Sums] = {}
+    stale = _StaleRollups(session, delta)
+    organisations = _Organisations(session, on_change=stale.organisation_changes)
     known = {spec.identifier for spec in specs}
     if any(spec.package for spec in specs):
         known |= set(session.scalars(select(Project.identifier)))
@@ -182,7 +183,7 @@ def _write(
             session.add(project)
             report.created.append(spec.identifier)
         else:
-            rollup.merge(delta, rollup.of_project(project), -1)
+            stale.forget(project)
             report.updated.append(spec.identifier)
         _fill(session, project, spec, organisations, converted)
         written.append((project, spec))
@@ -198,10 +199,40 @@ def _write(
         raise InputError(f"{report.source}: refused, nothing imported", report.problems)
     session.flush()
     _link_packages(session, written)
-    for project, _spec in written:
+    for project in {id(p): p for p in [*(p for p, _s in written), *stale.projects]}.values():
         session.refresh(project)
         rollup.merge(delta, rollup.of_project(project), +1)
     rollup.apply(session, delta)
+
+
+class _StaleRollups:
+    """Projects whose stored rollup contribution is taken out before they (or an organisation
+    they name) change; each is taken out once, and added back after the writes."""
+
+    def __init__(self, session: Session, delta: dict[rollup.Key, rollup.Sums]) -> None:
+        self.session, self.delta = session, delta
+        self.done: set[int] = set()
+        self.projects: list[Project] = []
+
+    def forget(self, project: Project) -> None:
+        if project.id in self.done:
+            return
+        rollup.merge(self.delta, rollup.of_project(project), -1)
+        self.done.add(project.id)
+
+    def organisation_changes(self, org: Organisation) -> None:
+        """``org`` is about to change: every project that names it is counted anew."""
+        query = select(Project).where(
+            or_(
+                Project.participants.any(Participation.organisation_id == org.id),
+                Project.transactions.any(Transaction.provider_org_id == org.id),
+            )
+        )
+        with self.session.no_autoflush:
+            for project in self.session.scalars(query):
+                if project.id not in self.done:
+                    self.forget(project)
+                    self.projects.append(project)
 
 
 Converted = dict[tuple[str, str], dict[str, Any]]
@@ -235,8 +266,9 @@ def _convert_all(
 class _Organisations:
     """Organisations by name, created or updated on first use within the import."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, on_change: Callable[[Organisation], None]) -> None:
         self.session = session
+        self.on_change = on_change
         self.cache: dict[str, Organisation] = {}
 
     def get(self, spec: OrganisationSpec) -> Organisation:
@@ -250,7 +282,18 @@ class _Organisations:
             org = Organisation(name=spec.name)
             self.session.add(org)
         before = _org_state(org) if org.id is not None else None
-        org.name, org.ref, org.type, org.country = spec.name, spec.ref, spec.type, spec.country
+        # What a spec leaves out is unknown to it, not cleared: a transactions CSV names a
+        # provider by name only and must not wipe what the register knows of it.
+        wanted = {
+            "name": spec.name,
+            "ref": spec.ref or org.ref,
+            "type": spec.type or org.type,
+            "country": spec.country or org.country,
+        }
+        if before is not None and wanted != before:
+            self.on_change(org)
+        for field_name, value in wanted.items():
+            setattr(org, field_name, value)
         after = _org_state(org)
         if before != after:
             audit.record(
