@@ -163,6 +163,7 @@ def _write(
     if any(spec.package for spec in specs):
         known |= set(session.scalars(select(Project.identifier)))
     written: list[tuple[Project, ProjectSpec]] = []
+    existing = _stored(session, [spec.identifier for spec in specs])
     for done, spec in enumerate(specs, start=1):
         on_progress(done, len(specs))
         if spec.identifier in unconvertible and not keep_unconvertible:
@@ -172,7 +173,7 @@ def _write(
                 Problem(report.source, spec.line or 0, "package", f"no project {spec.package!r}")
             )
             continue
-        project = session.scalar(select(Project).where(Project.identifier == spec.identifier))
+        project = existing.get(spec.identifier)
         before = audit.canonical(project_spec(project)) if project is not None else None
         after = audit.canonical(spec)
         if before == after:
@@ -203,6 +204,16 @@ def _write(
         session.refresh(project)
         rollup.merge(delta, rollup.of_project(project), +1)
     rollup.apply(session, delta)
+
+
+def _stored(session: Session, identifiers: list[str]) -> dict[str, Project]:
+    """The stored projects among ``identifiers``, fetched in a few queries, not one each."""
+    found: dict[str, Project] = {}
+    for start in range(0, len(identifiers), 500):
+        chunk = identifiers[start : start + 500]
+        query = select(Project).where(Project.identifier.in_(chunk))
+        found.update((p.identifier, p) for p in session.scalars(query))
+    return found
 
 
 class _StaleRollups:
