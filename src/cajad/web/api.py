@@ -11,7 +11,7 @@ import io
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from cajad.iati import ExportFilter, export_activities
 from cajad.register.errors import ConversionError, NotFoundError
@@ -65,21 +65,16 @@ router = APIRouter(
 )
 
 
-@router.get("/projects", response_model=Page[ProjectSummary], summary="List projects")
-def projects(
-    session: SessionDep,
+def project_filter(
     q: SearchText = None,
     country: CountryCode = None,
     stage: Stage | None = None,
     instrument: Annotated[str | None, Query(max_length=40)] = None,
     area: Annotated[PriorityArea | None, Query(description="Priority area.")] = None,
     counts: Annotated[bool | None, Query(description="Counted toward the goal.")] = None,
-    sort: ProjectSort = ProjectSort.IDENTIFIER,
-    limit: Limit = 50,
-    offset: Offset = 0,
-) -> Page[ProjectSummary]:
-    """Projects matching every filter given, sorted and paged; ``total`` counts all matches."""
-    where = ProjectFilter(
+) -> ProjectFilter:
+    """The project filters shared by the list and its downloads."""
+    return ProjectFilter(
         q=q,
         country=country.upper() if country else None,
         stage=stage.value if stage else None,
@@ -87,6 +82,20 @@ def projects(
         area=area.value if area else None,
         counts=counts,
     )
+
+
+ProjectFilterDep = Annotated[ProjectFilter, Depends(project_filter)]
+
+
+@router.get("/projects", response_model=Page[ProjectSummary], summary="List projects")
+def projects(
+    session: SessionDep,
+    where: ProjectFilterDep,
+    sort: ProjectSort = ProjectSort.IDENTIFIER,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> Page[ProjectSummary]:
+    """Projects matching every filter given, sorted and paged; ``total`` counts all matches."""
     rows, total = list_projects(session, where, sort=sort.value, limit=limit, offset=offset)
     return Page(total=total, limit=limit, offset=offset, items=[project_summary(p) for p in rows])
 
@@ -100,22 +109,9 @@ def projects(
 def projects_iati(
     request: Request,
     session: SessionDep,
-    q: SearchText = None,
-    country: CountryCode = None,
-    stage: Stage | None = None,
-    instrument: Annotated[str | None, Query(max_length=40)] = None,
-    area: Annotated[PriorityArea | None, Query(description="Priority area.")] = None,
-    counts: Annotated[bool | None, Query(description="Counted toward the goal.")] = None,
+    where: ProjectFilterDep,
 ) -> Response:
     """The projects matching every filter, as one schema-valid IATI 2.03 activity file."""
-    where = ProjectFilter(
-        q=q,
-        country=country.upper() if country else None,
-        stage=stage.value if stage else None,
-        instrument=instrument,
-        area=area.value if area else None,
-        counts=counts,
-    )
     ids = matching_ids(session, where)
     if not ids:
         raise NotFoundError("no project matches these filters; IATI needs at least one activity")
