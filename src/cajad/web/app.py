@@ -18,7 +18,7 @@ from starlette.responses import FileResponse, Response
 
 import cajad
 from cajad.errors import CajadError
-from cajad.web import api, corridor_api, corridor_pages, pages
+from cajad.web import api, corridor_api, corridor_pages, pages, screening_api, screening_pages
 from cajad.web.deps import BookCache
 from cajad.web.errors import handle_exception
 from cajad.web.middleware import DropEmptyParams, SecurityHeaders
@@ -42,6 +42,9 @@ def create_app(engine: Engine) -> FastAPI:
     app.state.books = BookCache()
     for kind in (HTTPException, RequestValidationError, CajadError, Exception):
         app.add_exception_handler(kind, handle_exception)
+    # Before api and pages: their /projects/{identifier:path} would take .../screening.
+    app.include_router(screening_api.router)
+    app.include_router(screening_pages.router)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(corridor_api.router)
