@@ -17,11 +17,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## run: set up, load the bundled initiative data into SQLite and open the portal
+## run: set up, load the bundled initiative data and the minerals demo into SQLite, open the portal
 run: $(STAMP)
 	mkdir -p var
 	$(BIN)/cajad init
 	$(BIN)/cajad load-demo
+	test -f var/prospect-demo/metrics.json || $(BIN)/cajad prospect demo --out var/prospect-demo --resolution 10000
+	$(BIN)/cajad prospect record var/prospect-demo --commodity 'porphyry Cu'
 	$(BIN)/cajad serve --host $(HOST) --port $(PORT)
 
 ## system-deps: Debian's chromium for the browser tests (installed when missing and we are root)

@@ -17,10 +17,12 @@ a. **Validation AUC** on Geoscience Australia's Cloncurry IOCG data (tests/miner
 b. **Wall time** of weights of evidence fit + predict on a 10-million-cell, 20-layer integer grid
    (the same GeoTIFFs and deposits for both; every cell is used, as in ArcSDM): EIS's
    calculate_weights per layer + calculate_responses, against ours reading the same files.
-c. **Time growth** of the whole chunked map path (lazy synthetic 20-layer stack → presence-
-   background sample → WofE fit → map written to GeoTIFF block by block) at 1 M, 10 M and 100 M
-   cells, each in a fresh process, with its peak memory (the 100 M stack is 8 GB of float32 and
-   never held in memory).
+c. **Time growth** of the whole chunked map path of a run (lazy synthetic 20-layer stack →
+   presence-background sample → WofE fit → prediction and uncertainty GeoTIFFs written block by
+   block → top-5 % threshold, targets, success-rate curve and PNG read back block by block) at 1 M,
+   10 M and 100 M cells, each in a fresh process, with its peak memory. The bound is the block
+   (1024 × 1024 cells, 8 blocks computed at a time per GeoTIFF write): the 100 M stack is 8 GB
+   of float32 and its maps 400 MB each, none of it ever held whole.
 """
 
 from __future__ import annotations
@@ -53,6 +55,10 @@ from cajad.minerals import (
     sample_presence_background,
     write_geotiff,
 )
+from cajad.minerals.outputs import map_outputs
+from cajad.minerals.plots import plot_map
+from cajad.minerals.targets import write_targets_geojson
+from cajad.minerals.uncertainty import std_map
 from cajad.minerals.validation import choose_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -318,12 +324,11 @@ def part_b(peer: str | None, work: Path, n_cells: int = 10_000_000, n_layers: in
         print(f"   speed-up ours vs EIS: {theirs / ours:.1f}x (aim >= 5x)")
 
 
-def _growth_child(n_cells: int, n_layers: int, out: str) -> None:
-    """One size of part c, in its own process so peak memory is its own."""
+def _growth_stack(n_cells: int, n_layers: int, chunk: int) -> EvidenceStack:
+    """A lazy synthetic stack: each block of each layer is made when a task needs it."""
     import dask.array as da
 
     side = int(np.sqrt(n_cells))
-    chunk = 1024
     grid = Grid(
         rasterio.crs.CRS.from_epsg(32642), Affine(100, 0, 400_000, 0, -100, 4_600_000), side, side
     )
@@ -340,26 +345,63 @@ def _growth_child(n_cells: int, n_layers: int, out: str) -> None:
         chunks = (tuple(min(chunk, side - i) for i in range(0, side, chunk)),) * 2
         return da.map_blocks(block, chunks=chunks, dtype=np.float32)
 
+    layers = {f"l{j}": layer(j) for j in range(n_layers)}
+    return EvidenceStack.from_arrays(layers, grid, chunks=chunk)
+
+
+def _growth_child(n_cells: int, n_layers: int, out: str) -> None:
+    """One size of part c, in its own process so peak memory is its own: the whole chunked path
+    of a run's maps (sample, fit, prediction and uncertainty GeoTIFFs, then the block-wise
+    threshold, targets, success-rate curve and PNG)."""
+    chunk = 1024
+    folder = Path(out)
+    stack = _growth_stack(n_cells, n_layers, chunk)
+    grid = stack.grid
+    times = {}
     t = time.perf_counter()
-    stack = EvidenceStack.from_arrays(
-        {f"l{j}": layer(j) for j in range(n_layers)}, grid, chunks=chunk
-    )
     rng = np.random.default_rng(0)
-    dr, dc = rng.integers(0, side, 2000), rng.integers(0, side, 2000)
+    dr, dc = rng.integers(0, grid.height, 2000), rng.integers(0, grid.width, 2000)
     sample = sample_presence_background(stack, dr, dc, n_background=50_000)
     model = WeightsOfEvidence(sampling="presence-background").fit(sample.X, sample.y)
-    write_geotiff(predict_map(model, stack), grid, Path(out))
-    seconds = time.perf_counter() - t
+    write_geotiff(predict_map(model, stack), grid, folder / "prospectivity.tif")
+    write_geotiff(std_map(model, stack), grid, folder / "uncertainty.tif")
+    times["maps"] = time.perf_counter() - t
+    t = time.perf_counter()
+    found = map_outputs(
+        folder / "prospectivity.tif",
+        grid,
+        (dr, dc),
+        uncertainty_path=folder / "uncertainty.tif",
+        chunks=chunk,
+    )
+    write_targets_geojson(found.targets, grid, folder / "targets.geojson")
+    plot_map(
+        found.picture, grid, folder / "map.png", deposits=grid.xy(dr, dc), targets=found.targets
+    )
+    times["outputs"] = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak}))
+    result = {
+        "seconds": sum(times.values()),
+        **times,
+        "peak_mb": peak,
+        "targets": len(found.targets),
+        "success_auc": found.success.auc,
+        "picture": list(found.picture.shape),
+    }
+    print(json.dumps(result))
 
 
 def part_c(work: Path, sizes: tuple[int, ...] = (1_000_000, 10_000_000, 100_000_000)) -> None:
-    print("c. chunked map path (sample, WofE fit, predict, GeoTIFF), 20 layers")
+    print(
+        "c. whole chunked map path, 20 layers, 1024-cell blocks (sample, WofE fit, prediction and "
+        "uncertainty GeoTIFFs; then threshold, targets, curve and PNG read back block by block)"
+    )
     base = None
     for n in sizes:
+        folder = work / f"c{n}"
+        folder.mkdir()
         res = subprocess.run(
-            [sys.executable, __file__, "--child", str(n), str(work / f"map{n}.tif")],
+            [sys.executable, __file__, "--child", str(n), str(folder)],
             check=True,
             capture_output=True,
             text=True,
@@ -367,10 +409,14 @@ def part_c(work: Path, sizes: tuple[int, ...] = (1_000_000, 10_000_000, 100_000_
         r = json.loads(res.stdout.strip().splitlines()[-1])
         base = base or r["seconds"] / n
         print(
-            f"   {n:>11,} cells: {r['seconds']:7.1f} s, peak RSS {r['peak_mb']:6.0f} MB, "
-            f"time per cell x{r['seconds'] / n / base:.2f} of the 1 M run"
+            f"   {n:>11,} cells: {r['seconds']:7.1f} s (maps {r['maps']:6.1f} s, outputs "
+            f"{r['outputs']:5.1f} s), peak RSS {r['peak_mb']:6.0f} MB, time per cell "
+            f"x{r['seconds'] / n / base:.2f} of the 1 M run; {r['targets']} targets, "
+            f"success-rate AUC {r['success_auc']:.3f}, PNG from a {r['picture']} read",
+            flush=True,
         )
-        (work / f"map{n}.tif").unlink(missing_ok=True)
+        for f in folder.iterdir():
+            f.unlink()
 
 
 def main() -> None:
@@ -381,6 +427,9 @@ def main() -> None:
         help="python of the environment holding eis_toolkit",
     )
     parser.add_argument("--parts", default="abc")
+    parser.add_argument(
+        "--sizes", default="1e6,1e7,1e8", help="cells of each part-c run, comma-separated"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -397,7 +446,7 @@ def main() -> None:
         if "b" in args.parts:
             part_b(peer, work)
         if "c" in args.parts:
-            part_c(work)
+            part_c(work, tuple(int(float(v)) for v in args.sizes.split(",")))
 
 
 if __name__ == "__main__":

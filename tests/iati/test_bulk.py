@@ -98,6 +98,7 @@ def test_the_public_surface_is_pinned() -> None:
         "UnsupportedVersionError",
         "UnwritableProjectError",
         "export_activities",
+        "export_organisations",
         "import_file",
         "import_folder",
         "import_path",

@@ -9,7 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import rasterio
+import typer
 from numpy.typing import NDArray
+from pyproj import Transformer
+
+from cajad.minerals import Grid, write_geotiff
+from cajad.minerals.cli import register
 
 DATA = Path(__file__).parent / "data"
 GA = DATA / "ga_cloncurry"
@@ -90,3 +95,45 @@ def make_world(size: int = 120, seed: int = 1, n_noise: int = 1, latent: float =
 @pytest.fixture(scope="session")
 def world() -> World:
     return make_world()
+
+
+@dataclass(frozen=True)
+class WorldFiles:
+    """A synthetic world written as a user would hand it over: GeoTIFF evidence and a CSV of
+    deposits with lon/lat (UTM 42N grid of 1 km cells)."""
+
+    evidence: Path
+    deposits: Path
+    grid: Grid
+    world: World
+
+
+def write_world(folder: Path, *, size: int = 100, seed: int = 3) -> WorldFiles:
+    """Write ``make_world(size, seed)`` into ``folder/evidence`` and ``folder/deposits.csv``."""
+    world = make_world(size=size, seed=seed)
+    side = size * 1000
+    grid = Grid.from_bounds(
+        400_000, 4_500_000, 400_000 + side, 4_500_000 + side, resolution=1000, crs="EPSG:32642"
+    )
+    evidence = folder / "evidence"
+    evidence.mkdir(parents=True, exist_ok=True)
+    for name, layer in world.layers.items():
+        write_geotiff(layer, grid, evidence / f"{name}.tif")
+    x, y = grid.xy(world.rows, world.cols)
+    lon, lat = Transformer.from_crs(32642, 4326, always_xy=True).transform(x, y)
+    deposits = folder / "deposits.csv"
+    lines = [f"d{i},{a},{b}\n" for i, (a, b) in enumerate(zip(lon, lat, strict=True))]
+    deposits.write_text("name,lon,lat\n" + "".join(lines))
+    return WorldFiles(evidence, deposits, grid, world)
+
+
+def prospect_app() -> typer.Typer:
+    """A root Typer app with only the ``prospect`` group, as ``cajad`` registers it."""
+    root = typer.Typer()
+
+    @root.callback()
+    def main() -> None:
+        """cajad (test root)."""
+
+    register(root)
+    return root

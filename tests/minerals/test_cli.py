@@ -9,45 +9,20 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from cajad.minerals import Grid, write_geotiff
-from cajad.minerals.cli import register
-
-from .conftest import make_world
+from .conftest import prospect_app, write_world
 
 runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    root = typer.Typer()
-
-    @root.callback()
-    def main() -> None:
-        """cajad (test root)."""
-
-    register(root)
-    return root
+    return prospect_app()
 
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("evidence")
-    world = make_world(size=100, seed=3)
-    grid = Grid.from_bounds(
-        400_000, 4_500_000, 500_000, 4_600_000, resolution=1000, crs="EPSG:32642"
-    )
-    for name, layer in world.layers.items():
-        write_geotiff(layer, grid, folder / f"{name}.tif")
-    x, y = grid.xy(world.rows, world.cols)
-    from pyproj import Transformer
-
-    lon, lat = Transformer.from_crs(32642, 4326, always_xy=True).transform(x, y)
-    deposits = folder.parent / "deposits.csv"
-    deposits.write_text(
-        "name,lon,lat\n"
-        + "".join(f"d{i},{a},{b}\n" for i, (a, b) in enumerate(zip(lon, lat, strict=True)))
-    )
-    return folder, deposits
+    files = write_world(tmp_path_factory.mktemp("world"), size=100, seed=3)
+    return files.evidence, files.deposits
 
 
 @pytest.mark.parametrize("model", ["wofe", "logistic"])

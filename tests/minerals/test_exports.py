@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
+
 import cajad.minerals as minerals
 from cajad.errors import CajadError
 
@@ -27,6 +32,20 @@ def test_public_names() -> None:
             "ValidationSetupError",
             "WeightsError",
             "WeightsOfEvidence",
+            "Calibration",
+            "Explanation",
+            "FuzzyOverlay",
+            "RunConfig",
+            "RunResult",
+            "Template",
+            "TemplateError",
+            "calibrate",
+            "explain",
+            "explain_targets",
+            "load_template",
+            "run_on_stack",
+            "run_prospectivity",
+            "template_names",
             "autocorrelation_range",
             "capture_efficiency",
             "categories",
@@ -50,6 +69,18 @@ def test_public_names() -> None:
     )
     for name in minerals.__all__:
         assert hasattr(minerals, name)
+
+
+def test_importing_the_package_loads_no_model_library() -> None:
+    """``import cajad.minerals`` is lazy (the CLI starts fast); names load on first use."""
+    code = (
+        "import sys, cajad.minerals as m; "
+        "assert 'sklearn' not in sys.modules and 'lightgbm' not in sys.modules; "
+        "m.WeightsOfEvidence; assert 'sklearn' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    with pytest.raises(AttributeError, match="no attribute 'nonexistent'"):
+        minerals.nonexistent  # noqa: B018
 
 
 def test_one_exception_tree() -> None:

@@ -112,6 +112,19 @@ def test_geotiff_is_written_block_by_block(tmp_path: Path) -> None:
         assert src.tags()["what"] == "test" and Grid.from_raster(path) == grid
 
 
+@pytest.mark.parametrize("batch", [1, 5, 1000])
+def test_geotiff_blocks_of_any_shape_and_batch(tmp_path: Path, batch: int) -> None:
+    """Ragged blocks, computed ``batch`` at a time, land in their windows (NaN is nodata)."""
+    grid = Grid.from_bounds(0, 0, 1030, 770, resolution=10, crs="EPSG:32642")
+    data = np.random.default_rng(0).random(grid.shape).astype(np.float32)
+    data[5:9, 90:] = np.nan
+    arr = da.from_array(data, chunks=((30, 20, 27), (50, 50, 3)))
+    path = write_geotiff(arr, grid, tmp_path / "r.tif", batch=batch)
+    with rasterio.open(path) as src:
+        np.testing.assert_array_equal(src.read(1), data)
+        assert np.isnan(src.nodata)
+
+
 def test_distance_is_exact_and_chunk_independent() -> None:
     grid = Grid.from_bounds(0, 0, 5000, 4000, resolution=100, crs="EPSG:32642")
     pts = [shapely.Point(1050, 2950), shapely.Point(4420, 330)]

@@ -6,6 +6,8 @@
   ``last-updated-datetime`` wins), each file one transaction.
 * :func:`export_activities` — the register, or a filter of it, as valid IATI 2.03 XML that
   loses nothing of what was imported.
+* :func:`export_organisations` — the register's organisations with the budgets and expenditure
+  of their organisation files, as valid IATI 2.03 organisation XML.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy import Engine
 from cajad.iati._bulk import FileOutcome, FolderReport, OnFile, import_file, import_folder
 from cajad.iati._export import ExportFilter, ExportReport, export_activities
 from cajad.iati._import import IatiImportReport
+from cajad.iati._org_export import export_organisations
 from cajad.iati._reader import SUPPORTED_VERSIONS
 from cajad.iati.errors import (
     ExportError,
@@ -73,6 +76,7 @@ __all__ = [
     "UnsupportedVersionError",
     "UnwritableProjectError",
     "export_activities",
+    "export_organisations",
     "import_file",
     "import_folder",
     "import_path",

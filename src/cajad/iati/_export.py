@@ -9,6 +9,8 @@ file always validates.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -98,15 +100,22 @@ def export_activities(
         _check(report)
         return report
     report = ExportReport(path=str(out))
+    with replacing(out) as temp, temp.open("wb") as handle:
+        _write(engine, where, report, handle)
+        _check(report)
+    return report
+
+
+@contextmanager
+def replacing(out: Path) -> Iterator[Path]:
+    """A temporary path beside ``out`` that replaces it when the block succeeds; on any
+    error it is removed and ``out`` is left as it was (no half-written file)."""
     temp = out.with_name(f".{out.name}.partial")
     try:
-        with temp.open("wb") as handle:
-            _write(engine, where, report, handle)
-        _check(report)
+        yield temp
         temp.replace(out)
     finally:
         temp.unlink(missing_ok=True)
-    return report
 
 
 def _check(report: ExportReport) -> None:

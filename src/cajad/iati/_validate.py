@@ -87,6 +87,11 @@ class Codelists:
             if name not in self.lists:
                 # Only a complete embedded list makes an unknown code an error.
                 self.lists[name] = _load(name, embedded=index[name][0] and index[name][1])
+        # The same rules by element path, then attribute: one lookup per element in the walk.
+        self.by_path: dict[str, dict[str, list[_Rule]]] = defaultdict(dict)
+        for (path, attribute), rules in self.rules.items():
+            self.by_path[path][attribute] = rules
+        self.any_lang = self.rules.get(("*", "xml:lang"))
 
     def problems(self, record: etree._Element, file: str) -> list[IatiProblem]:
         """Codes of a record not in their codelist, or withdrawn; one problem per place."""
@@ -101,14 +106,17 @@ class Codelists:
         file: str,
         found: dict[tuple[str, str], IatiProblem],
     ) -> None:
-        for name, value in element.attrib.items():
-            attribute = "xml:lang" if name == XML_LANG else str(name)
-            rules = self.rules.get((path, attribute)) or (
-                self.rules.get(("*", attribute)) if attribute == "xml:lang" else None
-            )
+        here = self.by_path.get(path, _NONE)
+        for name, value in element.items():
+            if name == XML_LANG:
+                attribute = "xml:lang"
+                rules = here.get(attribute) or self.any_lang
+            else:
+                attribute = str(name)
+                rules = here.get(attribute)
             if rules:
                 self._check(element, f"{path}/@{attribute}", str(value), rules, file, found)
-        text_rules = self.rules.get((path, _TEXT))
+        text_rules = here.get(_TEXT)
         if text_rules and element.text:
             self._check(element, path, element.text, text_rules, file, found)
         for child in element:
@@ -142,6 +150,9 @@ class Codelists:
                 line = line_of(element)
                 found[key] = IatiProblem(file, line, place, reason, level)
             return
+
+
+_NONE: dict[str, list[_Rule]] = {}
 
 
 def _rule_key(path: str) -> tuple[str, str] | None:

@@ -1,4 +1,5 @@
-"""The IATI commands of the cajad command line: ``import-iati`` and ``export iati``.
+"""The IATI commands of the cajad command line: ``import-iati``, ``export iati`` and
+``export transactions`` (the field-level CSV that goes with it, in one currency).
 
 Exit codes as the rest of the CLI: 0 success (warnings allowed); 2 a file refused whole
 (nothing written); 3 some records or files were left out (they are listed).
@@ -22,11 +23,15 @@ from cajad.iati import (
     FolderReport,
     IatiImportReport,
     export_activities,
+    export_organisations,
     import_file,
     import_folder,
 )
+from cajad.iati._export import replacing
 from cajad.register.errors import InputError
-from cajad.register.store import is_initialised, make_engine
+from cajad.register.fx import RateBook
+from cajad.register.store import is_initialised, make_engine, session_scope
+from cajad.register.transactions_export import write_transactions_csv
 
 EXIT_REFUSED = 2
 EXIT_PARTIAL = 3
@@ -45,6 +50,7 @@ def register(app: typer.Typer, *, export: typer.Typer | None = None) -> None:
         export = typer.Typer(help="Export the register in open formats.", no_args_is_help=True)
         app.add_typer(export, name="export")
     export.command("iati")(export_iati_command)
+    export.command("transactions")(export_transactions_command)
 
 
 def _engine() -> Engine:
@@ -131,29 +137,99 @@ def _print(report: IatiImportReport | FolderReport) -> None:
         err.print(f"  {problem.level}: {problem}", highlight=False, markup=False)
 
 
+#: The project filters both exports take (the portal's list takes the same).
+CountryOption = Annotated[
+    str | None, typer.Option(help="Only projects in this country (ISO code).")
+]
+StageOption = Annotated[str | None, typer.Option(help="Only projects at this stage.")]
+PrefixOption = Annotated[str | None, typer.Option(help="Only projects whose identifier starts so.")]
+
+
 def export_iati_command(
     out_file: Annotated[Path, typer.Argument(metavar="OUT.xml", help="File to write.")],
-    country: Annotated[
-        str | None, typer.Option(help="Only projects in this country (ISO code).")
-    ] = None,
-    stage: Annotated[str | None, typer.Option(help="Only projects at this stage.")] = None,
-    identifier_prefix: Annotated[
-        str | None, typer.Option(help="Only projects whose identifier starts so.")
-    ] = None,
+    country: CountryOption = None,
+    stage: StageOption = None,
+    identifier_prefix: PrefixOption = None,
+    organisations: Annotated[
+        bool,
+        typer.Option(
+            "--organisations",
+            help="Write an organisation file (organisations with their budgets) instead.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Write the register (or a filter of it) as IATI 2.03 activity XML, schema-valid."""
+    """Write the register (or a filter of it) as IATI 2.03 activity XML, schema-valid; with
+    --organisations, its organisations and their budgets as an IATI 2.03 organisation file."""
     engine = _engine()
     where = ExportFilter(country=country, stage=stage, identifier_prefix=identifier_prefix)
+    if organisations and where != ExportFilter():
+        err.print("error: --organisations writes every organisation; project filters do not apply")
+        raise typer.Exit(EXIT_REFUSED)
     try:
         with err.status(f"Writing {out_file}…"):
-            report = export_activities(engine, out_file, where=where)
+            if organisations:
+                report = export_organisations(engine, out_file)
+            else:
+                report = export_activities(engine, out_file, where=where)
     except ExportError as exc:
         err.print(f"error: {exc}", highlight=False, markup=False)
         raise typer.Exit(EXIT_REFUSED) from exc
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
         return
-    out.print(f"{out_file}: {report.written} activities written (IATI 2.03, schema-valid).")
+    what = "organisations" if organisations else "activities"
+    out.print(f"{out_file}: {report.written} {what} written (IATI 2.03, schema-valid).")
+    if organisations:
+        _print_left_out_by_reason(report.left_out)
+        return
     for identifier, reason in report.left_out.items():
         err.print(f"  left out {identifier}: {reason}", highlight=False, markup=False)
+
+
+def _print_left_out_by_reason(left_out: dict[str, str], shown: int = 5) -> None:
+    """Organisations left out, grouped by reason (a register names many without identifier);
+    ``--json`` lists every one."""
+    by_reason: dict[str, list[str]] = {}
+    for key, reason in left_out.items():
+        by_reason.setdefault(reason, []).append(key)
+    for reason, keys in by_reason.items():
+        more = f", … ({len(keys) - shown} more)" if len(keys) > shown else ""
+        err.print(
+            f"  left out {len(keys)}: {reason}: {', '.join(keys[:shown])}{more}",
+            highlight=False,
+            markup=False,
+        )
+
+
+def export_transactions_command(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT.csv", help="File to write.")],
+    currency: Annotated[
+        str, typer.Option(help="Convert every value into this currency (JPY, USD, EUR…).")
+    ] = "JPY",
+    country: CountryOption = None,
+    stage: StageOption = None,
+    identifier_prefix: PrefixOption = None,
+) -> None:
+    """Write one CSV row per transaction, its value also in one currency with rate and source."""
+    engine = _engine()
+    code = currency.strip().upper()
+    where = ExportFilter(country=country, stage=stage, identifier_prefix=identifier_prefix)
+    with replacing(out_file) as temp, session_scope(engine, actor="cajad export") as session:
+        book = RateBook.from_session(session)
+        if code not in book.currencies:
+            err.print(
+                f"error: --currency {currency!r}: no exchange rates for it; rates exist "
+                f"for {', '.join(book.currencies)}",
+                highlight=False,
+                markup=False,
+            )
+            raise typer.Exit(EXIT_REFUSED)
+        ids = list(session.scalars(where.query()))
+        with temp.open("w", encoding="utf-8", newline="") as handle:
+            report = write_transactions_csv(session, ids, handle, currency=code, book=book)
+    out.print(
+        f"{out_file}: {report.rows} transactions of {len(ids)} projects; {report.converted} "
+        f"converted into {code}, total {report.total:,.2f} {code}.",
+        highlight=False,
+    )

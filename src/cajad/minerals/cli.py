@@ -1,6 +1,8 @@
 """``cajad prospect``: the command line of :mod:`cajad.minerals` (a thin layer over the library).
 
-The main CLI adds it with ``from cajad.minerals.cli import register; register(app)``.
+The main CLI adds it with ``from cajad.minerals.cli import register; register(app)``. The
+library (scikit-learn, LightGBM, rasterio) is imported inside the commands, so that every other
+``cajad`` command starts without loading it.
 """
 
 from __future__ import annotations
@@ -9,22 +11,40 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import Engine
 
+from cajad.minerals import store
 from cajad.minerals.errors import MineralsError
-from cajad.minerals.models import ModelName
-from cajad.minerals.run import STEPS, RunConfig, run_prospectivity
+from cajad.minerals.scheduler import dask_scheduler
+from cajad.register.errors import RegisterError
+from cajad.register.store import is_initialised, make_engine, session_scope
+
+if TYPE_CHECKING:
+    from cajad.minerals.models import ModelName
+    from cajad.minerals.run import RunConfig
+    from cajad.minerals.templates import Template
 
 __all__ = ["prospect", "register"]
 
 prospect = typer.Typer(help="Critical-minerals prospectivity: maps, validation and targets.")
 out_console = Console()
 err_console = Console(stderr=True)
+#: Who the audit log names for runs recorded from the command line.
+ACTOR = "cajad prospect"
+TemplateOption = Annotated[
+    str | None,
+    typer.Option(help="Mineral-system template (`cajad prospect templates`) or a YAML file."),
+]
+ProjectOption = Annotated[
+    str | None,
+    typer.Option(help="Record the result in the register, linked to this project identifier."),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -37,7 +57,11 @@ def run_command(
     evidence: Annotated[Path, typer.Option(help="Folder of GeoTIFF evidence layers.")],
     deposits: Annotated[Path, typer.Option(help="Deposits: GeoJSON, GeoPackage or CSV (lon/lat).")],
     out: Annotated[Path, typer.Option(help="Folder to write the results to.")],
-    model: Annotated[str, typer.Option(help="wofe, logistic, rf or gbm.")] = "wofe",
+    model: Annotated[
+        str | None,
+        typer.Option(help="wofe, logistic, rf, gbm or fuzzy (default: fuzzy with a template)."),
+    ] = None,
+    template: TemplateOption = None,
     n_background: Annotated[int, typer.Option(help="Background cells sampled.")] = 20_000,
     folds: Annotated[int, typer.Option(help="Spatial CV folds.")] = 5,
     block_size: Annotated[
@@ -45,23 +69,38 @@ def run_command(
     ] = None,
     top_fraction: Annotated[float, typer.Option(help="Share of area that becomes targets.")] = 0.05,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    project: ProjectOption = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            envvar="DASK_SCHEDULER_ADDRESS",
+            help="Address of a dask.distributed scheduler to run the maps on "
+            "(default: threads here).",
+        ),
+    ] = None,
 ) -> None:
     """Fit a model, validate it by spatial block CV, and write maps, metrics and targets."""
+    from cajad.minerals.run import run_prospectivity
+
     config = _config(
-        model,
+        model or ("fuzzy" if template else "wofe"),
         n_background=n_background,
         folds=folds,
         block_size=block_size,
         top_fraction=top_fraction,
         seed=seed,
     )
+    config, _ = _with_template(config, template, evidence=evidence)
+    engine = _check_project(project)
     try:
-        with _bar() as (_, step):
+        with dask_scheduler(scheduler), _bar() as (_, step):
             result = run_prospectivity(evidence, deposits, out, config, progress=step)
     except MineralsError as exc:
         err_console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
-    _report(result.metrics, model, out)
+    _report(result.metrics, config.model, out)
+    if engine is not None:
+        _record(engine, out, project)
 
 
 def _config(
@@ -73,9 +112,13 @@ def _config(
     top_fraction: float,
     seed: int,
 ) -> RunConfig:
-    if model not in ("wofe", "logistic", "rf", "gbm"):
+    from cajad.minerals.models import MODEL_NAMES
+    from cajad.minerals.run import RunConfig
+
+    if model not in MODEL_NAMES:
         raise typer.BadParameter(
-            f"must be wofe, logistic, rf or gbm; got {model!r}", param_hint="--model"
+            f"must be wofe, logistic, rf or gbm (or fuzzy with --template); got {model!r}",
+            param_hint="--model",
         )
     model_name: ModelName = model  # type: ignore[assignment]
     return RunConfig(
@@ -88,8 +131,31 @@ def _config(
     )
 
 
+def _with_template(
+    config: RunConfig, name: str | None, *, evidence: Path | None = None
+) -> tuple[RunConfig, Template | None]:
+    """The config with the template's network recorded (the demo's when ``evidence`` is None);
+    exit 2 naming what is wrong (unknown template, bad file, missing evidence layers)."""
+    from cajad.minerals.templates import check_evidence, load_template, template_config
+
+    if name is None:
+        if config.model == "fuzzy":
+            raise typer.BadParameter("the fuzzy model needs --template", param_hint="--model")
+        return config, None
+    try:
+        chosen = load_template(name)
+        if evidence is not None:
+            check_evidence(chosen, evidence)
+    except MineralsError as exc:
+        err_console.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from exc
+    return template_config(chosen, config, demo=evidence is None), chosen
+
+
 @contextmanager
 def _bar() -> Iterator[tuple[Progress, Callable[[str], None]]]:
+    from cajad.minerals.run import STEPS
+
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console) as bar:
         task = bar.add_task("starting", total=len(STEPS))
@@ -118,26 +184,64 @@ def _report(m: dict[str, Any], model: str, out: Path) -> None:
 @prospect.command("demo")
 def demo_command(
     out: Annotated[Path, typer.Option(help="Folder to write the demo to.")],
-    model: Annotated[str, typer.Option(help="wofe, logistic, rf or gbm.")] = "gbm",
+    model: Annotated[
+        str | None,
+        typer.Option(help="wofe, logistic, rf, gbm or fuzzy (default gbm; fuzzy with a template)."),
+    ] = None,
+    template: TemplateOption = None,
     resolution: Annotated[float, typer.Option(help="Cell size in metres.")] = 5000.0,
+    record: Annotated[
+        bool, typer.Option("--record", help="Record the result in the register.")
+    ] = False,
+    project: ProjectOption = None,
 ) -> None:
-    """Central Asia porphyry-Cu demo from bundled sites (evidence: related deposit types only)."""
-    from cajad.minerals.demo import run_demo
+    """Central Asia demo from bundled sites (porphyry Cu, or the template's deposit types;
+    evidence: related deposit types only)."""
+    from cajad.minerals.demo import TARGET, run_demo
 
     config = _config(
-        model, n_background=10_000, folds=5, block_size=None, top_fraction=0.05, seed=0
+        model or ("fuzzy" if template else "gbm"),
+        n_background=10_000,
+        folds=5,
+        block_size=None,
+        top_fraction=0.05,
+        seed=0,
     )
+    config, chosen = _with_template(config, template)
+    engine = _check_project(project, record=record)
     try:
         with _bar() as (_, step):
-            result = run_demo(out, config, resolution=resolution, progress=step)
+            result = run_demo(out, config, resolution=resolution, progress=step, template=chosen)
     except MineralsError as exc:
         err_console.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2) from exc
-    _report(result.metrics, model, out)
+    _report(result.metrics, config.model, out)
     out_console.print(
         "Evidence is only proximity to and density of known sites of related deposit types "
         "(no open geology rasters ship with cajad): read the map as 'known belts', not geology."
     )
+    if engine is not None:
+        _record(engine, out, project, commodity=chosen.mineral_system if chosen else TARGET)
+
+
+@prospect.command("templates")
+def templates_command() -> None:
+    """List the bundled mineral-system templates and the evidence layers each expects."""
+    from cajad.minerals.templates import load_template, template_names
+
+    table = Table(title="mineral-system templates (use with --template)")
+    for column in ("name", "mineral system", "commodities", "evidence layers", "reference"):
+        table.add_column(column, overflow="fold")
+    for name in template_names():
+        t = load_template(name)
+        table.add_row(
+            t.name,
+            t.mineral_system,
+            ", ".join(t.commodities),
+            "\n".join(f"{c.layer} ({c.component})" for c in t.criteria),
+            t.reference,
+        )
+    out_console.print(table)
 
 
 @prospect.command("show")
@@ -150,3 +254,103 @@ def show_command(
         err_console.print(f"[red]error:[/] no metrics.json in {out}")
         raise typer.Exit(2)
     out_console.print_json(json.dumps(json.loads(path.read_text())))
+
+
+@prospect.command("record")
+def record_command(
+    out: Annotated[Path, typer.Argument(help="A folder written by `cajad prospect run`.")],
+    project: Annotated[str | None, typer.Option(help="Link the run to this project.")] = None,
+    commodity: Annotated[
+        str | None, typer.Option(help="Commodity or mineral system (default: the deposits file).")
+    ] = None,
+) -> None:
+    """Record a finished run in the register (figures, map, curves, targets), optionally linked
+    to a project; a folder recorded before is not recorded twice."""
+    engine = _open_register()
+    _record(engine, out, project, commodity=commodity)
+
+
+@prospect.command("attach")
+def attach_command(
+    run_id: Annotated[int, typer.Argument(help="A recorded run (see `cajad prospect list`).")],
+    project: Annotated[str, typer.Argument(help="The project's identifier.")],
+) -> None:
+    """Link a recorded run to a project of the register (audited)."""
+    engine = _open_register()
+    try:
+        with session_scope(engine, actor=ACTOR) as session:
+            store.attach(session, run_id, project)
+    except RegisterError as exc:
+        raise _fail(exc) from exc
+    out_console.print(f"run {run_id} is linked to {project}")
+
+
+@prospect.command("list")
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    project: Annotated[str | None, typer.Option(help="Only runs linked to this project.")] = None,
+) -> None:
+    """The runs recorded in the register, newest first."""
+    engine = _open_register()
+    with session_scope(engine, actor=ACTOR) as session:
+        found = [
+            {"id": r.id, "created_at": r.created_at.isoformat(), **r.summary()}
+            for r in store.runs(session, project)
+        ]
+    if as_json:
+        out_console.print_json(json.dumps(found))
+        return
+    table = Table(title=f"{len(found)} recorded prospectivity run(s)")
+    for column in ("id", "commodity", "model", "ROC AUC", "PR AUC", "targets", "project"):
+        table.add_column(column, overflow="fold")
+    for r in found:
+        table.add_row(
+            str(r["id"]), r["commodity"], r["model"], f"{r['roc_auc']:.3f}",
+            f"{r['pr_auc']:.3f}", str(r["targets"]), r["project"] or "—",
+        )  # fmt: skip
+    out_console.print(table)
+
+
+def _open_register() -> Engine:
+    """The configured register (``CAJAD_DATABASE_URL``); exit 2 if it is not initialised."""
+    engine = make_engine(pooled=False)
+    if not is_initialised(engine):
+        err_console.print(
+            f"[red]error:[/] no register at {engine.url.render_as_string()}: run `cajad init` first"
+        )
+        raise typer.Exit(2)
+    return engine
+
+
+def _check_project(project: str | None, *, record: bool = False) -> Engine | None:
+    """The register to record into once the run is done, ``project`` checked to exist first
+    (so nothing is written for an unknown project); None when the run is not recorded."""
+    if project is None and not record:
+        return None
+    engine = _open_register()
+    if project is not None:
+        try:
+            with session_scope(engine, actor=ACTOR) as session:
+                store.require_project(session, project)
+        except RegisterError as exc:
+            raise _fail(exc) from exc
+    return engine
+
+
+def _record(
+    engine: Engine, out: Path, project: str | None, *, commodity: str | None = None
+) -> None:
+    try:
+        with session_scope(engine, actor=ACTOR) as session:
+            done = store.record_run(session, out, project, actor=ACTOR, commodity=commodity)
+            run_id, linked = done.run.id, done.run.project
+            label = linked.identifier if linked else "no project"
+    except (MineralsError, RegisterError) as exc:
+        raise _fail(exc) from exc
+    verb = "recorded as" if done.created else "already recorded as"
+    out_console.print(f"{out} {verb} run {run_id} ({label}); see /minerals/runs/{run_id}")
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    err_console.print(f"[red]error:[/] {exc}")
+    return typer.Exit(2)

@@ -6,12 +6,14 @@ mineral systems that mark metallogenic belts (VMS, Sn-W, Au, Zn-Pb, mafic-ultram
 and the density of all non-porphyry sites. The porphyry Cu sites are the labels and never enter
 the evidence; deduplication matters here, since a porphyry deposit repeated by another source
 under another type would otherwise leak into its own evidence. The map says where the *known*
-belts are, not where undiscovered geology is.
+belts are, not where undiscovered geology is. A mineral-system template (``--template``) swaps
+the training deposit types and stand-in layers for its own, as its demo note below says.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -26,6 +28,7 @@ from cajad.minerals.rasterize import distance_to, point_density
 from cajad.minerals.run import Progress, RunConfig, RunResult, run_prospectivity
 from cajad.minerals.sites import load_sites
 from cajad.minerals.stack import write_geotiff
+from cajad.minerals.templates import Template
 
 __all__ = ["CA_CRS", "build_demo_inputs", "run_demo"]
 
@@ -59,11 +62,19 @@ def _country_mask(grid: Grid) -> np.ndarray:
     return np.asarray(burnt, dtype=bool)
 
 
-def build_demo_inputs(folder: str | Path, *, resolution: float = 5000.0) -> tuple[Path, Path]:
-    """Write the demo's evidence GeoTIFFs and porphyry Cu deposits (GeoJSON) into ``folder``.
+def build_demo_inputs(
+    folder: str | Path,
+    *,
+    resolution: float = 5000.0,
+    target: Sequence[str] = (TARGET,),
+    evidence_systems: Mapping[str, str] = EVIDENCE_SYSTEMS,
+) -> tuple[Path, Path]:
+    """Write the demo's evidence GeoTIFFs and ``target`` deposits (GeoJSON) into ``folder``.
 
     Returns (evidence folder, deposits file). The grid is :data:`CA_CRS` at ``resolution`` metres,
-    NaN outside Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan.
+    NaN outside Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan. Evidence is the
+    distance (km) to the sites of each of ``evidence_systems`` (layer name → deposit type) and
+    ``density_other_sites``; the ``target`` deposit types never enter it.
     """
     out = Path(folder)
     evidence = out / "evidence"
@@ -81,9 +92,9 @@ def build_demo_inputs(folder: str | Path, *, resolution: float = 5000.0) -> tupl
             list(shapely.points(x[system == s], y[system == s])), grid, max_distance=MAX_DISTANCE
         )
         / 1000.0
-        for name, s in EVIDENCE_SYSTEMS.items()
+        for name, s in evidence_systems.items()
     }
-    other = system != TARGET
+    other = ~np.isin(system, list(target))
     layers["density_other_sites"] = point_density(x[other], y[other], grid, radius=DENSITY_RADIUS)
     for name, layer in layers.items():
         write_geotiff(
@@ -92,7 +103,7 @@ def build_demo_inputs(folder: str | Path, *, resolution: float = 5000.0) -> tupl
             evidence / f"{name}.tif",
             tags={"CAJAD_KIND": "measured"},
         )
-    targets = sites[(system == TARGET) & sites["in_ca5"].to_numpy(dtype=bool)]
+    targets = sites[~other & sites["in_ca5"].to_numpy(dtype=bool)]
     feats = [
         {
             "type": "Feature",
@@ -103,7 +114,8 @@ def build_demo_inputs(folder: str | Path, *, resolution: float = 5000.0) -> tupl
             targets["name"], targets["sources"], targets["lon"], targets["lat"], strict=True
         )
     ]
-    deposits = out / "porphyry_cu_central_asia.geojson"
+    slug = "_".join(t.lower().replace(" ", "_").replace("-", "_") for t in target)
+    deposits = out / f"{slug}_central_asia.geojson"
     deposits.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
     return evidence, deposits
 
@@ -114,12 +126,23 @@ def run_demo(
     *,
     resolution: float = 5000.0,
     progress: Progress | None = None,
+    template: Template | None = None,
 ) -> RunResult:
-    """Build the demo inputs under ``out_dir/inputs`` and run :func:`run_prospectivity` on them."""
+    """Build the demo inputs under ``out_dir/inputs`` and run :func:`run_prospectivity` on them.
+
+    With a ``template`` the training deposits and stand-in evidence are the template's demo
+    ones (``config`` should come from :func:`~cajad.minerals.templates.template_config`)."""
     out = Path(out_dir)
-    evidence, deposits = build_demo_inputs(out / "inputs", resolution=resolution)
+    spec = template.demo if template is not None else None
+    evidence, deposits = build_demo_inputs(
+        out / "inputs",
+        resolution=resolution,
+        target=spec.training_systems if spec else (TARGET,),
+        evidence_systems=spec.evidence if spec else EVIDENCE_SYSTEMS,
+    )
     cfg = config or RunConfig(model="gbm", n_background=10_000)
     result = run_prospectivity(evidence, deposits, out, cfg, progress=progress)
     note = out / "README.txt"
-    note.write_text((__doc__ or "").strip() + "\n")
+    extra = f"\n\nTemplate {template.name}: {spec.note}\n" if template and spec else ""
+    note.write_text((__doc__ or "").strip() + "\n" + extra)
     return result

@@ -8,7 +8,7 @@ training fold only, so no deposit of a test fold leaks into the encoding.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal, cast
 
@@ -25,6 +25,7 @@ from sklearn.utils import Tags
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from cajad.minerals.errors import DepositsError, EvidenceError
+from cajad.minerals.fuzzy import FuzzyOverlay, Operator
 from cajad.minerals.stack import EvidenceStack
 from cajad.minerals.wofe import WeightsOfEvidence
 
@@ -38,8 +39,8 @@ __all__ = [
     "sample_presence_background",
 ]
 
-ModelName = Literal["wofe", "logistic", "rf", "gbm"]
-MODEL_NAMES: Final = ("wofe", "logistic", "rf", "gbm")
+ModelName = Literal["wofe", "logistic", "rf", "gbm", "fuzzy"]
+MODEL_NAMES: Final = ("wofe", "logistic", "rf", "gbm", "fuzzy")
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def sample_presence_background(
     keep = np.isfinite(X_dep).all(axis=1)
     if keep.sum() < 2:
         raise DepositsError(f"fewer than 2 deposits fall on cells with evidence; got {keep.sum()}")
-    pick, X_bg, share = _draw_background(stack, n_background, rng)
+    pick, X_bg, share = draw_valid_cells(stack, n_background, rng)
     bg_rows, bg_cols = np.divmod(pick, stack.grid.width)
     X = np.vstack([X_dep[keep], X_bg])
     y = np.r_[np.ones(int(keep.sum()), dtype=np.int64), np.zeros(pick.size, dtype=np.int64)]
@@ -93,7 +94,7 @@ def sample_presence_background(
     return Sample(X, y, np.r_[rows[keep], bg_rows], np.r_[cols[keep], bg_cols], pick.size / n_valid)
 
 
-def _draw_background(
+def draw_valid_cells(
     stack: EvidenceStack, n: int, rng: np.random.Generator
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], float]:
     """Uniform valid cells, drawn by rejection so no grid-sized mask is ever built (a 100 M-cell
@@ -218,13 +219,16 @@ def make_model(
     imbalance: float = 1.0,
     random_state: int | None = 0,
     n_jobs: int = 1,
+    fuzzy: Operator | Mapping[str, Any] | None = None,
+    layers: Sequence[str] | None = None,
 ) -> Pipeline:
     """A prospectivity model as a pipeline.
 
     Parameters
     ----------
-    name : {"wofe", "logistic", "rf", "gbm"}
-        Weights of evidence on quantile classes, L2 logistic regression, random forest, LightGBM.
+    name : {"wofe", "logistic", "rf", "gbm", "fuzzy"}
+        Weights of evidence on quantile classes, L2 logistic regression, random forest, LightGBM,
+        or the knowledge-driven fuzzy overlay (:class:`~cajad.minerals.fuzzy.FuzzyOverlay`).
     categorical : sequence of int
         Columns holding class codes.
     imbalance : float
@@ -233,8 +237,16 @@ def make_model(
     random_state : int or None
     n_jobs : int
         Threads for rf and gbm.
+    fuzzy : Operator or dict, optional
+        The inference network; required by ``fuzzy`` (a template gives one).
+    layers : sequence of str, optional
+        Column names, which the fuzzy network refers to.
     """
     cats = list(categorical)
+    if name == "fuzzy":
+        if fuzzy is None:
+            raise EvidenceError("the fuzzy model needs a network: give a template or `fuzzy`")
+        return make_pipeline(FuzzyOverlay(fuzzy, layers))
     if name == "wofe":
         return make_pipeline(
             QuantileClasses(10, cats),

@@ -16,14 +16,17 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.inspection import permutation_importance
 
+from cajad.minerals.calibration import calibration_report
 from cajad.minerals.deposits import read_points
 from cajad.minerals.errors import DepositsError, EvidenceError
-from cajad.minerals.metrics import RateCurve, rate_curve
+from cajad.minerals.explain import explain_targets
+from cajad.minerals.metrics import RateCurve
 from cajad.minerals.models import MODEL_NAMES, ModelName, Sample, make_model, predict_map
 from cajad.minerals.models import sample_presence_background as sample_pb
+from cajad.minerals.outputs import map_outputs
 from cajad.minerals.plots import plot_curves, plot_map
 from cajad.minerals.stack import EvidenceStack, read_evidence_dir, write_geotiff
-from cajad.minerals.targets import find_targets, layer_contributions, write_targets_geojson
+from cajad.minerals.targets import write_targets_geojson
 from cajad.minerals.uncertainty import BootstrapEnsemble, std_map, wofe_std_map
 from cajad.minerals.validation import BlockChoice, CVResult, choose_blocks, cross_validate
 
@@ -39,7 +42,9 @@ class RunConfig:
     """Settings of a run (all recorded in the run file).
 
     ``block_size`` and ``buffer`` are CRS units (metres); None lets the run choose them from the
-    autocorrelation range of the evidence.
+    autocorrelation range of the evidence. ``fuzzy`` is the inference network of the fuzzy model
+    (dict form of :class:`~cajad.minerals.fuzzy.Operator`); ``template`` names the mineral-system
+    template it came from, if any.
     """
 
     model: ModelName = "wofe"
@@ -52,6 +57,8 @@ class RunConfig:
     random_state: int = 0
     random_cv: bool = True
     chunks: int = 1024
+    template: str | None = None
+    fuzzy: dict[str, Any] | None = None
 
 
 @dataclass
@@ -116,7 +123,12 @@ def run_on_stack(
     cats = [i for i, name in enumerate(stack.layers) if name in stack.categorical]
     imbalance = float((sample.y == 0).sum() / max((sample.y == 1).sum(), 1))
     model = make_model(
-        cfg.model, categorical=cats, imbalance=imbalance, random_state=cfg.random_state
+        cfg.model,
+        categorical=cats,
+        imbalance=imbalance,
+        random_state=cfg.random_state,
+        fuzzy=cfg.fuzzy,
+        layers=stack.layers,
     )
     tell("validate")
     blocks = _blocks(stack, cfg)
@@ -126,24 +138,25 @@ def run_on_stack(
     tell("maps")
     unc_kind = _maps(model, fitted, sample, stack, out, cfg)
     tell("targets")
-    score = _read(out / "prospectivity.tif")
-    targets, labels = find_targets(
-        score,
+    found = map_outputs(
+        out / "prospectivity.tif",
         stack.grid,
+        (rows, cols),
+        uncertainty_path=out / "uncertainty.tif",
         top_fraction=cfg.top_fraction,
-        uncertainty=_read(out / "uncertainty.tif"),
-        deposits=(rows, cols),
+        chunks=cfg.chunks,
     )
-    layer_contributions(fitted, stack, targets, labels, random_state=cfg.random_state)
+    targets, labels = found.targets, found.labels
+    explain_targets(fitted, stack, targets, labels, random_state=cfg.random_state)
     write_targets_geojson(targets, stack.grid, out / "targets.geojson")
     tell("figures")
     curves = {
-        "success rate (all deposits, fitted map)": rate_curve(score, rows, cols),
+        "success rate (all deposits, fitted map)": found.success,
         "prediction rate (spatial CV, held out)": _oof_curve(spatial.oof, sample.y),
     }
     plot_curves(curves, out / "curves.png")
     plot_map(
-        score,
+        found.picture,
         stack.grid,
         out / "map.png",
         deposits=stack.grid.xy(rows, cols),
@@ -152,6 +165,17 @@ def run_on_stack(
     )
     metrics = _metrics(spatial, random, blocks, curves, sample, unc_kind, len(targets))
     metrics["layer_importance"] = layer_importance(fitted, sample, stack.layers, cfg.random_state)
+    metrics["calibration"] = calibration_report(
+        spatial.oof,
+        sample,
+        stack.grid,
+        block_size=blocks.block_size,
+        buffer=blocks.buffer,
+        n_splits=cfg.n_splits,
+        random_state=cfg.random_state,
+    )
+    if cfg.model == "fuzzy":
+        metrics["uncertainty"] += " (0: the fuzzy overlay learns nothing from the sample)"
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     _write_run_file(out, stack, cfg, inputs or {}, time.perf_counter() - started)
     return RunResult(out, metrics, {p.name: str(p) for p in sorted(out.iterdir())})
@@ -285,13 +309,6 @@ def _metrics(
         "uncertainty": unc_kind,
         "targets": n_targets,
     }
-
-
-def _read(path: Path) -> NDArray[np.float64]:
-    import rasterio
-
-    with rasterio.open(path) as src:
-        return np.asarray(src.read(1), dtype=np.float64)
 
 
 def _files(paths: list[Path]) -> list[dict[str, str]]:

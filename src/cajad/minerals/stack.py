@@ -3,7 +3,6 @@ window by window so that grids larger than memory work."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from rasterio.errors import RasterioError
 from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 
+from cajad.minerals.blockwise import compute_all, delayed_blocks
 from cajad.minerals.errors import EvidenceError
 from cajad.minerals.grid import Grid
 
@@ -211,24 +211,32 @@ def _looks_categorical(path: Path) -> bool:
         return bool(np.unique(block).size <= 255)
 
 
-class _Writer:
-    """A ``__setitem__`` target for :func:`dask.array.store` that writes windows of a GeoTIFF."""
-
-    def __init__(self, dataset: Any) -> None:
-        self.dataset = dataset
-        self.lock = threading.Lock()
-
-    def __setitem__(self, key: tuple[slice, slice], value: NDArray[Any]) -> None:
-        rows, cols = key
-        window = Window(cols.start, rows.start, cols.stop - cols.start, rows.stop - rows.start)
-        with self.lock:
-            self.dataset.write(np.asarray(value, dtype=np.float32), 1, window=window)
+def _write_blocks(dst: Any, array: da.Array, batch: int) -> None:
+    """Compute ``batch`` blocks at a time (in raster order) with the current dask scheduler and
+    write each window here. The open dataset stays in this process, so the same code runs on a
+    ``dask.distributed`` cluster; memory holds one batch of blocks."""
+    rows = np.r_[0, np.cumsum(array.chunks[0])]
+    cols = np.r_[0, np.cumsum(array.chunks[1])]
+    blocks = delayed_blocks(array)
+    where = [(i, j) for i in range(blocks.shape[0]) for j in range(blocks.shape[1])]
+    for k in range(0, len(where), batch):
+        part = where[k : k + batch]
+        values = compute_all([blocks[i, j] for i, j in part])
+        for (i, j), value in zip(part, values, strict=True):
+            window = Window(cols[j], rows[i], cols[j + 1] - cols[j], rows[i + 1] - rows[i])
+            dst.write(np.asarray(value, dtype=np.float32), 1, window=window)
 
 
 def write_geotiff(
-    array: Any, grid: Grid, path: str | Path, *, tags: dict[str, str] | None = None
+    array: Any,
+    grid: Grid,
+    path: str | Path,
+    *,
+    tags: dict[str, str] | None = None,
+    batch: int = 8,
 ) -> Path:
-    """Write a 2-D array (NumPy or dask) as a tiled, compressed float32 GeoTIFF, block by block.
+    """Write a 2-D array (NumPy or dask) as a tiled, compressed float32 GeoTIFF, block by block,
+    ``batch`` blocks computed at a time (on a distributed cluster when one is the scheduler).
 
     NaN is the nodata value. Returns the path written.
     """
@@ -252,7 +260,7 @@ def write_geotiff(
         with rasterio.open(out, "w", **profile) as dst:
             if tags:
                 dst.update_tags(**tags)
-            da.store(da.asarray(array), cast(Any, _Writer(dst)), lock=False)  # type: ignore[no-untyped-call]
+            _write_blocks(dst, da.asarray(array), batch)  # type: ignore[no-untyped-call]
     except RasterioError as exc:
         raise EvidenceError(f"cannot write {out}: {exc}") from exc
     return out

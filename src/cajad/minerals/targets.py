@@ -16,9 +16,16 @@ from rasterio import features
 from scipy import ndimage
 
 from cajad.minerals.grid import Grid
+from cajad.minerals.models import draw_valid_cells
 from cajad.minerals.stack import EvidenceStack
 
-__all__ = ["Target", "find_targets", "layer_contributions", "write_targets_geojson"]
+__all__ = [
+    "Target",
+    "find_targets",
+    "layer_contributions",
+    "rank_components",
+    "write_targets_geojson",
+]
 
 
 @dataclass
@@ -27,7 +34,9 @@ class Target:
 
     ``area_km2`` (km², from the grid's CRS units in metres), ``mean_score``/``max_score`` of the
     prospectivity map inside it, ``mean_uncertainty``, ``known_deposits`` inside, ``geometry``
-    in the grid's CRS, ``contributions``: layer → drop in mean score when that layer is shuffled.
+    in the grid's CRS, ``contributions``: layer → its mean contribution to the score inside the
+    target, computed as ``contribution_method`` says (default: the drop in mean score when that
+    layer is shuffled; see :mod:`cajad.minerals.explain`).
     """
 
     rank: int
@@ -39,6 +48,7 @@ class Target:
     known_deposits: int
     geometry: Any
     contributions: dict[str, float] = field(default_factory=dict)
+    contribution_method: str = "permutation"
 
 
 def find_targets(
@@ -73,8 +83,7 @@ def find_targets(
     hits = np.zeros(n + 1, dtype=np.int64)
     if deposits is not None:
         np.add.at(hits, labels[deposits[0], deposits[1]], 1)
-    keep = np.flatnonzero(cells >= min_cells)
-    order = keep[np.argsort(-(means[keep] * np.sqrt(cells[keep])))][:max_targets]
+    order = rank_components(cells, means, min_cells, max_targets)
     kept = np.zeros(n + 1, dtype=bool)
     kept[order + 1] = True
     labels = np.where(kept[labels], labels, 0).astype(np.int32)
@@ -93,6 +102,17 @@ def find_targets(
         for r, i in enumerate(order)
     ]
     return targets, labels
+
+
+def rank_components(
+    cells: NDArray[np.float64], means: NDArray[np.float64], min_cells: int, max_targets: int
+) -> NDArray[np.int64]:
+    """Indexes (label - 1) of the components kept as targets, best first: at least ``min_cells``
+    cells, ranked by mean score × √cells; equal keys (to 12 significant digits, so the in-memory
+    and block-wise sums agree) go in label order."""
+    keep = np.flatnonzero(cells >= min_cells)
+    key = np.array([float(f"{v:.12g}") for v in means[keep] * np.sqrt(cells[keep])])
+    return np.asarray(keep[np.lexsort((keep, -key))][:max_targets], dtype=np.int64)
 
 
 def _polygons(labels: NDArray[np.int32], grid: Grid) -> dict[int, Any]:
@@ -119,10 +139,7 @@ def layer_contributions(
     if not targets:
         return
     rng = np.random.default_rng(random_state)
-    valid = np.asarray(stack.valid())
-    vr, vc = np.nonzero(valid)
-    pick = rng.choice(vr.size, size=min(n_reference, vr.size), replace=False)
-    reference = stack.values_at(vr[pick], vc[pick])
+    _, reference, _ = draw_valid_cells(stack, n_reference, rng)
     names = stack.layers
     for target in targets:
         rows, cols = np.nonzero(labels == target.label)
@@ -151,6 +168,7 @@ def write_targets_geojson(targets: list[Target], grid: Grid, path: str | Path) -
             "mean_uncertainty": None if np.isnan(t.mean_uncertainty) else t.mean_uncertainty,
             "known_deposits": t.known_deposits,
             "contributions": {k: round(v, 6) for k, v in t.contributions.items()},
+            "contribution_method": t.contribution_method,
         }
         feats.append(
             {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)}

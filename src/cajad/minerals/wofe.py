@@ -219,6 +219,19 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             variance += v
         return total, variance
 
+    def layer_weights(self, X: ArrayLike) -> NDArray[np.float64]:
+        """Generalised weight of each sample's class in each layer, shape (n_samples, n_layers):
+        the additive log-odds contribution of every layer (0 for missing or unseen classes), so
+        ``prior_logit_ + layer_weights(X).sum(axis=1)`` is :meth:`decision_function`."""
+        check_is_fitted(self)
+        X_ = validate_data(
+            self, X, reset=False, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32]
+        )
+        out = np.zeros(X_.shape, dtype=np.float64)
+        for j, (classes, weight, std) in enumerate(self._lookup):
+            out[:, j] = _layer_weights(classes, weight, std, X_[:, j])[0]
+        return out
+
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """Posterior logit of each sample, shape (n_samples,)."""
         total, _ = self._weights(X)

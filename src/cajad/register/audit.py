@@ -12,20 +12,51 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from cajad.register.models import AuditEntry
+from cajad.register.specs import Spec
 
 
 def canonical(model: BaseModel) -> dict[str, Any]:
     """A spec as JSON-ready data: decimals normalised (``100.00`` is ``100``), lists sorted."""
+    if isinstance(model, Spec):
+        # Specs dump their decimals normalised and their dates as ISO text themselves
+        # (pydantic, in C), so only the collections are left to order here.
+        return _sorted_dict(model.model_dump(mode="json"))
     result = _canonical(model.model_dump(mode="python"))
     assert isinstance(result, dict)
     return result
 
 
+def _sorted_dict(data: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if type(value) is dict:
+            value = _sorted_dict(value)
+        elif type(value) is list:
+            value = _sorted_list(value)
+        out[key] = value
+    return out
+
+
+def _sorted_list(items: list[Any]) -> list[Any]:
+    out = [
+        _sorted_dict(v) if type(v) is dict else _sorted_list(v) if type(v) is list else v
+        for v in items
+    ]
+    if len(out) > 1:
+        out.sort(key=_order)
+    return out
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
 def _canonical(value: Any) -> Any:
+    if type(value) in _PLAIN:  # the common case first: most leaves are text or numbers
+        return value
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     if isinstance(value, dict):
@@ -33,10 +64,16 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, list | tuple):
         # Collections are sets in meaning (countries, sectors, parties, money): order them.
         items = [_canonical(v) for v in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+        if len(items) > 1:
+            items.sort(key=_order)
+        return items
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+def _order(item: Any) -> str:
+    return json.dumps(item, sort_keys=True)
 
 
 def record(
@@ -58,6 +95,32 @@ def record(
             before=before,
             after=after,
         )
+    )
+
+
+def record_many(
+    session: Session,
+    *,
+    entity: str,
+    entries: list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]],
+) -> None:
+    """Append one entry per ``(key, action, before, after)`` in one statement (imports)."""
+    if not entries:
+        return
+    actor = str(session.info.get("actor", "cajad"))
+    session.connection().execute(
+        insert(AuditEntry.metadata.tables[AuditEntry.__tablename__]),
+        [
+            {
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_key": key,
+                "before": before,
+                "after": after,
+            }
+            for key, action, before, after in entries
+        ],
     )
 
 

@@ -8,19 +8,22 @@ equals the spec is left alone, so importing the same file twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from cajad.register import audit, rollup
 from cajad.register.errors import ConversionError, InputError, Problem
-from cajad.register.fx import RateBook
+from cajad.register.fx import Quote, RateBook
 from cajad.register.models import (
+    Base,
     Budget,
     Document,
+    FxRate,
     IatiActivity,
     Location,
     Organisation,
@@ -119,7 +122,7 @@ def import_batches(
     """
     try:
         with session_scope(engine, actor=actor) as session:
-            book = book or RateBook.from_session(session)
+            book = book or read_rates(session)
             for specs in batches(session):
                 _write(
                     session,
@@ -139,6 +142,19 @@ def import_batches(
     return report
 
 
+def read_rates(session: Session) -> RateBook:
+    """The register's rates as a rate book, read as plain rows (no ORM objects: thousands)."""
+    query = select(
+        FxRate.source,
+        FxRate.granularity,
+        FxRate.period_start,
+        FxRate.base,
+        FxRate.currency,
+        FxRate.rate,
+    )
+    return RateBook(Quote(*row) for row in session.execute(query))
+
+
 def _quiet(done: int, total: int) -> None:
     """No progress to show."""
 
@@ -153,57 +169,90 @@ def _write(
     *,
     keep_unconvertible: bool = False,
 ) -> None:
+    """Compare ``specs`` with the register and write the difference, audited, rollup in step.
+
+    Stored projects are read through the ORM to be compared; what changed is then written with
+    one Core statement per table for the whole batch (no ORM unit of work per row). Rollup
+    contributions of what was written are read back in bulk, by the selects a rebuild makes.
+    """
     converted, unconvertible = _convert_all(book, specs, report)
     if report.problems and not partial:
         raise InputError(f"{report.source}: refused, nothing imported", report.problems)
     delta: dict[rollup.Key, rollup.Sums] = {}
     stale = _StaleRollups(session, delta)
     organisations = _Organisations(session, on_change=stale.organisation_changes)
+    organisations.prefetch(specs)
     known = {spec.identifier for spec in specs}
     if any(spec.package for spec in specs):
         known |= set(session.scalars(select(Project.identifier)))
-    written: list[tuple[Project, ProjectSpec]] = []
+    changes: list[_Change] = []
     existing = _stored(session, [spec.identifier for spec in specs])
-    for done, spec in enumerate(specs, start=1):
-        on_progress(done, len(specs))
-        if spec.identifier in unconvertible and not keep_unconvertible:
-            continue
-        if spec.package and spec.package not in known:
-            report.problems.append(
-                Problem(report.source, spec.line or 0, "package", f"no project {spec.package!r}")
-            )
-            continue
-        project = existing.get(spec.identifier)
-        before = audit.canonical(project_spec(project)) if project is not None else None
-        after = audit.canonical(spec)
-        if before == after:
-            report.unchanged.append(spec.identifier)
-            continue
-        if project is None:
-            project = Project(identifier=spec.identifier)
-            session.add(project)
-            report.created.append(spec.identifier)
-        else:
-            stale.forget(project)
-            report.updated.append(spec.identifier)
-        _fill(session, project, spec, organisations, converted)
-        written.append((project, spec))
-        audit.record(
-            session,
-            action="insert" if before is None else "update",
-            entity="project",
-            key=spec.identifier,
-            before=before,
-            after=after,
-        )
+    with session.no_autoflush:
+        for done, spec in enumerate(specs, start=1):
+            on_progress(done, len(specs))
+            if spec.identifier in unconvertible and not keep_unconvertible:
+                continue
+            if spec.package and spec.package not in known:
+                report.problems.append(
+                    Problem(
+                        report.source, spec.line or 0, "package", f"no project {spec.package!r}"
+                    )
+                )
+                continue
+            change = _change_of(spec, existing.get(spec.identifier), report, stale)
+            if change is not None:
+                changes.append(change)
+                _resolve_organisations(organisations, spec)
     if report.problems and not partial:
         raise InputError(f"{report.source}: refused, nothing imported", report.problems)
-    session.flush()
-    _link_packages(session, written)
-    for project in {id(p): p for p in [*(p for p, _s in written), *stale.projects]}.values():
-        session.refresh(project)
-        rollup.merge(delta, rollup.of_project(project), +1)
+    session.flush()  # organisations get their ids
+    written = _write_changes(session, changes, organisations, converted)
+    touched = [*written, *(p.id for p in stale.projects)]
+    rollup.merge(delta, rollup.of_stored(session, touched), +1)
     rollup.apply(session, delta)
+
+
+@dataclass
+class _Change:
+    """A project to write: its spec, its audit states, its id (None until a new one is in)."""
+
+    spec: ProjectSpec
+    before: dict[str, Any] | None
+    after: dict[str, Any]
+    pid: int | None = None
+
+
+def _change_of(
+    spec: ProjectSpec, project: Project | None, report: ImportReport, stale: _StaleRollups
+) -> _Change | None:
+    """What to write for ``spec``, reported; None when it equals the stored project."""
+    after = audit.canonical(spec)
+    if project is None:
+        report.created.append(spec.identifier)
+        return _Change(spec, None, after)
+    before = audit.canonical(project_spec(project))
+    if before == after:
+        report.unchanged.append(spec.identifier)
+        return None
+    stale.forget(project)  # its contribution as stored, before anything it names changes
+    report.updated.append(spec.identifier)
+    return _Change(spec, before, after, project.id)
+
+
+#: Everything :func:`project_spec` and the rollup read of a project, loaded per batch.
+_WHOLE = (
+    selectinload(Project.countries),
+    selectinload(Project.sectors),
+    selectinload(Project.participants),
+    selectinload(Project.locations),
+    selectinload(Project.documents),
+    selectinload(Project.transactions).joinedload(Transaction.provider),
+    selectinload(Project.transactions).joinedload(Transaction.receiver),
+    selectinload(Project.budgets),
+    selectinload(Project.texts),
+    selectinload(Project.iati_source),
+    joinedload(Project.package),
+)
 
 
 def _stored(session: Session, identifiers: list[str]) -> dict[str, Project]:
@@ -211,7 +260,7 @@ def _stored(session: Session, identifiers: list[str]) -> dict[str, Project]:
     found: dict[str, Project] = {}
     for start in range(0, len(identifiers), 500):
         chunk = identifiers[start : start + 500]
-        query = select(Project).where(Project.identifier.in_(chunk))
+        query = select(Project).where(Project.identifier.in_(chunk)).options(*_WHOLE)
         found.update((p.identifier, p) for p in session.scalars(query))
     return found
 
@@ -233,6 +282,8 @@ class _StaleRollups:
 
     def organisation_changes(self, org: Organisation) -> None:
         """``org`` is about to change: every project that names it is counted anew."""
+        if org.id is None:
+            return  # made in this import: only projects of this batch name it
         query = select(Project).where(
             or_(
                 Project.participants.any(Participation.organisation_id == org.id),
@@ -275,24 +326,55 @@ def _convert_all(
 
 
 class _Organisations:
-    """Organisations by name, created or updated on first use within the import."""
+    """Organisations by name, created or updated on first use within the import.
+
+    :meth:`prefetch` reads those a batch names (by name or by ref) in a few queries, so that
+    :meth:`get` needs none.
+    """
 
     def __init__(self, session: Session, on_change: Callable[[Organisation], None]) -> None:
         self.session = session
         self.on_change = on_change
         self.cache: dict[str, Organisation] = {}
+        self.by_name: dict[str, Organisation] = {}
+        self.by_ref: dict[str, Organisation] = {}
+
+    def prefetch(self, specs: Sequence[ProjectSpec]) -> None:
+        """Read the stored organisations the specs name, by name or by ref."""
+        names: set[str] = set()
+        refs: set[str] = set()
+        for spec in specs:
+            for named in _named(spec):
+                if named.name not in self.cache:
+                    names.add(named.name)
+                    if named.ref:
+                        refs.add(named.ref)
+        for column, wanted in (
+            (Organisation.name, sorted(names)),
+            (Organisation.ref, sorted(refs)),
+        ):
+            for start in range(0, len(wanted), 500):
+                query = select(Organisation).where(column.in_(wanted[start : start + 500]))
+                for org in self.session.scalars(query):
+                    self._index(org)
+
+    def _index(self, org: Organisation) -> None:
+        self.by_name.setdefault(org.name, org)
+        if org.ref:
+            self.by_ref.setdefault(org.ref, org)
 
     def get(self, spec: OrganisationSpec) -> Organisation:
         if spec.name in self.cache:
             return self.cache[spec.name]
-        org = self.session.scalar(select(Organisation).where(Organisation.name == spec.name))
+        org = self.by_name.get(spec.name)
         if org is None and spec.ref:
             # The same organisation (by its unique identifier) under another name: rename it.
-            org = self.session.scalar(select(Organisation).where(Organisation.ref == spec.ref))
+            org = self.by_ref.get(spec.ref)
+        made = org is None
         if org is None:
             org = Organisation(name=spec.name)
             self.session.add(org)
-        before = _org_state(org) if org.id is not None else None
+        before = None if made else _org_state(org)
         # What a spec leaves out is unknown to it, not cleared: a transactions CSV names a
         # provider by name only and must not wipe what the register knows of it.
         wanted = {
@@ -303,8 +385,13 @@ class _Organisations:
         }
         if before is not None and wanted != before:
             self.on_change(org)
+        if org.name != spec.name and self.by_name.get(org.name) is org:
+            del self.by_name[org.name]
+        if org.ref and org.ref != wanted["ref"] and self.by_ref.get(org.ref) is org:
+            del self.by_ref[org.ref]
         for field_name, value in wanted.items():
             setattr(org, field_name, value)
+        self._index(org)
         after = _org_state(org)
         if before != after:
             audit.record(
@@ -319,6 +406,23 @@ class _Organisations:
         return org
 
 
+def _named(spec: ProjectSpec) -> Iterator[OrganisationSpec]:
+    """The organisations a spec names, in the order the writes resolve them."""
+    for p in spec.participants:
+        yield p.organisation
+    for tx in spec.transactions:
+        if tx.provider:
+            yield tx.provider
+        if tx.receiver:
+            yield tx.receiver
+
+
+def _resolve_organisations(organisations: _Organisations, spec: ProjectSpec) -> None:
+    """Create or update, now, the organisations a new project names (flushed with the batch)."""
+    for org in _named(spec):
+        organisations.get(org)
+
+
 def _org_state(org: Organisation) -> dict[str, Any]:
     return {"name": org.name, "ref": org.ref, "type": org.type, "country": org.country}
 
@@ -330,80 +434,216 @@ _SCALARS = (
 ).split()
 
 
-def _fill(
+def _write_changes(
     session: Session,
-    project: Project,
+    changes: list[_Change],
+    organisations: _Organisations,
+    converted: Converted,
+) -> list[int]:
+    """Insert the new projects, replace the parts of the changed ones (transactions kept by
+    ref), link packages and audit, one statement per table; return the projects' ids."""
+    new = [c for c in changes if c.pid is None]
+    if new:
+        _insert_rows(session, Project, [_project_row(c.spec) for c in new])
+        ids = _ids_of(session, [c.spec.identifier for c in new])
+        for change in new:
+            change.pid = ids[change.spec.identifier]
+    stored = [c.pid for c in changes if c.before is not None and c.pid is not None]
+    _update_projects(session, [c for c in changes if c.before is not None])
+    _clear_parts(session, stored)
+    rows: dict[type[Base], list[dict[str, Any]]] = defaultdict(list)
+    for change in changes:
+        assert change.pid is not None
+        _part_rows(rows, change.pid, change.spec, organisations, converted)
+    transactions = rows.pop(Transaction, [])
+    for model, params in rows.items():
+        _insert_rows(session, model, params)
+    _write_transactions(session, transactions, stored)
+    _link_packages(session, changes)
+    audit.record_many(
+        session,
+        entity="project",
+        entries=[
+            (c.spec.identifier, "insert" if c.before is None else "update", c.before, c.after)
+            for c in changes
+        ],
+    )
+    return [c.pid for c in changes if c.pid is not None]
+
+
+def _project_row(spec: ProjectSpec) -> dict[str, Any]:
+    return {"identifier": spec.identifier, **{n: getattr(spec, n) for n in _SCALARS}}
+
+
+def _table(model: type[Base]) -> Table:
+    return model.metadata.tables[model.__tablename__]
+
+
+def _update_projects(session: Session, changed: list[_Change]) -> None:
+    """The scalar columns of stored projects, in one executemany UPDATE."""
+    if not changed:
+        return
+    table = _table(Project)
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values({n: bindparam(f"b_{n}") for n in _SCALARS})
+    )
+    params = [{"b_id": c.pid, **{f"b_{n}": getattr(c.spec, n) for n in _SCALARS}} for c in changed]
+    session.connection().execute(stmt, params)
+
+
+#: The parts of a project that an import replaces whole (transactions are kept by ref).
+_PARTS: tuple[type[Base], ...] = (
+    ProjectCountry,
+    ProjectSector,
+    Participation,
+    Document,
+    Budget,
+    Location,
+    ProjectText,
+    IatiActivity,
+)
+
+
+def _clear_parts(session: Session, pids: list[int]) -> None:
+    for start in range(0, len(pids), 500):
+        chunk = pids[start : start + 500]
+        for model in _PARTS:
+            table = _table(model)
+            session.connection().execute(delete(table).where(table.c.project_id.in_(chunk)))
+
+
+def _write_transactions(session: Session, rows: list[dict[str, Any]], pids: list[int]) -> None:
+    """Write transaction rows: a stored one with the same (project, ref) is updated in place
+    (it keeps its id), the others inserted; stored ones the specs no longer name are deleted."""
+    table = _table(Transaction)
+    stored: dict[tuple[int, str], int] = {}
+    for start in range(0, len(pids), 500):
+        query = select(table.c.project_id, table.c.ref, table.c.id).where(
+            table.c.project_id.in_(pids[start : start + 500])
+        )
+        stored.update(((row[0], row[1]), row[2]) for row in session.execute(query))
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    for row in rows:
+        tx_id = stored.pop((row["project_id"], row["ref"]), None)
+        if tx_id is None:
+            inserts.append(row)
+        else:
+            updates.append({"b_id": tx_id, **{f"b_{k}": v for k, v in row.items()}})
+    gone = sorted(stored.values())
+    for start in range(0, len(gone), 500):
+        session.connection().execute(delete(table).where(table.c.id.in_(gone[start : start + 500])))
+    if updates:
+        names = [k.removeprefix("b_") for k in updates[0] if k != "b_id"]
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values({n: bindparam(f"b_{n}") for n in names})
+        )
+        session.connection().execute(stmt, updates)
+    _insert_rows(session, Transaction, inserts)
+
+
+def _insert_rows(session: Session, model: type[Base], params: list[dict[str, Any]]) -> None:
+    """One executemany INSERT into ``model``'s table (Core: no ORM bookkeeping per row)."""
+    if params:  # an empty list would insert one row of defaults
+        session.connection().execute(insert(_table(model)), params)
+
+
+def _ids_of(session: Session, identifiers: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(identifiers), 500):
+        query = select(Project.identifier, Project.id).where(
+            Project.identifier.in_(identifiers[start : start + 500])
+        )
+        found.update((row[0], row[1]) for row in session.execute(query))
+    return found
+
+
+_TX_FIELDS = tuple(
+    name for name in TransactionSpec.model_fields if name not in {"line", "provider", "receiver"}
+)
+
+
+def _part_rows(
+    rows: dict[type[Base], list[dict[str, Any]]],
+    pid: int,
     spec: ProjectSpec,
     organisations: _Organisations,
     converted: Converted,
 ) -> None:
-    for name in _SCALARS:
-        setattr(project, name, getattr(spec, name))
-    project.countries = [
-        ProjectCountry(
-            code=c.code, percentage=c.percentage, is_region=c.is_region, vocabulary=c.vocabulary
-        )
+    """The rows of a new project's parts, as :func:`_fill` would make them."""
+    rows[ProjectCountry] += [
+        {
+            "project_id": pid,
+            "code": c.code,
+            "percentage": c.percentage,
+            "is_region": c.is_region,
+            "vocabulary": c.vocabulary,
+        }
         for c in spec.countries
     ]
-    project.sectors = [
-        ProjectSector(code=s.code, vocabulary=s.vocabulary, percentage=s.percentage)
+    rows[ProjectSector] += [
+        {"project_id": pid, "code": s.code, "vocabulary": s.vocabulary, "percentage": s.percentage}
         for s in spec.sectors
     ]
-    project.participants = [
-        Participation(organisation=organisations.get(p.organisation), role=p.role, note=p.note)
+    rows[Participation] += [
+        {
+            "project_id": pid,
+            "organisation_id": organisations.get(p.organisation).id,
+            "role": p.role,
+            "note": p.note,
+        }
         for p in spec.participants
     ]
-    project.documents = [
-        Document(url=d.url, title=d.title, category=d.category, published=d.published)
+    rows[Document] += [
+        {
+            "project_id": pid,
+            "url": d.url,
+            "title": d.title,
+            "category": d.category,
+            "published": d.published,
+        }
         for d in spec.documents
     ]
-    project.budgets = [Budget(**b.model_dump()) for b in spec.budgets]
-    project.locations = [Location(**loc.model_dump()) for loc in spec.locations]
-    project.texts = [ProjectText(**t.model_dump()) for t in spec.texts]
-    _fill_iati(project, spec)
-    existing = {tx.ref: tx for tx in project.transactions}
-    project.transactions = [
-        _transaction(
-            existing.get(tx.ref) or Transaction(),
-            tx,
-            organisations,
-            converted.get((spec.identifier, tx.ref), {}),
+    rows[Budget] += [{"project_id": pid, **b.model_dump()} for b in spec.budgets]
+    rows[Location] += [{"project_id": pid, **loc.model_dump()} for loc in spec.locations]
+    rows[ProjectText] += [{"project_id": pid, **t.model_dump()} for t in spec.texts]
+    if spec.iati is not None:
+        rows[IatiActivity].append(
+            {
+                "project_id": pid,
+                "version": spec.iati.version,
+                "last_updated": spec.iati.last_updated,
+                "xml": spec.iati.xml,
+            }
         )
-        for tx in spec.transactions
+    for tx in spec.transactions:
+        row = {name: getattr(tx, name) for name in _TX_FIELDS}
+        row.update(value_jpy=None, value_usd=None, value_eur=None)
+        row.update(converted.get((spec.identifier, tx.ref), {}))
+        row["project_id"] = pid
+        row["provider_org_id"] = organisations.get(tx.provider).id if tx.provider else None
+        row["receiver_org_id"] = organisations.get(tx.receiver).id if tx.receiver else None
+        rows[Transaction].append(row)
+
+
+def _link_packages(session: Session, changes: list[_Change]) -> None:
+    """Point each written project at its package (which may be new in this batch)."""
+    wanted = sorted({c.spec.package for c in changes if c.spec.package})
+    ids = _ids_of(session, wanted) if wanted else {}
+    links = [
+        {"b_id": c.pid, "b_package": ids[c.spec.package] if c.spec.package else None}
+        for c in changes
+        if c.spec.package or c.before is not None
     ]
-
-
-def _fill_iati(project: Project, spec: ProjectSpec) -> None:
-    """Keep the source activity row (one per project) in step with the spec's ``iati``."""
-    if spec.iati is None:
-        project.iati_source = None
-        return
-    row = project.iati_source or IatiActivity()
-    row.version, row.last_updated, row.xml = (
-        spec.iati.version,
-        spec.iati.last_updated,
-        spec.iati.xml,
-    )
-    project.iati_source = row
-
-
-def _transaction(
-    row: Transaction, tx: TransactionSpec, organisations: _Organisations, values: dict[str, Any]
-) -> Transaction:
-    """Update ``row`` in place (matched by ref, so the unique (project, ref) key holds)."""
-    fields = tx.model_dump(exclude={"line", "provider", "receiver"})
-    fields.update(value_jpy=None, value_usd=None, value_eur=None)
-    fields.update(values)
-    for name, value in fields.items():
-        setattr(row, name, value)
-    row.provider = organisations.get(tx.provider) if tx.provider else None
-    row.receiver = organisations.get(tx.receiver) if tx.receiver else None
-    return row
-
-
-def _link_packages(session: Session, written: list[tuple[Project, ProjectSpec]]) -> None:
-    wanted = {spec.package for _p, spec in written if spec.package}
-    query = select(Project.identifier, Project.id).where(Project.identifier.in_(wanted))
-    ids: dict[str, int] = {row[0]: row[1] for row in session.execute(query)}
-    for project, spec in written:
-        project.package_id = ids[spec.package] if spec.package else None
+    if links:
+        table = _table(Project)
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(package_id=bindparam("b_package"))
+        )
+        session.connection().execute(stmt, links)

@@ -325,3 +325,69 @@ class AuditEntry(Base):
     entity_key: Mapped[str] = mapped_column(String(200), index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class IatiOrganisation(Base):
+    """What an IATI organisation file said about an organisation beyond its name and type:
+    its version, last update, default language and currency (the file's newer one wins)."""
+
+    __tablename__ = "iati_organisation"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[str] = mapped_column(String(8))
+    last_updated: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    language: Mapped[str | None] = mapped_column(String(16))
+    default_currency: Mapped[str | None] = mapped_column(String(3))
+
+
+class OrganisationBudget(Base):
+    """An organisation's budget or expenditure for a period (IATI organisation file).
+
+    ``kind`` is the IATI element: ``total-budget``, ``recipient-org-budget``,
+    ``recipient-region-budget``, ``recipient-country-budget`` or ``total-expenditure``; the
+    recipient (an organisation ref, a region or a country code) is given for the three
+    ``recipient-*`` kinds. ``narratives`` are the recipient's ``[lang, text]`` pairs.
+    """
+
+    __tablename__ = "organisation_budget"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    status: Mapped[str | None] = mapped_column(String(8))  # IATI BudgetStatus
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    value: Mapped[Decimal] = mapped_column(ExactDecimal)
+    currency: Mapped[str] = mapped_column(String(3))
+    value_date: Mapped[dt.date] = mapped_column(Date)
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    recipient_vocabulary: Mapped[str | None] = mapped_column(String(8))
+    recipient_vocabulary_uri: Mapped[str | None] = mapped_column(Text)
+    narratives: Mapped[list[list[str]] | None] = mapped_column(JSON)
+
+    lines: Mapped[list[OrganisationBudgetLine]] = relationship(
+        cascade="all, delete-orphan", order_by="OrganisationBudgetLine.seq"
+    )
+
+
+class OrganisationBudgetLine(Base):
+    """A sub-total of an organisation budget (``budget-line``) or expenditure
+    (``expense-line``), described by its narratives (``[lang, text]`` pairs)."""
+
+    __tablename__ = "organisation_budget_line"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    budget_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation_budget.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    ref: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[Decimal] = mapped_column(ExactDecimal)
+    currency: Mapped[str] = mapped_column(String(3))
+    value_date: Mapped[dt.date] = mapped_column(Date)
+    narratives: Mapped[list[list[str]]] = mapped_column(JSON)

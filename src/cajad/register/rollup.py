@@ -90,6 +90,11 @@ class Money:
 
 def allocate(amount: Decimal, shares: Sequence[Decimal]) -> list[Decimal]:
     """Split ``amount`` in proportion to ``shares`` to the cent, conserving the total exactly."""
+    if len(shares) == 1 and shares[0] != 0:
+        # The general case below for one share, without its sums and sort (most splits).
+        part = (amount * shares[0] / shares[0]).quantize(_CENT, rounding=ROUND_DOWN)
+        left = int((amount - part) / _CENT)
+        return [part + (_CENT if left > 0 else -_CENT) if left else part]
     total = sum(shares, Decimal(0))
     if not shares or total == 0:
         return [amount] if shares else []
@@ -202,21 +207,23 @@ def apply(session: Session, delta: dict[Key, Sums]) -> None:
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Rollup)
+    table = Rollup.metadata.tables[Rollup.__tablename__]  # Core: no ORM work per row
+    stmt = insert(table)
     stmt = stmt.on_conflict_do_update(
         index_elements=["dimension", "key", "type", "value_date"],
         set_={
-            "jpy": Rollup.jpy + stmt.excluded.jpy,
-            "usd": Rollup.usd + stmt.excluded.usd,
-            "eur": Rollup.eur + stmt.excluded.eur,
-            "n": Rollup.n + stmt.excluded.n,
+            "jpy": table.c.jpy + stmt.excluded.jpy,
+            "usd": table.c.usd + stmt.excluded.usd,
+            "eur": table.c.eur + stmt.excluded.eur,
+            "n": table.c.n + stmt.excluded.n,
         },
     )
-    session.execute(stmt, params)
+    session.connection().execute(stmt, params)
     session.execute(delete(Rollup).where(Rollup.n <= 0))
 
 
 _ELIGIBLE = (Project.counts_toward_goal.is_(True), Project.stage != Stage.CANCELLED.value)
+_CHUNK = 500
 
 
 def rebuild(session: Session, *, batch: int = 10_000) -> int:
@@ -225,7 +232,38 @@ def rebuild(session: Session, *, batch: int = 10_000) -> int:
     The same :func:`contribution` as every write, fed by bulk selects streamed ``batch`` rows
     at a time instead of ORM objects, so the rows equal those the writes kept in step.
     """
-    facts = _stored_facts(session)
+    totals = _stored_sums(session, None, batch)
+    session.execute(delete(Rollup))
+    columns = ("dimension", "key", "type", "value_date", "jpy", "usd", "eur", "n")
+    params = [
+        dict(zip(columns, (*k, s.jpy, s.usd, s.eur, s.n), strict=True))
+        for k, s in totals.items()
+        if s.n > 0
+    ]
+    for start in range(0, len(params), batch):
+        session.connection().execute(insert(Rollup), params[start : start + batch])
+    return len(params)
+
+
+def of_stored(session: Session, project_ids: Iterable[int]) -> dict[Key, Sums]:
+    """The current contribution of the stored projects ``project_ids``, read in bulk.
+
+    The very selects :func:`rebuild` makes, limited to these projects, so what a write adds
+    is what a rebuild would count (writes must be flushed first).
+    """
+    ids = sorted(set(project_ids))
+    totals: dict[Key, Sums] = {}
+    for start in range(0, len(ids), _CHUNK):
+        merge(totals, _stored_sums(session, ids[start : start + _CHUNK], _CHUNK), +1)
+    return totals
+
+
+def _stored_sums(session: Session, ids: list[int] | None, batch: int) -> dict[Key, Sums]:
+    """The contributions of the projects ``ids`` (None: every project), summed."""
+    facts = _stored_facts(session, ids)
+    eligible = select(Project.id).where(*_ELIGIBLE)
+    if ids is not None:
+        eligible = eligible.where(Project.id.in_(ids))
     money = (
         select(
             Transaction.project_id,
@@ -239,7 +277,7 @@ def rebuild(session: Session, *, batch: int = 10_000) -> int:
         )
         .outerjoin(Organisation, Transaction.provider_org_id == Organisation.id)
         .where(
-            Transaction.project_id.in_(select(Project.id).where(*_ELIGIBLE)),
+            Transaction.project_id.in_(eligible),
             Transaction.type.not_in(sorted(INCOMING_TYPES)),
             Transaction.value_date.is_not(None),
         )
@@ -249,38 +287,37 @@ def rebuild(session: Session, *, batch: int = 10_000) -> int:
     totals: dict[Key, Sums] = {}
     for project_id, rows in itertools.groupby(session.execute(money), key=lambda r: r[0]):
         merge(totals, contribution(facts[project_id], (Money(*r[1:]) for r in rows)), +1)
-    session.execute(delete(Rollup))
-    columns = ("dimension", "key", "type", "value_date", "jpy", "usd", "eur", "n")
-    params = [
-        dict(zip(columns, (*k, s.jpy, s.usd, s.eur, s.n), strict=True))
-        for k, s in totals.items()
-        if s.n > 0
-    ]
-    for start in range(0, len(params), batch):
-        session.connection().execute(insert(Rollup), params[start : start + batch])
-    return len(params)
+    return totals
 
 
-def _stored_facts(session: Session) -> dict[int, Facts]:
-    """The rollup facts of every eligible project, read in bulk (as :func:`project_facts`)."""
+def _stored_facts(session: Session, ids: list[int] | None = None) -> dict[int, Facts]:
+    """The rollup facts of eligible projects (``ids``, or all), read in bulk (as
+    :func:`project_facts`)."""
     countries: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     by_code = select(ProjectCountry.project_id, ProjectCountry.code, ProjectCountry.percentage)
+    if ids is not None:
+        by_code = by_code.where(ProjectCountry.project_id.in_(ids))
     for pid, code, pct in session.execute(by_code.order_by(ProjectCountry.code)):
         countries[pid].append((code, pct))
     sectors: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     dac = select(ProjectSector.project_id, ProjectSector.code, ProjectSector.percentage).where(
         ProjectSector.vocabulary == "1"
     )
+    if ids is not None:
+        dac = dac.where(ProjectSector.project_id.in_(ids))
     for pid, code, pct in session.execute(dac.order_by(ProjectSector.code)):
         sectors[pid].append((code, pct))
-    japanese = set(
-        session.scalars(
-            select(Participation.project_id)
-            .join(Organisation, Participation.organisation_id == Organisation.id)
-            .where(Participation.role == OrganisationRole.FUNDING, Organisation.country == "JP")
-        )
+    funders = (
+        select(Participation.project_id)
+        .join(Organisation, Participation.organisation_id == Organisation.id)
+        .where(Participation.role == OrganisationRole.FUNDING, Organisation.country == "JP")
     )
+    if ids is not None:
+        funders = funders.where(Participation.project_id.in_(ids))
+    japanese = set(session.scalars(funders))
     projects = select(Project.id, Project.priority_area_override, Project.instrument)
+    if ids is not None:
+        projects = projects.where(Project.id.in_(ids))
     facts: dict[int, Facts] = {}
     for pid, override, instrument in session.execute(projects.where(*_ELIGIBLE)):
         shares = tuple(sectors.get(pid, ()))

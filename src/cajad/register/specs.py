@@ -8,64 +8,76 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 
-class _Spec(BaseModel):
+def _plain(value: Decimal) -> str:
+    """A decimal in JSON as plain normalised text: ``100.00`` is ``100`` (audit states)."""
+    return format(value.normalize(), "f")
+
+
+#: A decimal that dumps to JSON as plain normalised text (Python dumps keep the Decimal).
+Exact = Annotated[Decimal, PlainSerializer(_plain, return_type=str, when_used="json")]
+
+
+class Spec(BaseModel):
+    """Base of every spec: frozen, no unknown fields; decimals dump to JSON normalised."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class OrganisationSpec(_Spec):
+class OrganisationSpec(Spec):
     name: str
     ref: str | None = None
     type: str | None = None
     country: str | None = None
 
 
-class ParticipationSpec(_Spec):
+class ParticipationSpec(Spec):
     organisation: OrganisationSpec
     role: int
     note: str | None = None
 
 
-class CountrySpec(_Spec):
+class CountrySpec(Spec):
     code: str
-    percentage: Decimal
+    percentage: Exact
     is_region: bool = False
     vocabulary: str | None = None  # IATI RegionVocabulary of a region (None: countries)
 
 
-class SectorSpec(_Spec):
+class SectorSpec(Spec):
     code: str
-    percentage: Decimal
+    percentage: Exact
     vocabulary: str = "1"
 
 
-class DocumentSpec(_Spec):
+class DocumentSpec(Spec):
     url: str
     title: str | None = None
     category: str | None = None
     published: dt.date | None = None
 
 
-class LocationSpec(_Spec):
+class LocationSpec(Spec):
     name: str
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Exact | None = None
+    longitude: Exact | None = None
 
 
-class BudgetSpec(_Spec):
+class BudgetSpec(Spec):
     type: int = 1
     status: int = 1
     period_start: dt.date
     period_end: dt.date
-    value: Decimal
+    value: Exact
     currency: str
     value_date: dt.date | None = None
 
 
-class TextSpec(_Spec):
+class TextSpec(Spec):
     """One narrative of a text element (``title``, ``description:<type>``) in one language.
 
     ``seq`` numbers the elements of one kind (an activity may have several descriptions of a
@@ -78,7 +90,7 @@ class TextSpec(_Spec):
     text: str
 
 
-class IatiSourceSpec(_Spec):
+class IatiSourceSpec(Spec):
     """The IATI activity a project was imported from, kept whole so that export loses nothing."""
 
     version: str
@@ -86,11 +98,11 @@ class IatiSourceSpec(_Spec):
     xml: str
 
 
-class TransactionSpec(_Spec):
+class TransactionSpec(Spec):
     line: int | None = Field(default=None, exclude=True)
     ref: str
     type: int
-    value: Decimal
+    value: Exact
     currency: str
     value_date: dt.date | None
     transaction_date: dt.date | None = None
@@ -104,7 +116,7 @@ class TransactionSpec(_Spec):
     receiver_activity: str | None = None
 
 
-class ProjectSpec(_Spec):
+class ProjectSpec(Spec):
     line: int | None = Field(default=None, exclude=True)
     identifier: str
     title: str

@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from cajad.iati import ExportFilter, export_activities
+from cajad.iati.results import Result, project_results
 from cajad.register.errors import ConversionError, NotFoundError
 from cajad.register.queries import (
     ProjectFilter,
@@ -24,6 +25,7 @@ from cajad.register.queries import (
     list_transactions,
     matching_ids,
 )
+from cajad.register.transactions_export import write_transactions_csv
 from cajad.register.vocab import PriorityArea, Stage, TransactionType
 from cajad.tracker import Dimension, Measure, Progress, findings, progress
 from cajad.web.deps import BookDep, SessionDep
@@ -121,6 +123,37 @@ def projects_iati(
         buffer.getvalue(),
         media_type="application/xml",
         headers={"Content-Disposition": 'attachment; filename="cajad-iati-activities.xml"'},
+    )
+
+
+@router.get(
+    "/projects/{identifier:path}/results", response_model=list[Result], summary="IATI results"
+)
+def results(session: SessionDep, identifier: Annotated[str, Path()]) -> list[Result]:
+    """The project's IATI results (indicators, baselines, targets, actuals), read from the
+    activity it was imported from; empty when it reports none."""
+    return project_results(session, identifier)
+
+
+@router.get(
+    "/transactions.csv",
+    summary="Transactions as CSV in one currency",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def transactions_csv(
+    session: SessionDep, book: BookDep, where: ProjectFilterDep, currency: CurrencyCode = "JPY"
+) -> Response:
+    """One row per transaction of the projects matching every filter, its value also converted
+    into ``currency`` with the rate, the rate's date, the policy step and the source."""
+    code = checked_currency(book, currency)
+    buffer = io.StringIO()
+    ids = matching_ids(session, where)
+    write_transactions_csv(session, ids, buffer, currency=code, book=book)
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="cajad-transactions-{code}.csv"'},
     )
 
 

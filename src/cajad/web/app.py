@@ -18,7 +18,16 @@ from starlette.responses import FileResponse, Response
 
 import cajad
 from cajad.errors import CajadError
-from cajad.web import api, corridor_api, corridor_pages, pages, screening_api, screening_pages
+from cajad.web import (
+    api,
+    corridor_api,
+    corridor_pages,
+    minerals_api,
+    minerals_pages,
+    pages,
+    screening_api,
+    screening_pages,
+)
 from cajad.web.deps import BookCache
 from cajad.web.errors import handle_exception
 from cajad.web.middleware import DropEmptyParams, SecurityHeaders
@@ -49,6 +58,8 @@ def create_app(engine: Engine) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(corridor_api.router)
     app.include_router(corridor_pages.router)
+    app.include_router(minerals_api.router)
+    app.include_router(minerals_pages.router)
     app.add_api_route("/api/docs", _docs, include_in_schema=False)
     app.add_api_route("/vendor/plotly.min.js", _plotly, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from cajad.iati.results import project_results
 from cajad.register.errors import ConversionError
 from cajad.register.fx import RateBook
 from cajad.register.models import MATERIALISED
@@ -162,7 +163,12 @@ def project(request: Request, session: SessionDep, book: BookDep, identifier: st
     """One project: every field, its money with conversions and rates, its sources."""
     detail = project_detail(get_project(session, identifier), book)
     sources = {s for tx in detail.transactions for c in tx.conversions.values() for s in c.sources}
-    context = {"p": detail, "targets": MATERIALISED, "rate_sources": sorted(sources)}
+    context = {
+        "p": detail,
+        "targets": MATERIALISED,
+        "rate_sources": sorted(sources),
+        "results": project_results(session, identifier),
+    }
     return render(request, "project.html", context)
 
 

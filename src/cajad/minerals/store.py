@@ -1,0 +1,270 @@
+"""Prospectivity runs recorded in the register (migration ``0006_prospectivity_runs``).
+
+A run folder written by :func:`~cajad.minerals.run.run_prospectivity` is recorded whole enough
+for the portal to work from the database alone: the metrics and run file as JSON, the map and
+curves PNGs and the targets GeoJSON as they were written. The GeoTIFFs stay on disk; their
+path and SHA-256 are recorded. A run may be linked to a register project. Recording and
+linking are written to the audit log (entity ``prospectivity_run``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from cajad.minerals.errors import MineralsError
+from cajad.register import audit
+from cajad.register.errors import NotFoundError
+from cajad.register.models import Base, Project
+
+__all__ = [
+    "ENTITY",
+    "ProspectivityRun",
+    "RecordError",
+    "Recorded",
+    "attach",
+    "get_run",
+    "record_run",
+    "require_project",
+    "runs",
+]
+
+#: How the audit log names a recorded run.
+ENTITY: Final = "prospectivity_run"
+_PNG: Final = b"\x89PNG\r\n\x1a\n"
+#: What each file of a run folder is needed for (said when it is missing).
+REQUIRED: Final = {
+    "metrics.json": "the validation figures the portal shows",
+    "run.json": "the run file: inputs, parameters and versions",
+    "map.png": "the map the portal shows",
+    "curves.png": "the success- and prediction-rate curves the portal shows",
+    "targets.geojson": "the ranked targets",
+    "prospectivity.tif": "the prospectivity raster (its path and SHA-256 are recorded)",
+    "uncertainty.tif": "the uncertainty raster (its path and SHA-256 are recorded)",
+}
+_METRICS_KEYS: Final = ("roc_auc", "pr_auc", "spatial_cv", "capture_efficiency_heldout", "targets")
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class RecordError(MineralsError, ValueError):
+    """A folder cannot be recorded as a prospectivity run; nothing was written."""
+
+
+class ProspectivityRun(Base):
+    """One recorded prospectivity run: figures, small artefacts, raster checksums, project."""
+
+    __tablename__ = "prospectivity_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="SET NULL"), index=True
+    )
+    commodity: Mapped[str] = mapped_column(String(120))
+    model: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    source_dir: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
+    run_file: Mapped[dict[str, Any]] = mapped_column(JSON)
+    map_png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    curves_png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    targets_geojson: Mapped[str] = mapped_column(Text, deferred=True)
+    prospectivity_path: Mapped[str] = mapped_column(Text)
+    prospectivity_sha256: Mapped[str] = mapped_column(String(64))
+    uncertainty_path: Mapped[str] = mapped_column(Text)
+    uncertainty_sha256: Mapped[str] = mapped_column(String(64))
+
+    project: Mapped[Project | None] = relationship(lazy="joined")
+
+    def summary(self) -> dict[str, Any]:
+        """The headline of the run, as the audit log and the run list show it."""
+        m = self.metrics
+        random_cv = m.get("random_cv") or {}
+        return {
+            "commodity": self.commodity,
+            "model": self.model,
+            "project": self.project.identifier if self.project else None,
+            "roc_auc": m["roc_auc"],
+            "pr_auc": m["pr_auc"],
+            "random_cv_roc_auc": random_cv.get("roc_auc"),
+            "targets": m["targets"],
+            "digest": self.digest,
+        }
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The run a folder is recorded as; ``created`` is False when it was already recorded."""
+
+    run: ProspectivityRun
+    created: bool
+
+
+def record_run(
+    session: Session,
+    out_dir: str | Path,
+    project: str | None = None,
+    *,
+    actor: str | None = None,
+    commodity: str | None = None,
+) -> Recorded:
+    """Record the run in ``out_dir``, linked to project ``project`` (an identifier) if given.
+
+    The folder is checked first (:class:`RecordError` names the file and why); an unknown
+    project is a :class:`NotFoundError`. A folder recorded before (same metrics, run file and
+    targets) is not recorded twice: its run is returned, linked to ``project`` if one is given.
+    """
+    folder = Path(out_dir)
+    files = _read_folder(folder)
+    target = require_project(session, project) if project is not None else None
+    digest = _digest(files)
+    existing = session.scalar(select(ProspectivityRun).where(ProspectivityRun.digest == digest))
+    if existing is not None:
+        if target is not None and existing.project_id != target.id:
+            _link(session, existing, target)
+        return Recorded(existing, False)
+    run = _new_run(folder, files, digest, target, actor or str(session.info.get("actor", "cajad")))
+    run.commodity = commodity or _commodity(files)
+    session.add(run)
+    session.flush()
+    audit.record(
+        session, action="insert", entity=ENTITY, key=str(run.id), before=None, after=run.summary()
+    )
+    return Recorded(run, True)
+
+
+def attach(session: Session, run_id: int, project_identifier: str | None) -> ProspectivityRun:
+    """Link run ``run_id`` to a project (None unlinks it); audited when it changes."""
+    run = get_run(session, run_id)
+    target = (
+        require_project(session, project_identifier) if project_identifier is not None else None
+    )
+    if (target.id if target else None) != run.project_id:
+        _link(session, run, target)
+    return run
+
+
+def runs(session: Session, project: str | None = None) -> list[ProspectivityRun]:
+    """Recorded runs, newest first; only those linked to project ``project`` if given."""
+    query = select(ProspectivityRun).order_by(ProspectivityRun.id.desc())
+    if project is not None:
+        query = query.join(ProspectivityRun.project).where(Project.identifier == project)
+    return list(session.scalars(query))
+
+
+def get_run(session: Session, run_id: int) -> ProspectivityRun:
+    """Run ``run_id``, or :class:`NotFoundError`."""
+    run = session.get(ProspectivityRun, run_id)
+    if run is None:
+        raise NotFoundError(f"no prospectivity run {run_id} in the register")
+    return run
+
+
+def _link(session: Session, run: ProspectivityRun, target: Project | None) -> None:
+    before = {"project": run.project.identifier if run.project else None}
+    run.project = target
+    run.project_id = target.id if target else None
+    session.flush()
+    after = {"project": target.identifier if target else None}
+    audit.record(
+        session, action="update", entity=ENTITY, key=str(run.id), before=before, after=after
+    )
+
+
+def require_project(session: Session, identifier: str) -> Project:
+    """The project ``identifier``, or :class:`NotFoundError` (checked before a run starts)."""
+    found = session.scalar(select(Project).where(Project.identifier == identifier))
+    if found is None:
+        raise NotFoundError(f"no project {identifier!r} in the register")
+    return found
+
+
+def _read_folder(folder: Path) -> dict[str, bytes]:
+    """Every required file's bytes, after checking the folder is a cajad run."""
+    if not folder.is_dir():
+        raise RecordError(f"{folder}: not a folder (expected the --out folder of a run)")
+    files: dict[str, bytes] = {}
+    for name, why in REQUIRED.items():
+        path = folder / name
+        if not path.is_file():
+            raise RecordError(f"{path} is missing: it holds {why}")
+        files[name] = path.read_bytes()
+    _check_metrics(folder / "metrics.json", files["metrics.json"])
+    _check_json(folder / "run.json", files["run.json"], "parameters")
+    _check_json(folder / "targets.geojson", files["targets.geojson"], "features")
+    for name in ("map.png", "curves.png"):
+        if not files[name].startswith(_PNG):
+            raise RecordError(f"{folder / name} is not a PNG image")
+    return files
+
+
+def _check_json(path: Path, data: bytes, key: str) -> dict[str, Any]:
+    try:
+        parsed = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RecordError(f"{path}: not valid JSON ({exc})") from exc
+    if not isinstance(parsed, dict) or key not in parsed:
+        raise RecordError(f"{path}: not written by cajad (no `{key}` field)")
+    return parsed
+
+
+def _check_metrics(path: Path, data: bytes) -> None:
+    metrics = _check_json(path, data, "validation")
+    missing = [k for k in _METRICS_KEYS if k not in metrics]
+    if metrics["validation"] != "spatial block CV" or missing:
+        raise RecordError(
+            f"{path}: not the metrics of a cajad prospectivity run "
+            f"(validation {metrics['validation']!r}; missing {', '.join(missing) or 'nothing'})"
+        )
+
+
+def _digest(files: dict[str, bytes]) -> str:
+    h = hashlib.sha256()
+    for name in ("metrics.json", "run.json", "targets.geojson"):
+        h.update(hashlib.sha256(files[name]).digest())
+    return h.hexdigest()
+
+
+def _commodity(files: dict[str, bytes]) -> str:
+    """The run file's ``commodity`` if it has one, else the deposits file's name."""
+    run_file = json.loads(files["run.json"])
+    if run_file.get("commodity"):
+        return str(run_file["commodity"])
+    deposits = run_file.get("inputs", {}).get("deposits") or [{"path": "unknown deposits"}]
+    return Path(deposits[0]["path"]).stem.replace("_", " ")
+
+
+def _new_run(
+    folder: Path, files: dict[str, bytes], digest: str, target: Project | None, actor: str
+) -> ProspectivityRun:
+    run_file = json.loads(files["run.json"])
+    note = folder / "README.txt"
+    return ProspectivityRun(
+        project=target,
+        model=str(run_file["parameters"].get("model", "unknown")),
+        actor=actor,
+        source_dir=str(folder.resolve()),
+        digest=digest,
+        note=note.read_text(encoding="utf-8") if note.is_file() else None,
+        metrics=json.loads(files["metrics.json"]),
+        run_file=run_file,
+        map_png=files["map.png"],
+        curves_png=files["curves.png"],
+        targets_geojson=files["targets.geojson"].decode("utf-8"),
+        prospectivity_path=str((folder / "prospectivity.tif").resolve()),
+        prospectivity_sha256=hashlib.sha256(files["prospectivity.tif"]).hexdigest(),
+        uncertainty_path=str((folder / "uncertainty.tif").resolve()),
+        uncertainty_sha256=hashlib.sha256(files["uncertainty.tif"]).hexdigest(),
+    )

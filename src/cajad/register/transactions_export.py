@@ -1,0 +1,170 @@
+"""Field-level CSV of transactions, every amount also in one chosen currency with its rate.
+
+One row per transaction of the projects selected: the project, the transaction's own fields
+(type, dates, value and currency as reported, parties and their activities), and the value
+converted into ``currency`` at the dated rate the conversion policy picks, with the rate, the
+date(s) of the quotes it used, the policy step, the sources and a one-line explanation. A
+transaction that cannot be converted (no value date, no rate) keeps its row with the converted
+value empty and the reason in ``rate_method``. Decimals are written exactly
+(``format(value, "f")``), never as floats.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TextIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from cajad.register.codelists import codelist
+from cajad.register.errors import ConversionError
+from cajad.register.fx import Conversion, RateBook
+from cajad.register.models import Project, Transaction
+
+COLUMNS = (
+    "project",
+    "title",
+    "ref",
+    "type",
+    "type_name",
+    "transaction_date",
+    "value_date",
+    "value",
+    "currency",
+    "converted_currency",
+    "converted_value",
+    "rate",
+    "rate_date",
+    "rate_method",
+    "rate_source",
+    "rate_basis",
+    "provider",
+    "provider_ref",
+    "provider_activity",
+    "receiver",
+    "receiver_ref",
+    "receiver_activity",
+)
+BATCH = 500
+
+
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
+@dataclass
+class TransactionsCsvReport:
+    """How many rows were written, how many converted, and their converted total."""
+
+    currency: str
+    rows: int = 0
+    converted: int = 0
+    total: Decimal = Decimal(0)
+
+
+def write_transactions_csv(
+    session: Session,
+    project_ids: Iterable[int],
+    out: TextIO,
+    *,
+    currency: str,
+    book: RateBook,
+) -> TransactionsCsvReport:
+    """Write the transactions of the projects ``project_ids`` to ``out`` as CSV, converted
+    into ``currency``; ordered by project identifier, value date and reference."""
+    report = TransactionsCsvReport(currency=currency)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    ids = sorted(set(project_ids))
+    for start in range(0, len(ids), BATCH):
+        query = (
+            select(Transaction)
+            .join(Project, Transaction.project_id == Project.id)
+            .where(Transaction.project_id.in_(ids[start : start + BATCH]))
+            .options(
+                joinedload(Transaction.project),
+                joinedload(Transaction.provider),
+                joinedload(Transaction.receiver),
+            )
+            .order_by(
+                Project.identifier,
+                Transaction.value_date.is_(None),
+                Transaction.value_date,
+                Transaction.ref,
+            )
+        )
+        for tx in session.scalars(query):
+            writer.writerow(_row(tx, currency, book, report))
+        session.expunge_all()
+    return report
+
+
+def _row(
+    tx: Transaction, currency: str, book: RateBook, report: TransactionsCsvReport
+) -> list[str]:
+    conversion, reason = _convert(tx, currency, book)
+    report.rows += 1
+    if conversion is not None:
+        report.converted += 1
+        report.total += conversion.converted
+    return [
+        _text(tx.project.identifier),
+        _text(tx.project.title),
+        _text(tx.ref),
+        str(tx.type),
+        codelist("TransactionType").get(str(tx.type), ""),
+        _date(tx.transaction_date),
+        _date(tx.value_date),
+        _decimal(tx.value.normalize()),
+        tx.currency,
+        currency,
+        *_conversion_cells(conversion, reason),
+        _text(tx.provider.name if tx.provider is not None else ""),
+        _text((tx.provider.ref or "") if tx.provider is not None else ""),
+        _text(tx.provider_activity or ""),
+        _text(tx.receiver.name if tx.receiver is not None else ""),
+        _text((tx.receiver.ref or "") if tx.receiver is not None else ""),
+        _text(tx.receiver_activity or ""),
+    ]
+
+
+def _convert(tx: Transaction, currency: str, book: RateBook) -> tuple[Conversion | None, str]:
+    if tx.value_date is None:
+        return None, "not converted: no value date"
+    try:
+        return book.convert(tx.value, tx.currency, currency, tx.value_date), ""
+    except ConversionError as exc:
+        return None, f"not converted: {exc}"
+
+
+def _conversion_cells(conversion: Conversion | None, reason: str) -> list[str]:
+    """converted_value, rate, rate_date, rate_method, rate_source, rate_basis."""
+    if conversion is None:
+        return ["", "", "", reason, "", ""]
+    dates = sorted({q.period_start.isoformat() for q in conversion.quotes})
+    return [
+        _decimal(conversion.converted),
+        _decimal(conversion.rate),
+        ";".join(dates),
+        conversion.method,
+        "; ".join(conversion.sources),
+        conversion.explain(),
+    ]
+
+
+def _text(value: str) -> str:
+    """Text from publishers, defused for spreadsheets: a cell that would start a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return) is prefixed with an apostrophe."""
+    return f"'{value}" if value[:1] in _FORMULA_STARTS else value
+
+
+def _decimal(value: Decimal) -> str:
+    return format(value, "f")
+
+
+def _date(value: dt.date | None) -> str:
+    return value.isoformat() if value is not None else ""
