@@ -17,28 +17,16 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 from sqlalchemy import Engine, Select, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from cajad.iati._activity import activity
 from cajad.iati._orgs import OrganisationNames
 from cajad.iati._validate import schema_problems
 from cajad.iati.errors import ExportError, UnwritableProjectError
-from cajad.register.models import Project, ProjectCountry, Transaction
+from cajad.register.models import Project, ProjectCountry
 from cajad.register.store import session_scope
-from cajad.register.views import project_spec
+from cajad.register.views import WHOLE_PROJECT, project_spec
 
 BATCH = 200
-#: Everything :func:`project_spec` reads, loaded per batch rather than per project.
-_EAGER = (
-    selectinload(Project.documents),
-    selectinload(Project.budgets),
-    selectinload(Project.locations),
-    selectinload(Project.texts),
-    selectinload(Project.iati_source),
-    joinedload(Project.package),
-    selectinload(Project.transactions).joinedload(Transaction.provider),
-    selectinload(Project.transactions).joinedload(Transaction.receiver),
-)
 
 
 @dataclass(frozen=True)
@@ -141,7 +129,7 @@ def _write(engine: Engine, where: ExportFilter, report: ExportReport, target: Bi
                 for start in range(0, len(ids), BATCH):
                     chunk = ids[start : start + BATCH]
                     projects = session.scalars(
-                        select(Project).where(Project.id.in_(chunk)).options(*_EAGER)
+                        select(Project).where(Project.id.in_(chunk)).options(*WHOLE_PROJECT)
                     )
                     for project in sorted(projects, key=lambda p: p.identifier):
                         element = _activity(project, names, report)

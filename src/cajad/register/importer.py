@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, Table, bindparam, delete, insert, or_, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session
 
 from cajad.register import audit, rollup
 from cajad.register.errors import ConversionError, InputError, Problem
@@ -36,7 +36,7 @@ from cajad.register.models import (
 )
 from cajad.register.specs import OrganisationSpec, ProjectSpec, TransactionSpec
 from cajad.register.store import session_scope
-from cajad.register.views import project_spec
+from cajad.register.views import project_spec, stored_projects
 
 
 @dataclass
@@ -186,7 +186,7 @@ def _write(
     if any(spec.package for spec in specs):
         known |= set(session.scalars(select(Project.identifier)))
     changes: list[_Change] = []
-    existing = _stored(session, [spec.identifier for spec in specs])
+    existing = stored_projects(session, [spec.identifier for spec in specs])
     with session.no_autoflush:
         for done, spec in enumerate(specs, start=1):
             on_progress(done, len(specs))
@@ -237,32 +237,6 @@ def _change_of(
     stale.forget(project)  # its contribution as stored, before anything it names changes
     report.updated.append(spec.identifier)
     return _Change(spec, before, after, project.id)
-
-
-#: Everything :func:`project_spec` and the rollup read of a project, loaded per batch.
-_WHOLE = (
-    selectinload(Project.countries),
-    selectinload(Project.sectors),
-    selectinload(Project.participants),
-    selectinload(Project.locations),
-    selectinload(Project.documents),
-    selectinload(Project.transactions).joinedload(Transaction.provider),
-    selectinload(Project.transactions).joinedload(Transaction.receiver),
-    selectinload(Project.budgets),
-    selectinload(Project.texts),
-    selectinload(Project.iati_source),
-    joinedload(Project.package),
-)
-
-
-def _stored(session: Session, identifiers: list[str]) -> dict[str, Project]:
-    """The stored projects among ``identifiers``, fetched in a few queries, not one each."""
-    found: dict[str, Project] = {}
-    for start in range(0, len(identifiers), 500):
-        chunk = identifiers[start : start + 500]
-        query = select(Project).where(Project.identifier.in_(chunk)).options(*_WHOLE)
-        found.update((p.identifier, p) for p in session.scalars(query))
-    return found
 
 
 class _StaleRollups:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from cajad.data import data_path
 from cajad.register.deals import COLUMNS as DEALS_COLUMNS
@@ -18,12 +18,11 @@ from cajad.register.deals import read_deals
 from cajad.register.errors import InputError, Problem
 from cajad.register.fx import bundled_quotes, load_rates
 from cajad.register.importer import ImportReport, Progress, import_specs
-from cajad.register.models import Project
 from cajad.register.specs import ProjectSpec
 from cajad.register.store import migrate, session_scope
 from cajad.register.transactions_csv import REQUIRED as TRANSACTION_COLUMNS
 from cajad.register.transactions_csv import read_transactions
-from cajad.register.views import project_spec
+from cajad.register.views import project_spec, stored_projects
 
 DEMO_DEALS = data_path("initiative", "deals.csv")
 DEMO_CURATION = data_path("initiative", "curation.csv")
@@ -92,8 +91,9 @@ def _transaction_specs(engine: Engine, path: Path) -> tuple[list[ProjectSpec], l
     by_project, problems = read_transactions(path)
     specs: list[ProjectSpec] = []
     with session_scope(engine) as session:
+        stored = stored_projects(session, list(by_project))
         for identifier, transactions in by_project.items():
-            project = session.scalar(select(Project).where(Project.identifier == identifier))
+            project = stored.get(identifier)
             if project is None:
                 line = transactions[0].line or 0
                 problems.append(Problem(str(path), line, "project", f"no project {identifier!r}"))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from cajad.register.models import IatiActivity, Organisation, Project
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from cajad.register.models import IatiActivity, Organisation, Project, Transaction
 from cajad.register.specs import (
     BudgetSpec,
     CountrySpec,
@@ -108,3 +111,30 @@ def _iati_spec(row: IatiActivity | None) -> IatiSourceSpec | None:
     if row is None:
         return None
     return IatiSourceSpec(version=row.version, last_updated=row.last_updated, xml=row.xml)
+
+
+#: Everything :func:`project_spec` (and the rollup) reads of a project: load it per batch, with
+#: ``select(Project).options(*WHOLE_PROJECT)``, not one lazy query per relation and project.
+WHOLE_PROJECT = (
+    selectinload(Project.countries),
+    selectinload(Project.sectors),
+    selectinload(Project.participants),
+    selectinload(Project.locations),
+    selectinload(Project.documents),
+    selectinload(Project.transactions).joinedload(Transaction.provider),
+    selectinload(Project.transactions).joinedload(Transaction.receiver),
+    selectinload(Project.budgets),
+    selectinload(Project.texts),
+    selectinload(Project.iati_source),
+    joinedload(Project.package),
+)
+
+
+def stored_projects(session: Session, identifiers: list[str]) -> dict[str, Project]:
+    """The stored projects among ``identifiers``, whole, fetched in a few queries."""
+    found: dict[str, Project] = {}
+    for start in range(0, len(identifiers), 500):
+        chunk = identifiers[start : start + 500]
+        query = select(Project).where(Project.identifier.in_(chunk)).options(*WHOLE_PROJECT)
+        found.update((p.identifier, p) for p in session.scalars(query))
+    return found
