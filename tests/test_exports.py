@@ -35,10 +35,12 @@ def test_tracker_exports() -> None:
         "CountingRule",
         "Dimension",
         "Finding",
+        "FundingChain",
         "Measure",
         "Pace",
         "Progress",
         "findings",
+        "funding_chain",
         "progress",
     ]
     assert all(hasattr(cajad.tracker, name) for name in cajad.tracker.__all__)

@@ -36,6 +36,7 @@ from cajad.register.importer import ImportReport
 from cajad.register.store import is_initialised
 from cajad.screening.cli import register as register_screening
 from cajad.tracker import CountingRule, Dimension, Measure, findings, progress
+from cajad.tracker.chains_cli import register as register_trace
 from cajad.tracker.rule import DEFAULT_STAGES
 
 app = typer.Typer(help="cajad: the register, money and progress of the CA+JAD Tokyo Initiative.")
@@ -282,6 +283,7 @@ register_corridor(app)
 register_iati(app)
 register_prospect(app)
 register_screening(app)
+register_trace(app)
 
 
 def main() -> None:  # pragma: no cover - console entry point

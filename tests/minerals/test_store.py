@@ -9,15 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from sqlalchemy import Engine, func, select
 
 from cajad.minerals.demo import TARGET, run_demo
 from cajad.minerals.run import RunConfig
 from cajad.minerals.store import (
     ENTITY,
-    ProspectivityRun,
     RecordError,
     attach,
     get_run,
@@ -26,7 +23,7 @@ from cajad.minerals.store import (
 )
 from cajad.register import audit
 from cajad.register.errors import NotFoundError
-from cajad.register.models import AuditEntry, Base
+from cajad.register.models import AuditEntry
 from cajad.register.store import session_scope
 from tests.conftest import rows_of
 
@@ -176,9 +173,3 @@ def test_a_broken_png_and_a_missing_folder_are_refused(run_dir: Path, tmp_path: 
         record_run(None, folder)  # type: ignore[arg-type]  # refused before any database use
     with pytest.raises(RecordError, match="not a folder"):
         record_run(None, tmp_path / "nothing")  # type: ignore[arg-type]
-
-
-def test_migration_0006_matches_the_model(empty_engine: Engine) -> None:
-    with empty_engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert [d for d in diffs if ProspectivityRun.__tablename__ in repr(d)] == []

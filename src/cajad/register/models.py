@@ -218,7 +218,7 @@ class Transaction(Base):
     receiver_org_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL")
     )
-    receiver_activity: Mapped[str | None] = mapped_column(String(200))
+    receiver_activity: Mapped[str | None] = mapped_column(String(200), index=True)
     value_jpy: Mapped[Decimal | None] = mapped_column(Money)
     value_usd: Mapped[Decimal | None] = mapped_column(Money)
     value_eur: Mapped[Decimal | None] = mapped_column(Money)

@@ -20,6 +20,7 @@ import cajad
 from cajad.errors import CajadError
 from cajad.web import (
     api,
+    chains_api,
     corridor_api,
     corridor_pages,
     minerals_api,
@@ -54,6 +55,7 @@ def create_app(engine: Engine) -> FastAPI:
     # Before api and pages: their /projects/{identifier:path} would take .../screening.
     app.include_router(screening_api.router)
     app.include_router(screening_pages.router)
+    app.include_router(chains_api.router)  # before api's /projects/{identifier:path}
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(corridor_api.router)
