@@ -29,7 +29,7 @@ from cajad.register.transactions_export import write_transactions_csv
 from cajad.register.vocab import PriorityArea, Stage, TransactionType
 from cajad.tracker import Dimension, Measure, Progress, findings, progress
 from cajad.web.deps import BookDep, SessionDep
-from cajad.web.errors import ErrorResponse, ParameterError
+from cajad.web.errors import ParameterError, error_responses
 from cajad.web.params import (
     CountryCode,
     CurrencyCode,
@@ -60,10 +60,7 @@ from cajad.web.schemas import (
 router = APIRouter(
     prefix="/api",
     tags=["api"],
-    responses={
-        404: {"model": ErrorResponse, "description": "Not found"},
-        422: {"model": ErrorResponse, "description": "Invalid parameters"},
-    },
+    responses=error_responses(),
 )
 
 

@@ -18,17 +18,14 @@ from sqlalchemy import Engine
 from cajad.register.store import session_scope
 from cajad.tracker.chains import MAX_DEPTH, FundingChain, funding_chain
 from cajad.web.deps import BookCache, BookDep, SessionDep
-from cajad.web.errors import ErrorResponse
+from cajad.web.errors import error_responses
 from cajad.web.params import CurrencyCode, checked_currency
 from cajad.web.templating import templates
 
 router = APIRouter(
     prefix="/api",
     tags=["api"],
-    responses={
-        404: {"model": ErrorResponse, "description": "Not found"},
-        422: {"model": ErrorResponse, "description": "Invalid parameters"},
-    },
+    responses=error_responses(),
 )
 
 Depth = Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Links to follow each way.")]

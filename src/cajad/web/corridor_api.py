@@ -26,16 +26,15 @@ from cajad.web.corridor_service import (
     split_avoid,
 )
 from cajad.web.deps import SessionDep
-from cajad.web.errors import ErrorResponse
+from cajad.web.errors import error_responses
 from cajad.web.schemas import ProjectRef
 
 router = APIRouter(
     prefix="/api/corridor",
     tags=["corridor"],
-    responses={
-        404: {"model": ErrorResponse, "description": "No route, or no such scenario"},
-        422: {"model": ErrorResponse, "description": "Invalid parameters or unknown place"},
-    },
+    responses=error_responses(
+        not_found="No route, or no such scenario", invalid="Invalid parameters or unknown place"
+    ),
 )
 
 

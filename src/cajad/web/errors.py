@@ -66,6 +66,16 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
+def error_responses(
+    not_found: str = "Not found", invalid: str = "Invalid parameters"
+) -> dict[int | str, dict[str, Any]]:
+    """The 404 and 422 answers of an API router as OpenAPI documents them (``responses=``)."""
+    return {
+        404: {"model": ErrorResponse, "description": not_found},
+        422: {"model": ErrorResponse, "description": invalid},
+    }
+
+
 def describe(exc: Exception) -> ErrorBody:
     """The status, title, detail and field errors that ``exc`` is reported as."""
     if isinstance(exc, RequestValidationError):

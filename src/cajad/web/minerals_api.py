@@ -19,15 +19,12 @@ from starlette.responses import Response
 
 from cajad.minerals.store import ProspectivityRun, get_run, runs
 from cajad.web.deps import SessionDep
-from cajad.web.errors import ErrorResponse
+from cajad.web.errors import error_responses
 
 router = APIRouter(
     prefix="/api/minerals",
     tags=["minerals"],
-    responses={
-        404: {"model": ErrorResponse, "description": "No such run or project"},
-        422: {"model": ErrorResponse, "description": "Invalid parameters"},
-    },
+    responses=error_responses(not_found="No such run or project"),
 )
 
 RunId = Annotated[int, Path(description="Recorded run id (see `cajad prospect list`).")]

@@ -32,7 +32,7 @@ from cajad.screening import (
     screen_project,
 )
 from cajad.web.deps import SessionDep
-from cajad.web.errors import ErrorResponse, ParameterError
+from cajad.web.errors import ParameterError, error_responses
 
 #: Who the audit log names for screenings recorded through the portal.
 WEB_ACTOR = "cajad web"
@@ -40,10 +40,9 @@ WEB_ACTOR = "cajad web"
 router = APIRouter(
     prefix="/api",
     tags=["screening"],
-    responses={
-        404: {"model": ErrorResponse, "description": "No such project, or not screened yet"},
-        422: {"model": ErrorResponse, "description": "Invalid parameters or refused"},
-    },
+    responses=error_responses(
+        not_found="No such project, or not screened yet", invalid="Invalid parameters or refused"
+    ),
 )
 
 Identifier = Annotated[str, Path(description="Project identifier.")]
