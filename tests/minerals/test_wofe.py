@@ -19,6 +19,7 @@ from cajad.minerals import (
     roc_auc_presence_background,
     weights_table,
 )
+from cajad.minerals.wofe_table import class_totals
 
 from .conftest import EIS, GA, GA_BINARY, GaData, read_classes
 
@@ -218,3 +219,23 @@ def test_missing_data_gets_weight_zero() -> None:
     y = np.array([1, 0, 0, 0, 1, 0, 0, 0])
     model = WeightsOfEvidence().fit(X, y)
     assert model.decision_function([[np.nan], [7.0]]) == pytest.approx([model.prior_logit_] * 2)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("missing", [0.0, 0.1])
+def test_class_totals_counting_path_equals_sorting(dtype: type, missing: float) -> None:
+    """Large grids of whole class codes take a counting path (no sort); it must give the
+    per-class sums computed directly, NaN left out, in float32 as in float64."""
+    rng = np.random.default_rng(7)
+    n = 150_000
+    values = rng.integers(0, 40, size=n).astype(dtype)
+    values[rng.random(n) < missing] = np.nan
+    area = rng.integers(0, 3, size=n).astype(np.float64)
+    points = (rng.random(n) < 0.01).astype(np.float64)
+    counted = class_totals(values, area, points)
+    keep = ~np.isnan(values) & ((area > 0) | (points > 0))
+    classes = np.unique(values[keep]).astype(np.float64)
+    np.testing.assert_array_equal(counted[0], classes)
+    for got, weights in zip(counted[1:], (area, points), strict=True):
+        expected = [weights[keep][values[keep] == c].sum() for c in classes]
+        np.testing.assert_array_equal(got, expected)

@@ -52,6 +52,30 @@ def test_rates_keep_every_digit(empty_engine: Engine) -> None:
     assert stored == rate
 
 
+@pytest.mark.parametrize(
+    ("reported", "read_back"),
+    [("10000000000", "10000000000"), ("1.50", "1.5"), ("0.000001230", "0.00000123")],
+)
+def test_a_value_reads_back_the_same_from_both_stores(
+    empty_engine: Engine, reported: str, read_back: str
+) -> None:
+    """PostgreSQL's NUMERIC(38, 12) would give ``10000000000.000000000000``; both stores give
+    the plain value, so the API and exports show the same text whichever store is used."""
+    row = FxRate(
+        source="TEST",
+        granularity="day",
+        period_start=dt.date(2026, 1, 1),
+        base="USD",
+        currency="XTS",
+        rate=Decimal(reported),
+    )
+    with session_scope(empty_engine) as session:
+        session.add(row)
+    with session_scope(empty_engine) as session:
+        stored = session.scalar(select(FxRate.rate).where(FxRate.source == "TEST"))
+    assert str(stored) == read_back
+
+
 def test_float_is_refused(empty_engine: Engine) -> None:
     with pytest.raises(Exception, match="Decimal, not float"), session_scope(empty_engine) as s:
         s.add(

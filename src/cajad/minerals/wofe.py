@@ -201,7 +201,8 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             log.info("an evidence layer is not significant or cannot be split; its weight is 0")
         return table
 
-    def _weights(self, X: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def _weights(self, X: ArrayLike, *, variance: bool = False) -> list[NDArray[np.float64]]:
+        """Per sample: the summed weights, and with ``variance`` their summed variances."""
         check_is_fitted(self)
         X_ = validate_data(
             self,
@@ -211,13 +212,12 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             dtype=[np.float64, np.float32],
             order="F",
         )
-        total = np.zeros(X_.shape[0])
-        variance = np.zeros(X_.shape[0])
-        for j, (classes, weight, std) in enumerate(self._lookup):
-            w, v = _layer_weights(classes, weight, std, X_[:, j])
-            total += w
-            variance += v
-        return total, variance
+        sums = [np.zeros(X_.shape[0]) for _ in range(1 + variance)]
+        for j, (classes, *tables) in enumerate(self._lookup):
+            parts = _gather(classes, X_[:, j], *tables[: len(sums)])
+            for total, part in zip(sums, parts, strict=True):
+                total += part
+        return sums
 
     def layer_weights(self, X: ArrayLike) -> NDArray[np.float64]:
         """Generalised weight of each sample's class in each layer, shape (n_samples, n_layers):
@@ -228,13 +228,13 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             self, X, reset=False, ensure_all_finite="allow-nan", dtype=[np.float64, np.float32]
         )
         out = np.zeros(X_.shape, dtype=np.float64)
-        for j, (classes, weight, std) in enumerate(self._lookup):
-            out[:, j] = _layer_weights(classes, weight, std, X_[:, j])[0]
+        for j, (classes, weight, _) in enumerate(self._lookup):
+            out[:, j] = _gather(classes, X_[:, j], weight)[0]
         return out
 
     def decision_function(self, X: ArrayLike) -> NDArray[np.float64]:
         """Posterior logit of each sample, shape (n_samples,)."""
-        total, _ = self._weights(X)
+        (total,) = self._weights(X)
         return self.prior_logit_ + total
 
     def predict_proba(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -253,39 +253,40 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         ``sqrt(P² (1/D + Σ s²(W)))``: the studentized variance of ArcSDM's Calculate Response
         (prior variance plus the variances of the weights used).
         """
-        total, variance = self._weights(X)
+        total, variance = self._weights(X, variance=True)
         p = _expit(self.prior_logit_ + total)
         return np.asarray(np.sqrt(p**2 * (1.0 / self.n_deposits_ + variance)))
 
 
 def _lookup(table: pd.DataFrame) -> tuple[NDArray[np.float64], ...]:
+    """The table's classes in ascending order, with their weights and weight variances."""
     order = np.argsort(table["class"].to_numpy())
-    return tuple(
+    classes, weight, std = (
         table[c].to_numpy(dtype=np.float64)[order] for c in ("class", "weight", "weight_std")
     )
+    return classes, weight, std**2
 
 
-def _layer_weights(
-    classes: NDArray[np.float64],
-    weight: NDArray[np.float64],
-    std: NDArray[np.float64],
-    values: NDArray[Any],
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Weight and its variance for each value; 0 for missing or unseen classes."""
+def _gather(
+    classes: NDArray[np.float64], values: NDArray[Any], *tables: NDArray[np.float64]
+) -> list[NDArray[np.float64]]:
+    """Each table's entry for the class of each value; 0 for missing or unseen classes."""
     if classes.size and classes[0] >= 0 and classes[-1] < 65536 and values.size > 10_000:
         codes = classes.astype(np.intp)
         if np.array_equal(codes, classes):
             # class codes are small integers: one table look-up instead of a binary search
-            lut_w = np.zeros(int(codes[-1]) + 2)
-            lut_v = np.zeros(int(codes[-1]) + 2)
-            lut_w[codes], lut_v[codes] = weight, std**2
             with np.errstate(invalid="ignore"):
                 idx = values.astype(np.intp)
             ok = (idx >= 0) & (idx <= codes[-1]) & (idx == values)
             idx = np.where(ok, idx, codes[-1] + 1)  # the spare last slot holds 0
-            return lut_w[idx], lut_v[idx]
-    found, pos = _find(classes, values)
-    return np.where(found, weight[pos], 0.0), np.where(found, std[pos] ** 2, 0.0)
+            found = []
+            for table in tables:
+                lut = np.zeros(int(codes[-1]) + 2)
+                lut[codes] = table
+                found.append(lut[idx])
+            return found
+    hit, pos = _find(classes, values)
+    return [np.where(hit, table[pos], 0.0) for table in tables]
 
 
 def _find(classes: NDArray[np.float64], values: NDArray[np.float64]) -> tuple[Any, Any]:

@@ -44,10 +44,16 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if value is None:
             return None
         number = _as_decimal(value)
-        return format(number.normalize(), "f") if dialect.name == "sqlite" else number
+        return _canonical(number) if dialect.name == "sqlite" else number
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(str(value))
+        # the same value from both stores: PostgreSQL's NUMERIC scale would add trailing zeros
+        return None if value is None else Decimal(_canonical(Decimal(str(value))))
+
+
+def _canonical(number: Decimal) -> str:
+    """``10000000000.000`` → ``10000000000``, ``1.50`` → ``1.5``: plain, no trailing zeros."""
+    return format(number.normalize(), "f")
 
 
 class Money(TypeDecorator[Decimal]):

@@ -309,7 +309,7 @@ def _money(row: _Row, currency: str, rule: CountingRule, book: RateBook) -> Chai
         type=tx.type,
         type_name=codelists.codelist("TransactionType").get(str(tx.type), str(tx.type)),
         direction="incoming" if tx.type in INCOMING_TYPES else "outgoing",
-        value=_plain(tx.value),
+        value=tx.value,
         currency=tx.currency,
         value_date=tx.value_date,
         converted=converted,
@@ -319,11 +319,6 @@ def _money(row: _Row, currency: str, rule: CountingRule, book: RateBook) -> Chai
         sources=sources,
         counts_under=counts_under(rule, tx.type, tx.value_date, counts and stage in rule.stages),
     )
-
-
-def _plain(value: Decimal) -> Decimal:
-    """The value as reported, without the trailing zeros PostgreSQL's NUMERIC scale adds."""
-    return Decimal(format(value.normalize(), "f"))
 
 
 def counts_under(
