@@ -20,8 +20,8 @@ from cajad.corridor.cli import register
 from cajad.web.corridor_service import Corridor
 
 from .conftest import TestClient
+from .links import external, parse
 from .test_error_shape import assert_shape
-from .test_pages import external, parse
 
 YOKOHAMA_TASHKENT = {"from": "Yokohama", "to": "Tashkent", "k": "3"}
 LEG_KEYS = {"from", "to", "mode", "distance_km", "time_h", "cost_usd_per_teu"}

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
@@ -26,7 +26,7 @@ from cajad.web.middleware import CONTENT_SECURITY_POLICY
 from tests.minerals.test_store import MINING, OTHER, small_demo
 
 from .conftest import TestClient, build_register
-from .test_pages import external, parse
+from .links import crawl, parse, project_sources
 
 
 @pytest.fixture(scope="module")
@@ -133,25 +133,11 @@ def test_project_page_lists_its_runs(web: TestClient, run_id: int) -> None:
 
 
 def test_every_link_from_the_minerals_pages_answers_locally(web: TestClient, run_id: int) -> None:
-    seen: set[str] = set()
-    queue = ["/minerals"]
-    while queue:
-        url = queue.pop()
-        if url in seen:
-            continue
-        seen.add(url)
-        response = web.get(url)
-        assert response.status_code == 200, url
-        if not response.headers["content-type"].startswith("text/html"):
-            continue
-        links = parse(response.text)
-        if not url.startswith("/projects/"):
-            assert external(links.urls) == set(), url
-        for _tag, link in links.urls:
-            target = urljoin(url, link).split("#", 1)[0]
-            ours = target.startswith(("/minerals", "/api/minerals"))
-            if ours or (target.startswith("/projects/") and url.startswith("/minerals")):
-                queue.append(target)
+    def follow(page: str, target: str) -> bool:
+        ours = target.startswith(("/minerals", "/api/minerals"))
+        return ours or (target.startswith("/projects/") and page.startswith("/minerals"))
+
+    seen = crawl(web, "/minerals", follow=follow, allowed=project_sources(web))
     assert {f"/api/minerals/runs/{run_id}/{n}" for n in ("map.png", "run.json")} <= seen
     assert f"/projects/{MINING}" in seen
 

@@ -6,11 +6,8 @@ a project's own source documents.
 
 from __future__ import annotations
 
-from collections import deque
-from html.parser import HTMLParser
 from importlib import resources
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 
@@ -18,40 +15,9 @@ import cajad.web
 from cajad.web.middleware import CONTENT_SECURITY_POLICY
 
 from .conftest import TestClient
+from .links import Links, crawl, external, parse, project_sources
 
 PAGES = ["/", "/?currency=USD&measure=signed", "/projects", "/quality", "/api/docs", "/nowhere"]
-
-
-class Links(HTMLParser):
-    """Every URL a page refers to (src, href, action, and url() in style attributes)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[tuple[str, str]] = []
-        self.testids: dict[str, dict[str, str | None]] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        found = dict(attrs)
-        for name in ("src", "href", "action", "poster", "srcset", "data"):
-            value = found.get(name)
-            if value is not None and not (tag == "data" and name == "data"):
-                self.urls.append((tag, value))
-        style = found.get("style") or ""
-        if "url(" in style:
-            self.urls.append((tag, style.split("url(", 1)[1].split(")", 1)[0].strip("'\"")))
-        testid = found.get("data-testid")
-        if testid:
-            self.testids[testid] = found
-
-
-def parse(html: str) -> Links:
-    links = Links()
-    links.feed(html)
-    return links
-
-
-def external(urls: list[tuple[str, str]]) -> set[str]:
-    return {url for _tag, url in urls if urlsplit(url).scheme or url.startswith("//")}
 
 
 def html(client: TestClient, url: str, status: int = 200) -> str:
@@ -73,32 +39,13 @@ def test_pages_refer_to_nothing_outside(client: TestClient, url: str) -> None:
 def test_every_local_link_answers_and_only_sources_link_out(client: TestClient) -> None:
     """Crawl the portal from the dashboard: no broken link, no page that fails, and no link
     to another host but a project's own source documents."""
-    seen: set[str] = set()
-    queue = deque(["/"])
-    while queue:
-        url = queue.popleft()
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        assert response.status_code == 200, url
-        if not response.headers["content-type"].startswith("text/html"):
-            continue
-        links = parse(response.text)
-        allowed: set[str] = set()
-        if url.startswith("/projects/"):
-            detail = client.get(f"/api{url}").json()
-            allowed = {d["url"] for d in detail["documents"]}
-        assert external(links.urls) <= allowed, url
-        for _tag, link in links.urls:
-            target = urljoin(url, link).split("#", 1)[0]
-            if urlsplit(target).scheme or not target.startswith("/"):
-                continue
-            if "?" in target and not target.startswith("/projects?"):
-                continue  # the same page in another currency, measure or filter
-            if target.startswith("/projects?") and "page=" not in target:
-                continue
-            queue.append(target)
+
+    def follow(_page: str, target: str) -> bool:
+        if "?" in target and not target.startswith("/projects?"):
+            return False  # the same page in another currency, measure or filter
+        return not (target.startswith("/projects?") and "page=" not in target)
+
+    seen = crawl(client, "/", follow=follow, allowed=project_sources(client))
     assert len([u for u in seen if u.startswith("/projects/")]) > 50
     assert {"/vendor/plotly.min.js", "/static/cajad.css", "/quality", "/api/docs"} <= seen
 

@@ -26,8 +26,8 @@ from cajad.screening.cli import register
 from cajad.web import create_app
 
 from .conftest import TestClient, build_register
+from .links import external, parse
 from .test_error_shape import assert_shape
-from .test_pages import external, parse
 
 MINE = "kg-grant-2025-naryn-bridge"  # screened by the tests below, through the API
 UNSCREENED = "kg-grant-2025-grid-training-center"  # never screened here

@@ -26,7 +26,7 @@ from cajad.iati._values import line_of
 from cajad.iati.errors import IatiProblem, StrictValidationError
 from cajad.register.errors import Problem
 from cajad.register.fx import RateBook
-from cajad.register.importer import ImportReport, import_batches, read_rates
+from cajad.register.importer import ImportReport, import_batches
 from cajad.register.models import FxRate, IatiActivity, Project
 from cajad.register.specs import ProjectSpec
 from cajad.register.store import session_scope
@@ -230,7 +230,7 @@ def rate_book(engine: Engine) -> RateBook:
         key = (engine.url.render_as_string(), int(count or 0), int(last or 0))
         if key not in _BOOKS:
             _BOOKS.clear()
-            _BOOKS[key] = read_rates(session)
+            _BOOKS[key] = RateBook.from_session(session)
     return _BOOKS[key]
 
 

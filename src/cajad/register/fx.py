@@ -135,10 +135,16 @@ class RateBook:
 
     @classmethod
     def from_session(cls, session: Session) -> RateBook:
-        rows = session.execute(select(FxRate)).scalars()
-        return cls(
-            Quote(r.source, r.granularity, r.period_start, r.base, r.currency, r.rate) for r in rows
+        """The register's rates, read as plain rows (tens of thousands: no ORM objects)."""
+        query = select(
+            FxRate.source,
+            FxRate.granularity,
+            FxRate.period_start,
+            FxRate.base,
+            FxRate.currency,
+            FxRate.rate,
         )
+        return cls(Quote(*row) for row in session.execute(query))
 
     @property
     def currencies(self) -> list[str]:

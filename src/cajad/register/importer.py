@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 
 from cajad.register import audit, rollup
 from cajad.register.errors import ConversionError, InputError, Problem
-from cajad.register.fx import Quote, RateBook
+from cajad.register.fx import RateBook
 from cajad.register.models import (
     Base,
     Budget,
     Document,
-    FxRate,
     IatiActivity,
     Location,
     Organisation,
@@ -122,7 +121,7 @@ def import_batches(
     """
     try:
         with session_scope(engine, actor=actor) as session:
-            book = book or read_rates(session)
+            book = book or RateBook.from_session(session)
             for specs in batches(session):
                 _write(
                     session,
@@ -140,19 +139,6 @@ def import_batches(
     except _DryRunError:
         pass
     return report
-
-
-def read_rates(session: Session) -> RateBook:
-    """The register's rates as a rate book, read as plain rows (no ORM objects: thousands)."""
-    query = select(
-        FxRate.source,
-        FxRate.granularity,
-        FxRate.period_start,
-        FxRate.base,
-        FxRate.currency,
-        FxRate.rate,
-    )
-    return RateBook(Quote(*row) for row in session.execute(query))
 
 
 def _quiet(done: int, total: int) -> None:

@@ -29,8 +29,8 @@ from cajad.register import codelists
 from cajad.register.errors import ConversionError, InputError, NotFoundError
 from cajad.register.fx import RateBook
 from cajad.register.models import Project, Transaction
-from cajad.register.vocab import INCOMING_TYPES, TransactionType
-from cajad.tracker.rule import MEASURE_TYPES, CountingRule, Measure
+from cajad.register.vocab import INCOMING_TYPES
+from cajad.tracker.rule import CountingRule, Measure
 
 MAX_DEPTH = 10
 
@@ -326,9 +326,8 @@ def counts_under(
 ) -> list[Measure]:
     """The measures under which the tracker counts a transaction (``rule``'s period and
     guarantees); none for incoming money, undated money or a project that does not count."""
-    if not eligible or value_date is None:
+    if not eligible:
         return []
-    if not rule.period_start <= value_date <= rule.period_end:
-        return []
-    extra = {TransactionType.CREDIT_GUARANTEE} if rule.include_guarantees else set()
-    return [m for m in Measure if tx_type in MEASURE_TYPES[m] | extra]
+    return [
+        m for m in Measure if rule.model_copy(update={"measure": m}).counts(tx_type, value_date)
+    ]

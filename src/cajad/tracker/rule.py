@@ -77,6 +77,12 @@ class CountingRule(BaseModel):
             types.add(TransactionType.CREDIT_GUARANTEE)
         return frozenset(types)
 
+    def counts(self, tx_type: int, value_date: dt.date | None) -> bool:
+        """Whether a transaction of a counted project counts under this rule: its type is one
+        the measure takes and it is dated inside the period."""
+        dated = value_date is not None and self.period_start <= value_date <= self.period_end
+        return dated and tx_type in self.types
+
     @property
     def uses_rollup(self) -> bool:
         """Whether the rollup table holds exactly the projects this rule admits."""
