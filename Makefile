@@ -1,24 +1,50 @@
-# The two commands of the README: `make run` and `make test`. Each sets up what it needs first.
+# The two commands of the README: `make run` and `make test`. Each sets up what it needs first,
+# installing exactly the versions in requirements/*.txt (hashed locks made by pip-compile from
+# pyproject.toml's ranges); `make upgrade` moves the locks on deliberately and runs the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export CAJAD_DATABASE_URL ?= sqlite:///var/cajad.sqlite
 
-.PHONY: run test setup system-deps lint typecheck pytest bench clean
+PIP := pip==26.3
+PIP_TOOLS := pip-tools==7.7.0
+RUN_LOCK := requirements/run.txt
+TEST_LOCK := requirements/test.txt
+COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --no-emit-index-url --no-emit-find-links \
+	--strip-extras
+# LOCKED=no installs the newest versions pyproject.toml allows instead (see `test-latest`).
+LOCKED ?= yes
 
-$(STAMP): pyproject.toml
+.PHONY: run test setup system-deps lint typecheck pytest bench clean upgrade test-latest
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/pip install --quiet '$(PIP)'
 
-setup: $(STAMP)
+ifeq ($(LOCKED),no)
+$(VENV)/.run $(VENV)/.test: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet --upgrade -e '.[test]'
+	$(BIN)/pip check
+	touch $(VENV)/.run $(VENV)/.test
+else
+$(VENV)/.run: $(BIN)/python pyproject.toml $(RUN_LOCK)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(RUN_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
+	touch $@
+
+$(VENV)/.test: $(VENV)/.run $(TEST_LOCK)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(TEST_LOCK)
+	$(BIN)/pip check
+	touch $@
+endif
+
+setup: $(VENV)/.test
 
 ## run: set up, load the bundled initiative data and the minerals demo into SQLite, open the portal
-run: $(STAMP)
+run: $(VENV)/.run
 	mkdir -p var
 	$(BIN)/cajad init
 	$(BIN)/cajad load-demo
@@ -33,21 +59,32 @@ system-deps:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi; }
 
-lint: $(STAMP)
+lint: $(VENV)/.test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-typecheck: $(STAMP)
+typecheck: $(VENV)/.test
 	$(BIN)/mypy
 
-pytest: $(STAMP) system-deps
+pytest: $(VENV)/.test system-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 ## test: set up, then lint, type-check and run every test (SQLite, PostgreSQL, browser)
 test: lint typecheck pytest
 
-bench: $(STAMP)
+bench: $(VENV)/.test
 	$(BIN)/python benchmarks/tracker.py
 
+## upgrade: move the locks to the newest versions pyproject.toml allows, then run the whole suite
+upgrade: $(VENV)/.test
+	$(BIN)/pip install --quiet '$(PIP_TOOLS)'
+	$(COMPILE) --upgrade --extra test --output-file $(TEST_LOCK) pyproject.toml
+	$(COMPILE) --upgrade --constraint $(TEST_LOCK) --output-file $(RUN_LOCK) pyproject.toml
+	$(MAKE) test
+
+## test-latest: the suite on the newest allowed versions, no lock, in .venv-latest (drift seen early)
+test-latest:
+	$(MAKE) test VENV=.venv-latest LOCKED=no
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest .venv-newest var .pytest_cache .mypy_cache .ruff_cache

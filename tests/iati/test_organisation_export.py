@@ -81,6 +81,7 @@ def test_export_validates_and_round_trips_losslessly(empty_engine: Engine, tmp_p
     init(fresh)
     import_file(fresh, out)
     assert _modelled(fresh) == _modelled(empty_engine)
+    fresh.dispose()
 
 
 def test_export_of_organisations_from_real_activity_files_validates(register: Engine) -> None:

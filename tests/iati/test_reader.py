@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import resource
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from cajad.iati import (
@@ -16,10 +19,11 @@ from cajad.iati import (
     UnsupportedVersionError,
     import_file,
 )
+from cajad.iati._reader import PROLOG_LIMIT, check_prolog, sniff
 from cajad.register.errors import InputError
 from tests.conftest import rows_of
 from tests.iati.conftest import OLD_FILE, REAL_FILES
-from tests.iati.hostile import HOSTILE, truncated
+from tests.iati.hostile import HEAD, HOSTILE, truncated
 
 #: Address-space cap for the reader process: far below what an expansion would need.
 MEMORY_CAP = 1536 * 1024**2
@@ -74,8 +78,70 @@ def test_hostile_files_are_refused_in_bounded_time_and_memory(tmp_path: Path) ->
 def test_entity_attacks_name_the_doctype(tmp_path: Path) -> None:
     for kind in ("billion laughs", "quadratic blow-up", "external entity", "external DTD"):
         path = HOSTILE[kind](tmp_path / f"{kind}.xml")
-        with pytest.raises(UnsafeXmlError, match=r":3: refused: the file has a DOCTYPE"):
+        with pytest.raises(UnsafeXmlError, match=r":2: refused: the file has a DOCTYPE"):
             _read(path)
+
+
+ROOT = '<iati-activities version="2.03"/>'
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        pytest.param(f"<!DOCTYPE a>{ROOT}".encode(), 1, id="first thing"),
+        pytest.param(
+            f"{HEAD}<!-- a\n comment -->\n<?pi x?>\n<!doctype a>\n{ROOT}".encode(),
+            5,
+            id="after comment and PI, lower case",
+        ),
+        pytest.param(b"\xef\xbb\xbf" + f"{HEAD}<!DOCTYPE a>{ROOT}".encode(), 2, id="UTF-8 BOM"),
+        pytest.param(f"{HEAD}\n<!DOCTYPE a>{ROOT}".encode("utf-16"), 3, id="UTF-16"),
+        pytest.param(f"{HEAD}<!ENTITY a 'b'>{ROOT}".encode(), 2, id="bare declaration"),
+        pytest.param(
+            f"{HEAD}<!--{'x' * 70_000}-->\n\n<!DOCTYPE a>{ROOT}".encode(),
+            4,
+            id="past the first chunk",
+        ),
+    ],
+)
+def test_the_prolog_is_checked_by_cajad_before_the_parser(data: bytes, line: int) -> None:
+    """The refusal is cajad's own, from the bytes alone: no libxml2 version can change it."""
+    with pytest.raises(UnsafeXmlError, match=rf"^f\.xml:{line}: refused: the file has a DOCTYPE"):
+        check_prolog("f.xml", io.BytesIO(data))
+
+
+@given(
+    parts=st.lists(
+        st.sampled_from([" ", "\n", "<!-- c -->", "<!--\n-->", "<?pi a?>", "<?pi\n?>"]),
+        max_size=12,
+    ),
+    doctype=st.booleans(),
+)
+def test_any_prolog_is_read_to_its_doctype_or_its_root(parts: list[str], doctype: bool) -> None:
+    prolog = HEAD + "".join(parts)
+    data = (prolog + ("<!DOCTYPE a>" if doctype else "") + ROOT).encode()
+    handle = io.BytesIO(data)
+    if doctype:
+        line = prolog.count("\n") + 1
+        with pytest.raises(UnsafeXmlError, match=rf"^f\.xml:{line}: refused"):
+            check_prolog("f.xml", handle)
+    else:
+        check_prolog("f.xml", handle)
+        assert handle.tell() == 0  # rewound for the parser
+
+
+def test_a_clean_prolog_reaches_the_parser(tmp_path: Path) -> None:
+    path = tmp_path / "ok.xml"
+    path.write_text(f"{HEAD}<!-- made by hand -->\n<?xml-stylesheet href='a'?>\n{ROOT}")
+    info = sniff(path)
+    assert (info.kind, info.version) == ("activities", "2.03")
+
+
+def test_an_endless_prolog_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "long.xml"
+    path.write_text(HEAD + "<!--" + "x" * (PROLOG_LIMIT + 10) + "-->" + ROOT)
+    with pytest.raises(UnsafeXmlError, match=r"long\.xml:2: refused: more than 1 MiB"):
+        sniff(path)
 
 
 def test_truncated_file_names_its_line(tmp_path: Path) -> None:

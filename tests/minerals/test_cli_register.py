@@ -4,6 +4,7 @@ the command line; an unknown project or a bad folder exits 2 with nothing writte
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,14 +32,15 @@ def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
     """A demo register on SQLite that the CLI finds through ``CAJAD_DATABASE_URL``."""
     url = f"sqlite:///{tmp_path / 'cajad.sqlite'}"
     engine = make_engine(url)
     init(engine)
     load_demo(engine)
     monkeypatch.setenv("CAJAD_DATABASE_URL", url)
-    return engine
+    yield engine
+    engine.dispose()
 
 
 def invoke(app: typer.Typer, *args: str) -> tuple[int, str]:

@@ -59,6 +59,7 @@ def web_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     engine = build_register(tmp_path_factory.mktemp("web") / "cajad.sqlite")
     yield engine
     engine.dispose()
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

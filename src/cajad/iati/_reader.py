@@ -1,13 +1,16 @@
 """Safe, streaming reading of IATI files: one activity (or organisation) element at a time.
 
-The parser never expands entities, never loads a DTD or anything over the network, keeps
-libxml2's limits on node size and depth (no ``huge_tree``), and refuses any document that has
-a DTD at all. Each record element is handed to the caller and then cleared with everything
+The prolog (everything before the root element) is scanned by cajad itself before libxml2
+sees a byte, so a DOCTYPE is refused with cajad's own message whatever the lxml version and
+whatever its own entity limits say. The parser then never expands entities, never loads a DTD
+or anything over the network and keeps libxml2's limits on node size and depth (no
+``huge_tree``). Each record element is handed to the caller and then cleared with everything
 before it, so memory holds one record whatever the file size.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +31,9 @@ SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
 ROOTS = {"iati-activities": "iati-activity", "iati-organisations": "iati-organisation"}
 
 _WHERE = re.compile(r",? line \d+, column \d+\s*$")
+#: The longest prolog read before the root element; a longer one is refused by policy.
+PROLOG_LIMIT = 1024**2
+_PROLOG_TOKEN = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _UNSAFE = re.compile(
     r"entity|amplification|huge|excessive depth|too large|maximum|limit", re.IGNORECASE
 )
@@ -60,6 +66,7 @@ def read_records(
     tags = (*ROOTS, *ROOTS.values())
     try:
         with path.open("rb") as handle:
+            check_prolog(info.name, handle)
             yield from _records(info, handle, tags)
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(info, exc) from exc
@@ -101,6 +108,72 @@ def _records(
             "not iati-activities or iati-organisations"
         )
     _release(info, root, None)
+
+
+def check_prolog(name: str, handle: BinaryIO) -> None:
+    """Refuse a DOCTYPE (or any other markup declaration) before the root element.
+
+    Reads the prolog in chunks: XML declaration, processing instructions, comments and blank
+    space are skipped; ``<!`` that opens anything but a comment is refused, naming its line.
+    Whatever else comes first (the root, or text libxml2 will call not well-formed) ends the
+    scan. The handle is rewound for the parser.
+    """
+    head = handle.read(4)
+    codec, skip = _prolog_codec(head)
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    text, pos, read = decoder.decode(head[skip:]), 0, len(head)
+    while True:
+        match = _PROLOG_TOKEN.match(text, pos)
+        if match is not None and match.end() < len(text):
+            pos = match.end()
+            continue
+        rest = text[pos:]
+        if rest.startswith("<!") and not "<!--".startswith(rest[:4]):
+            line = text.count("\n", 0, pos) + 1
+            raise UnsafeXmlError(
+                f"{name}:{line}: refused: the file has a DOCTYPE (DTDs and entities are not "
+                "allowed in IATI files; they are a way to attack XML readers)"
+            )
+        unfinished = match is not None or rest in ("<", "<!", "<!-") or _opens_token(rest)
+        if not unfinished:
+            break
+        chunk = handle.read(64 * 1024)
+        if not chunk:
+            break
+        read += len(chunk)
+        if read > PROLOG_LIMIT:
+            raise UnsafeXmlError(
+                f"{name}:{text.count(chr(10), 0, pos) + 1}: refused: more than "
+                f"{PROLOG_LIMIT // 1024**2} MiB before the root element"
+            )
+        text += decoder.decode(chunk)
+    handle.seek(0)
+
+
+def _opens_token(rest: str) -> bool:
+    """Whether ``rest`` starts a comment or processing instruction not yet closed."""
+    return rest.startswith(("<?", "<!--"))
+
+
+def _prolog_codec(head: bytes) -> tuple[str, int]:
+    """The codec to scan the prolog with, and how many bytes of byte-order mark to skip.
+
+    The markup of a prolog is ASCII, so any ASCII-compatible encoding scans as Latin-1.
+    """
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF8, "latin-1"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if head.startswith(bom):
+            return codec, len(bom)
+    if head.startswith(b"<\x00"):
+        return "utf-16-le", 0
+    if head.startswith(b"\x00<"):
+        return "utf-16-be", 0
+    return "latin-1", 0
 
 
 def _check_root(info: IatiFile, root: etree._Element) -> etree._Element:
@@ -180,6 +253,7 @@ def sniff(path: Path, *, name: str | None = None) -> IatiFile:
     info = IatiFile(path=path, name=name or str(path))
     try:
         with path.open("rb") as handle:
+            check_prolog(info.name, handle)
             context = etree.iterparse(
                 handle,
                 events=("start",),
