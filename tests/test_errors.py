@@ -10,11 +10,11 @@ from cajad.register.errors import ConversionError, InputError, NotFoundError, St
 from cajad.screening.errors import NotScreenedError
 
 
-class _Both(CajadError, LookupError, ValueError):
+class _BothError(CajadError, LookupError, ValueError):
     pass
 
 
-class _StaleAndMissing(ConflictError, LookupError):
+class _StaleAndMissingError(ConflictError, LookupError):
     pass
 
 
@@ -28,8 +28,8 @@ class _StaleAndMissing(ConflictError, LookupError):
         (ConversionError("x"), ErrorKind.INVALID),
         (NoRouteError("x"), ErrorKind.INVALID),
         (ConflictError("x"), ErrorKind.CONFLICT),
-        (_StaleAndMissing("x"), ErrorKind.CONFLICT),  # conflict is asked first
-        (_Both("x"), ErrorKind.NOT_FOUND),  # then not-found, before invalid
+        (_StaleAndMissingError("x"), ErrorKind.CONFLICT),  # conflict is asked first
+        (_BothError("x"), ErrorKind.NOT_FOUND),  # then not-found, before invalid
         (StoreError("x"), ErrorKind.FAILED),
         (CajadError("x"), ErrorKind.FAILED),
         (ValueError("x"), ErrorKind.UNEXPECTED),  # a bug, not bad input
