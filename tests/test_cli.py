@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from cajad.cli import app
+from cajad.errors import ErrorKind, kind_of
+from cajad.register import Stage
+from cajad.tracker.rule import CountingRule, Measure, RuleError
 
 runner = CliRunner()
 
@@ -47,7 +51,7 @@ def test_import_exit_codes(env: Engine, tmp_path: Path) -> None:
     assert dry.exit_code == 0 and "would be" in dry.output
     refused = runner.invoke(app, ["import", str(bad)])
     assert refused.exit_code == 2
-    assert f"{bad}:3:value" in refused.output
+    assert f"{bad}:3: value: must be a plain number" in refused.output
     partial = runner.invoke(app, ["import", str(bad), "--partial", "--json"])
     assert partial.exit_code == 3
     assert json.loads(partial.output)["updated"] == ["kg-grant-2025-naryn-bridge"]
@@ -75,3 +79,18 @@ def test_commands_refuse_an_uninitialised_store(
     result = runner.invoke(app, ["progress"])
     assert result.exit_code == 2
     assert "cajad init" in result.output
+
+
+def test_counting_rule_from_options_keeps_defaults_and_names_the_bad_option() -> None:
+    assert CountingRule.from_options() == CountingRule()
+    rule = CountingRule.from_options(
+        measure=Measure.SIGNED, end=dt.date(2027, 12, 31), stages=[Stage.MOU, "financing"]
+    )
+    assert (rule.period_start, rule.period_end) == (dt.date(2025, 12, 20), dt.date(2027, 12, 31))
+    assert rule.stages == ("mou", "financing") and rule.measure is Measure.SIGNED
+    with pytest.raises(RuleError, match=r"got 2025-12-20\.\.2020-01-01") as late:
+        CountingRule.from_options(end=dt.date(2020, 1, 1))
+    assert late.value.option == "end" and kind_of(late.value) is ErrorKind.INVALID
+    with pytest.raises(RuleError, match="got nope") as stage:
+        CountingRule.from_options(stages=["nope"])
+    assert stage.value.option == "stages"

@@ -20,6 +20,7 @@ A ``ValueError`` or ``LookupError`` that is not a ``CajadError`` is a bug, not b
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -57,3 +58,22 @@ def kind_of(exc: BaseException) -> ErrorKind:
     if isinstance(exc, ValueError):
         return ErrorKind.INVALID
     return ErrorKind.FAILED
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One problem found in an input: where (file, line, field) and why.
+
+    ``field`` names the place within the line: a CSV column, a dotted JSON path, an XML element
+    path. ``level`` is ``"error"`` (the record is refused) or ``"warning"`` (it is kept). Every
+    package reports input problems with this record, printed ``file:line: field: reason``.
+    """
+
+    file: str
+    line: int
+    field: str
+    reason: str
+    level: str = "error"
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.reason}"

@@ -90,13 +90,13 @@ def test_route_tables_for_people(app: typer.Typer) -> None:
 
 def test_unknown_place_fails_with_suggestions(app: typer.Typer) -> None:
     result = runner.invoke(app, ["route", "Tashkint", "Duisburg"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "did you mean" in result.output and "UZ_TASHKENT" in result.output
 
 
 def test_no_route_fails_cleanly(app: typer.Typer) -> None:
     result = runner.invoke(app, ["route", "Yokohama", "Tashkent", "--max-transshipments", "0"])
-    assert result.exit_code == 1 and "no route" in result.output
+    assert result.exit_code == 2 and "no route" in result.output
 
 
 def test_scenario_json(app: typer.Typer) -> None:
@@ -123,4 +123,4 @@ def test_scenario_from_a_file_and_tables(app: typer.Typer, tmp_path: Path) -> No
 
 def test_unknown_scenario_fails(app: typer.Typer) -> None:
     result = runner.invoke(app, ["scenario", "nope"])
-    assert result.exit_code == 1 and "faster-border" in result.output
+    assert result.exit_code == 2 and "faster-border" in result.output

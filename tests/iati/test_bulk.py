@@ -92,7 +92,6 @@ def test_the_public_surface_is_pinned() -> None:
     assert cajad.iati.__all__ == [
         "SUPPORTED_VERSIONS",
         "ExportError",
-        "ExportFilter",
         "ExportReport",
         "FileOutcome",
         "FolderReport",
@@ -101,6 +100,7 @@ def test_the_public_surface_is_pinned() -> None:
         "IatiInputError",
         "IatiProblem",
         "MalformedXmlError",
+        "NothingToExportError",
         "StrictValidationError",
         "UnsafeXmlError",
         "UnsupportedVersionError",

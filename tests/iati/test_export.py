@@ -10,12 +10,16 @@ import pytest
 from lxml import etree
 from sqlalchemy import Engine, select
 
-from cajad.iati import ExportError, ExportFilter, export_activities, import_file
-from cajad.register import load_demo, session_scope
-from cajad.register.audit import canonical
-from cajad.register.importer import import_specs
-from cajad.register.models import Project
-from cajad.register.views import project_spec
+from cajad.iati import NothingToExportError, export_activities, import_file
+from cajad.register import (
+    Project,
+    ProjectFilter,
+    audit,
+    import_specs,
+    load_demo,
+    project_spec,
+    session_scope,
+)
 from tests.iati.conftest import REAL, parse, xsd
 
 EU = REAL / "eu-intpa_XI-IATI-EC_INTPA_dportal-p81.xml"
@@ -25,7 +29,7 @@ def _states(engine: Engine) -> dict[str, dict[str, object]]:
     with session_scope(engine) as session:
         states = {}
         for project in session.scalars(select(Project)):
-            state = canonical(project_spec(project))
+            state = audit.canonical(project_spec(project))
             if isinstance(state.get("iati"), dict):
                 state["iati"] = {k: v for k, v in state["iati"].items() if k != "version"}
             states[project.identifier] = state
@@ -66,16 +70,17 @@ def test_round_trip_into_a_fresh_register_is_lossless(register: Engine, tmp_path
 
 def test_filters_pick_projects_by_country_stage_and_prefix(loaded: Engine) -> None:
     stream = io.BytesIO()
-    report = export_activities(loaded, stream, where=ExportFilter(country="KG"))
+    report = export_activities(loaded, stream, where=ProjectFilter(country="KG"))
     root = etree.fromstring(stream.getvalue())
     codes = [set(a.xpath("recipient-country/@code")) for a in root]
     assert report.written == len(root) > 0 and all("KG" in c for c in codes)
     stream = io.BytesIO()
-    export_activities(loaded, stream, where=ExportFilter(identifier_prefix="XM-DAC-47066"))
+    export_activities(loaded, stream, where=ProjectFilter(identifier_prefix="XM-DAC-47066"))
     ids = etree.fromstring(stream.getvalue()).xpath("//iati-identifier/text()")
     assert ids and all(i.startswith("XM-DAC-47066") for i in ids)
-    with pytest.raises(ExportError, match="no project matches"):
-        export_activities(loaded, io.BytesIO(), where=ExportFilter(stage="cancelled", country="JP"))
+    with pytest.raises(NothingToExportError, match="no project matches"):
+        nothing = ProjectFilter(stage="cancelled", country="JP")
+        export_activities(loaded, io.BytesIO(), where=nothing)
 
 
 def test_edits_in_cajad_reach_the_export_and_the_rest_is_kept(
@@ -96,7 +101,7 @@ def test_edits_in_cajad_reach_the_export_and_the_rest_is_kept(
     )
     import_specs(register, [edited], source="edit")
     stream = io.BytesIO()
-    export_activities(register, stream, where=ExportFilter(identifier_prefix=spec.identifier))
+    export_activities(register, stream, where=ProjectFilter(identifier_prefix=spec.identifier))
     activity = etree.fromstring(stream.getvalue())[0]
     assert xsd().validate(activity), xsd().error_log
     assert activity.findtext("title/narrative") == "A new title"
@@ -111,9 +116,9 @@ def test_edits_in_cajad_reach_the_export_and_the_rest_is_kept(
     with session_scope(register) as session:
         project = session.scalar(select(Project).where(Project.identifier == spec.identifier))
         assert project is not None
-        state = canonical(project_spec(project))
+        state = audit.canonical(project_spec(project))
     assert {k: v for k, v in state.items() if k not in ("iati", "texts")} == {
-        k: v for k, v in canonical(edited).items() if k not in ("iati", "texts")
+        k: v for k, v in audit.canonical(edited).items() if k not in ("iati", "texts")
     }
     assert {t["text"] for t in state["texts"] if t["kind"] == "title"} == {"A new title"}
     assert import_file(register, path).unchanged == [spec.identifier]

@@ -78,7 +78,7 @@ def test_codes_outside_the_codelists_are_reported_by_level(tmp_path: Path) -> No
         encoding="utf-8",
     )
     report = _report(path)
-    found = {(p.column, p.level) for p in report.problems}
+    found = {(p.field, p.level) for p in report.problems}
     assert ("iati-activity/activity-status/@code", "error") in found  # embedded list
     assert ("iati-activity/recipient-country/@code", "warning") in found  # ISO list
     assert report.left_out == ["XX-1-A"]

@@ -104,7 +104,9 @@ def test_prospect_run_errors_are_clear(
             str(tmp_path),
         ],
     )
-    assert missing.exit_code == 2 and "not found" in missing.output
+    assert missing.exit_code == 2 and f"--deposits: no such file: {tmp_path / 'none.csv'}" in (
+        " ".join(missing.output.split())
+    )
 
 
 @pytest.mark.slow

@@ -80,9 +80,12 @@ def test_unknown_project_exits_2_and_writes_nothing(
     code, out = invoke(app, "record", str(run_dir), "--project", "nowhere")
     assert code == 2 and "no project 'nowhere'" in out
     out_dir = tmp_path / "never"
+    evidence, deposits = tmp_path / "evidence", tmp_path / "deposits.csv"
+    evidence.mkdir()
+    deposits.write_text("lon,lat\n", encoding="utf-8")
     code, out = invoke(
-        app, "run", "--evidence", str(tmp_path / "no-evidence"), "--deposits",
-        str(tmp_path / "none.csv"), "--out", str(out_dir), "--project", "nowhere",
+        app, "run", "--evidence", str(evidence), "--deposits", str(deposits),
+        "--out", str(out_dir), "--project", "nowhere",
     )  # fmt: skip
     assert code == 2 and "no project 'nowhere'" in out  # checked before the run starts
     assert not out_dir.exists()

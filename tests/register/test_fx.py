@@ -69,6 +69,13 @@ def test_before_any_rate_is_refused() -> None:
         BOOK.convert(Decimal(1), "USD", "JPY", dt.date(1990, 1, 1))
 
 
+@pytest.mark.parametrize("day", [dt.date.min, dt.date(1, 1, 7), dt.date(1, 1, 8)])
+def test_the_first_days_of_the_calendar_are_refused_not_overflowed(day: dt.date) -> None:
+    """The 7-day look-back must not step before year 1 (it used to raise OverflowError)."""
+    with pytest.raises(ConversionError):
+        BOOK.convert(Decimal(1), "USD", "JPY", day)
+
+
 dates = st.dates(min_value=dt.date(2015, 1, 5), max_value=dt.date(2031, 12, 31))
 amounts = st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False)
 currencies = st.sampled_from(["JPY", "USD", "EUR", "KZT", "UZS", "TJS", "TMT", "GBP", "CNY"])

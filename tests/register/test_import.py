@@ -52,7 +52,7 @@ def test_one_bad_row_among_good_ones_refuses_the_whole_file(engine: Engine, tmp_
     with pytest.raises(InputError) as caught:
         import_file(engine, path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}:3:value: must be a plain number like 1250000 or 12.5; got '12x00'"
+        f"{path}:3: value: must be a plain number like 1250000 or 12.5; got '12x00'"
     ]
     assert _snapshot(engine) == before
 
@@ -68,7 +68,7 @@ def test_every_problem_is_listed_with_line_and_column(engine: Engine, tmp_path: 
     )
     with pytest.raises(InputError) as caught:
         import_file(engine, path)
-    places = {(p.line, p.column) for p in caught.value.problems}
+    places = {(p.line, p.field) for p in caught.value.problems}
     assert places == {(2, "project"), (3, "type"), (4, "currency"), (4, "value_date")}
 
 
@@ -165,7 +165,7 @@ def test_bad_deals_row_names_line_column_and_reason(empty_engine: Engine, tmp_pa
     path.write_text("".join(lines), encoding="utf-8")
     with pytest.raises(InputError) as caught:
         import_file(empty_engine, path)
-    reasons = {(p.line, p.column) for p in caught.value.problems}
+    reasons = {(p.line, p.field) for p in caught.value.problems}
     assert reasons == {(3, "instrument"), (3, "currency")}
     assert rows_of(empty_engine, "project") == []
 
@@ -193,7 +193,7 @@ def test_currency_without_rates_is_refused_with_its_line(engine: Engine, tmp_pat
     )
     with pytest.raises(InputError) as caught:
         import_file(engine, path)
-    assert [(p.line, p.column) for p in caught.value.problems] == [(3, "currency")]
+    assert [(p.line, p.field) for p in caught.value.problems] == [(3, "currency")]
     assert "no exchange rate from XOF" in caught.value.problems[0].reason
     report = import_file(engine, path, partial=True)
     assert report.updated == ["kg-grant-2025-naryn-bridge"]

@@ -1,8 +1,16 @@
-"""The migration history is one line: a new revision always knows which one it follows."""
+"""The migration history is one line, and it builds exactly the tables every package declares:
+the migration environment sees them all without anyone importing them first."""
 
 from __future__ import annotations
 
+import importlib
+import json
+import pkgutil
+import subprocess
+import sys
+import textwrap
 from importlib import resources
+from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -10,6 +18,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+import cajad
+from cajad.register.migrations.tables import TABLE_MODULES, metadata
 from cajad.register.models import Base
 
 
@@ -23,9 +33,71 @@ def test_one_head() -> None:
 def test_the_migrated_schema_is_the_models(empty_engine: Engine) -> None:
     """Every table, column and index the models declare is what the migrations build (the
     screening and minerals models included), on SQLite and PostgreSQL."""
-    import cajad.minerals.store
-    import cajad.screening.models  # noqa: F401
-
     with empty_engine.connect() as conn:
-        diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diffs == []
+    assert {"screening", "screening_answer", "prospectivity_run"} <= set(metadata.tables)
+
+
+#: Run in a clean interpreter: only the migration environment's metadata is imported, then a
+#: fresh SQLite store is migrated and compared with it.
+_CLEAN = textwrap.dedent(
+    """
+    import json, sys
+
+    from cajad.register.migrations.tables import metadata
+
+    declared = sorted(metadata.tables)
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from cajad.register.store import make_engine, migrate
+
+    engine = make_engine("sqlite:///" + sys.argv[1])
+    migrate(engine)
+    with engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+        built = sorted(set(inspect(conn).get_table_names()) - {"alembic_version"})
+    engine.dispose()
+    print(json.dumps({"declared": declared, "built": built, "diffs": [repr(d) for d in diffs]}))
+    """
+)
+
+
+def test_a_clean_interpreter_sees_every_table_the_migrations_build(tmp_path: Path) -> None:
+    """No test or caller imports the screening or minerals tables first: the migration
+    environment's own metadata must know every table, or autogenerate would drop them."""
+    run = subprocess.run(
+        [sys.executable, "-c", _CLEAN, str(tmp_path / "fresh.sqlite")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    found = json.loads(run.stdout.splitlines()[-1])
+    assert found["diffs"] == []
+    assert found["declared"] == found["built"]
+    assert {"project", "screening", "prospectivity_run"} <= set(found["declared"])
+
+
+def _domain_modules() -> list[str]:
+    """Every module of cajad but the edges (web, command lines) and the migration scripts."""
+    names = []
+    for info in pkgutil.walk_packages(cajad.__path__, "cajad."):
+        parts = info.name.split(".")
+        if parts[1] in {"web", "cli", "_cli"} or parts[-1] == "cli" or parts[-1].endswith("_cli"):
+            continue
+        if ".migrations." in info.name or info.name.endswith(".__main__"):
+            continue
+        names.append(info.name)
+    return names
+
+
+def test_every_module_that_declares_tables_is_in_the_migration_environment() -> None:
+    for name in _domain_modules():
+        importlib.import_module(name)
+    declaring = {mapper.class_.__module__ for mapper in Base.registry.mappers}
+    assert declaring <= set(TABLE_MODULES), "add the module to register/migrations/tables.py"
+    mapped = {mapper.class_.__table__.name for mapper in Base.registry.mappers}
+    assert set(Base.metadata.tables) == mapped  # no table declared outside a mapped class

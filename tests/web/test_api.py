@@ -252,7 +252,9 @@ def test_openapi_describes_every_endpoint(client: TestClient) -> None:
     } <= paths
     assert not any(p == "/" or p.startswith("/projects") for p in paths)
     error = spec["paths"]["/api/projects"]["get"]["responses"]["422"]
-    assert error["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")
+    assert set(error["content"]) == {"application/problem+json"}
+    ref = error["content"]["application/problem+json"]["schema"]["$ref"]
+    assert ref.endswith("/ProblemDetails")
 
 
 def test_empty_parameters_read_as_absent(client: TestClient) -> None:
@@ -282,4 +284,4 @@ def test_filtered_list_downloads_as_valid_iati_xml(client: TestClient) -> None:
     assert schema("activities").validate(root), schema("activities").error_log
     missing = client.get("/api/projects.xml", params={"q": "no such project anywhere"})
     assert missing.status_code == 404
-    assert missing.json()["error"]["status"] == 404
+    assert missing.json()["status"] == 404

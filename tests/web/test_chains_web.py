@@ -54,13 +54,13 @@ def test_api_chain_refuses_bad_parameters(
 ) -> None:
     response = chain_client.get(f"/api/projects/{WATER}/chain?{query}")
     assert response.status_code == status
-    assert response.json()["error"]["errors"][0]["field"] == field
+    assert response.json()["errors"][0]["field"] == field
 
 
 def test_api_chain_of_an_unknown_project_is_404(client: TestClient) -> None:
     response = client.get("/api/projects/no-such-project/chain")
     assert response.status_code == 404
-    assert "no project with identifier 'no-such-project'" in response.json()["error"]["detail"]
+    assert "no project with identifier 'no-such-project'" in response.json()["detail"]
 
 
 def test_api_project_route_still_answers(chain_client: TestClient) -> None:

@@ -1,7 +1,8 @@
 """Pins the one error shape of the JSON API and the one error page of the portal.
 
-Every failure goes through ``cajad.web.errors.handle_exception``: JSON under /api, HTML
-elsewhere, with the same status, title, detail and field errors.
+Every failure goes through ``cajad.web.errors.handle_exception``: RFC 9457 problem details
+(``application/problem+json``) under /api, HTML elsewhere, with the same status, title, detail
+and field errors.
 """
 
 from __future__ import annotations
@@ -16,37 +17,55 @@ from cajad.web.errors import ParameterError
 
 from .conftest import TestClient
 
-SHAPE = {"error": {"status", "title", "detail", "errors"}}
+SHAPE = {"type", "title", "status", "detail", "instance", "errors"}
+#: The ``type`` of each status our own errors answer (RFC 9457: same type, same title).
+TYPES = {
+    404: ("/api/problems/not-found", "Not found"),
+    409: ("/api/problems/conflict", "Conflict"),
+    500: ("/api/problems/internal-error", "Internal error"),
+}
 
 
 def assert_shape(body: Any, status: int) -> dict[str, Any]:
-    assert set(body) == set(SHAPE)
-    error: dict[str, Any] = body["error"]
-    assert set(error) == SHAPE["error"]
-    assert error["status"] == status
-    assert isinstance(error["title"], str) and error["title"]
-    assert isinstance(error["detail"], str) and error["detail"]
-    for field in error["errors"]:
+    """``body`` is a problem details object of ``status``; returns it."""
+    assert set(body) == SHAPE, body
+    assert body["status"] == status
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["type"], str) and body["type"]
+    assert isinstance(body["instance"], str) and body["instance"].startswith("/")
+    if status in TYPES:
+        assert (body["type"], body["title"]) == TYPES[status]
+    for field in body["errors"]:
         assert set(field) == {"field", "message"}
-    return error
+    return dict(body)
 
 
 def test_missing_project_is_404_in_the_shape(client: TestClient) -> None:
     response = client.get("/api/projects/no-such-project")
     assert response.status_code == 404
-    assert response.headers["content-type"] == "application/json"
+    assert response.headers["content-type"] == "application/problem+json"
     assert response.json() == {
-        "error": {
-            "status": 404,
-            "title": "Not found",
-            "detail": "no project 'no-such-project'",
-            "errors": [],
-        }
+        "type": "/api/problems/not-found",
+        "title": "Not found",
+        "status": 404,
+        "detail": "no project 'no-such-project'",
+        "instance": "/api/projects/no-such-project",
+        "errors": [],
     }
 
 
 def test_unknown_api_route_is_404_in_the_shape(client: TestClient) -> None:
-    assert_shape(client.get("/api/nothing-here").json(), 404)
+    error = assert_shape(client.get("/api/nothing-here").json(), 404)
+    assert error["detail"] == "there is no page at this address"
+
+
+def test_every_problem_type_is_described_at_its_address(client: TestClient) -> None:
+    for slug in ("not-found", "invalid-parameters", "refused", "conflict", "internal-error"):
+        described = client.get(f"/api/problems/{slug}").json()
+        assert described["type"] == f"/api/problems/{slug}"
+        assert described["title"] and described["description"]
+    assert_shape(client.get("/api/problems/teapot").json(), 404)
 
 
 @pytest.mark.parametrize(
@@ -81,15 +100,19 @@ def test_bad_parameters_are_422_naming_the_field(
 ) -> None:
     response = client.get(url)
     assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
     error = assert_shape(response.json(), 422)
-    assert error["title"] == "Invalid parameters"
+    assert (error["type"], error["title"]) == (
+        "/api/problems/invalid-parameters",
+        "Invalid parameters",
+    )
     assert [e["field"] for e in error["errors"]] == fields
     for e in error["errors"]:
         assert e["field"] in error["detail"]
 
 
 def test_a_refused_value_is_quoted_in_the_message(client: TestClient) -> None:
-    error = client.get("/api/projects?limit=1000").json()["error"]
+    error = client.get("/api/projects?limit=1000").json()
     assert error["errors"] == [
         {"field": "limit", "message": "input should be less than or equal to 500; got '1000'"}
     ]
@@ -130,5 +153,5 @@ def test_an_unexpected_failure_is_500_in_the_shape(web_engine: Engine) -> None:
         page = client.get("/boom")
         assert page.status_code == 500 and 'data-status="500"' in page.text
         assert "secret" not in page.text
-        refused = client.get("/api/refuse").json()["error"]
+        refused = client.get("/api/refuse").json()
         assert refused["errors"] == [{"field": "thing", "message": "must be better; got 'worse'"}]

@@ -121,7 +121,7 @@ def test_api_run_whole_and_filtered(web: TestClient, run_id: int) -> None:
     assert web.get("/api/minerals/runs", params={"project": OTHER}).json() == []
     missing = web.get("/api/minerals/runs/999/map.png")
     assert missing.status_code == 404
-    assert missing.json()["error"]["detail"] == "no prospectivity run 999 in the register"
+    assert missing.json()["detail"] == "no prospectivity run 999 in the register"
     assert web.get("/minerals/runs/999").status_code == 404
 
 

@@ -160,4 +160,10 @@ def test_quality_page_lists_the_findings(client: TestClient) -> None:
 
 
 def test_public_surface() -> None:
-    assert cajad.web.__all__ == ["ErrorResponse", "ParameterError", "WebError", "create_app"]
+    assert cajad.web.__all__ == [
+        "ParameterError",
+        "ProblemDetails",
+        "ResourceNotFoundError",
+        "WebError",
+        "create_app",
+    ]

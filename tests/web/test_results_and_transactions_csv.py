@@ -84,4 +84,4 @@ def test_transactions_csv_follows_the_project_filters(
 def test_transactions_csv_refuses_a_currency_without_rates(results_client: TestClient) -> None:
     response = results_client.get("/api/transactions.csv", params={"currency": "XYZ"})
     assert response.status_code == 422
-    assert response.json()["error"]["errors"][0]["field"] == "currency"
+    assert response.json()["errors"][0]["field"] == "currency"

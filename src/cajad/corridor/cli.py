@@ -2,28 +2,28 @@
 
 Thin by design: each command parses options, calls the library and prints either JSON
 (``--json``, for scripts) or Rich tables (for people). The main CLI adds the commands with
-:func:`register`.
+:func:`register`; exit codes as in :mod:`cajad._cli` (2 for an unknown place, country or
+scenario, an option out of its domain, or no route under the constraints).
 """
 
 from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from cajad._cli import exit_codes, out
 from cajad.corridor.compare import Comparison, compare_scenario
-from cajad.corridor.errors import CorridorError
 from cajad.corridor.loader import load_network
+from cajad.corridor.payload import route_constraints, route_payload, split_list
 from cajad.corridor.routes import Route
 from cajad.corridor.routing import find_routes, pareto_routes
 from cajad.corridor.scenarios import load_scenario
 
-_out = Console()
-_err = Console(stderr=True)
+__all__ = ["register"]
 
 
 class By(StrEnum):
@@ -32,17 +32,14 @@ class By(StrEnum):
     generalized = "generalized"
 
 
-def _split(values: list[str] | None) -> list[str]:
-    """``--avoid RU --avoid EG`` and ``--avoid RU,EG`` both give ``["RU", "EG"]``."""
-    return [part.strip() for v in values or [] for part in v.split(",") if part.strip()]
+def register(app: typer.Typer) -> None:
+    """Add ``route`` and ``scenario`` to a Typer application."""
+    app.command("route")(route_command)
+    app.command("scenario")(scenario_command)
 
 
-def _fail(exc: CorridorError) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
-    return typer.Exit(code=1)
-
-
-def route(
+@exit_codes
+def route_command(
     origin: Annotated[str, typer.Argument(metavar="FROM", help="Node id or place name.")],
     destination: Annotated[str, typer.Argument(metavar="TO", help="Node id or place name.")],
     by: Annotated[
@@ -63,29 +60,20 @@ def route(
 ) -> None:
     """Best routes between two places, with every leg explained."""
     network = load_network()
-    constraints: dict[str, Any] = {
-        "avoid": _split(avoid),
-        "max_transshipments": max_transshipments,
-        "modes": _split(mode) or None,
-    }
-    try:
-        if pareto:
-            routes = pareto_routes(network, origin, destination, **constraints)
-        else:
-            routes = find_routes(network, origin, destination, by=by.value, k=k, **constraints)
-    except CorridorError as exc:
-        raise _fail(exc) from exc
-    first = routes[0].legs
-    ends = {"from": first[0].from_node, "to": routes[0].legs[-1].to_node}
+    constraints = route_constraints(
+        avoid=split_list(avoid), max_transshipments=max_transshipments, modes=split_list(mode)
+    )
+    if pareto:
+        routes = pareto_routes(network, origin, destination, **constraints)
+    else:
+        routes = find_routes(network, origin, destination, by=by.value, k=k, **constraints)
     if as_json:
-        payload = {
-            **ends,
-            "by": "pareto" if pareto else by.value,
-            "constraints": constraints,
-            "routes": [r.as_dict() for r in routes],
-        }
+        payload = route_payload(
+            routes, by="pareto" if pareto else by.value, constraints=constraints
+        )
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
+    first = routes[0].legs
     _print_routes(routes, f"{first[0].from_name} → {routes[0].legs[-1].to_name}")
 
 
@@ -106,7 +94,7 @@ def _print_routes(routes: list[Route], title: str) -> None:
             str(r.border_crossings),
             r.label,
         )
-    _out.print(summary)
+    out.print(summary)
     for rank, r in enumerate(routes, start=1):
         legs = Table(title=f"route {rank}: {' · '.join(r.countries)}", title_justify="left")
         for column in ("from", "to", "mode", "km", "h", "USD/TEU", "note"):
@@ -126,10 +114,11 @@ def _print_routes(routes: list[Route], title: str) -> None:
                 f"{leg.cost_usd_per_teu:,.0f}",
                 note,
             )
-        _out.print(legs)
+        out.print(legs)
 
 
-def scenario(
+@exit_codes
+def scenario_command(
     name_or_file: Annotated[
         str, typer.Argument(metavar="NAME_OR_FILE", help="Bundled scenario name or YAML/JSON file.")
     ],
@@ -140,10 +129,7 @@ def scenario(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Apply a scenario and compare it with the base network, side by side."""
-    try:
-        result = compare_scenario(load_network(), load_scenario(name_or_file), by=by.value, k=k)
-    except CorridorError as exc:
-        raise _fail(exc) from exc
+    result = compare_scenario(load_network(), load_scenario(name_or_file), by=by.value, k=k)
     if as_json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -160,9 +146,9 @@ _FIGURES = (
 
 
 def _print_comparison(result: Comparison) -> None:
-    _out.print(f"[bold]{result.title}[/] ({result.name})")
+    out.print(f"[bold]{result.title}[/] ({result.name})")
     if result.projects:
-        _out.print(f"projects: {', '.join(result.projects)}")
+        out.print(f"projects: {', '.join(result.projects)}")
     for pair in result.pairs:
         table = Table(title=f"{pair.origin} → {pair.destination}", title_justify="left")
         for column in ("", "base", "scenario", "change"):
@@ -175,16 +161,10 @@ def _print_comparison(result: Comparison) -> None:
                 "" if delta is None else ("+" if delta > 0 else "") + fmt.format(delta * factor)
             )
             table.add_row(label, *shown, change)
-        _out.print(table)
+        out.print(table)
         shares = Table(title="share of each route", title_justify="left")
         for column in ("route", "base", "scenario"):
             shares.add_column(column, justify="left" if column == "route" else "right")
         for share in pair.shares:
             shares.add_row(share.label, f"{share.base:.0%}", f"{share.scenario:.0%}")
-        _out.print(shares)
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``route`` and ``scenario`` to a Typer application."""
-    app.command("route")(route)
-    app.command("scenario")(scenario)
+        out.print(shares)

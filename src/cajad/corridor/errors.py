@@ -14,6 +14,8 @@
         ├── OptionError                 a routing or flow option out of its domain
         └── NoRouteError                no route satisfies the constraints
 
+:class:`~cajad.errors.Problem` (one place in a data file and why) is cajad's, re-exported here.
+
 Every error is also a ``ValueError``: each one means the input (a file, a place, an option)
 cannot be used, which is what a caller catching ``ValueError`` expects.
 """
@@ -21,28 +23,28 @@ cannot be used, which is what a caller catching ``ValueError`` expects.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from cajad.errors import CajadError
+from cajad.errors import CajadError, Problem
+
+__all__ = [
+    "AmbiguousPlaceError",
+    "CorridorError",
+    "DataFileError",
+    "NetworkDataError",
+    "NoRouteError",
+    "OptionError",
+    "PlaceError",
+    "Problem",
+    "ScenarioError",
+    "UnknownPlaceError",
+    "UnknownScenarioError",
+]
 
 _MAX_LISTED = 40
 
 
 class CorridorError(CajadError, ValueError):
     """Base class of corridor errors."""
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One problem in a data file: where (file, line, field) and why."""
-
-    file: str
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.field}: {self.reason}"
 
 
 class DataFileError(CorridorError):

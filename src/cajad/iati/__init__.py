@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from cajad.iati._bulk import FileOutcome, FolderReport, OnFile, import_file, import_folder
-from cajad.iati._export import ExportFilter, ExportReport, export_activities
+from cajad.iati._export import ExportReport, export_activities
 from cajad.iati._import import IatiImportReport
 from cajad.iati._org_export import export_organisations
 from cajad.iati._reader import SUPPORTED_VERSIONS
@@ -27,6 +27,7 @@ from cajad.iati.errors import (
     IatiInputError,
     IatiProblem,
     MalformedXmlError,
+    NothingToExportError,
     StrictValidationError,
     UnsafeXmlError,
     UnsupportedVersionError,
@@ -62,7 +63,6 @@ def import_path(
 __all__ = [
     "SUPPORTED_VERSIONS",
     "ExportError",
-    "ExportFilter",
     "ExportReport",
     "FileOutcome",
     "FolderReport",
@@ -71,6 +71,7 @@ __all__ = [
     "IatiInputError",
     "IatiProblem",
     "MalformedXmlError",
+    "NothingToExportError",
     "StrictValidationError",
     "UnsafeXmlError",
     "UnsupportedVersionError",

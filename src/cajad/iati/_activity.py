@@ -22,9 +22,17 @@ from cajad.iati import _mapping as m
 from cajad.iati._orgs import OrganisationNames
 from cajad.iati._values import XML_LANG
 from cajad.iati.errors import UnwritableProjectError
-from cajad.register.audit import canonical
-from cajad.register.specs import OrganisationSpec, ProjectSpec, TextSpec, TransactionSpec
-from cajad.register.vocab import FINANCE_TYPE, IATI_STATUS, Instrument, Stage
+from cajad.register import (
+    FINANCE_TYPE,
+    IATI_STATUS,
+    Instrument,
+    OrganisationSpec,
+    ProjectSpec,
+    Stage,
+    TextSpec,
+    TransactionSpec,
+    audit,
+)
 
 P = TypeVar("P", bound=BaseModel)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -74,11 +82,13 @@ def _unedited(source: etree._Element, spec: ProjectSpec, names: OrganisationName
     mapped = m.map_activity(
         source, m.context_of(source, ""), version=spec.iati.version, xml=spec.iati.xml
     )
-    return mapped is not None and canonical(names.resolve_spec(mapped)) == canonical(spec)
+    if mapped is None:
+        return False
+    return audit.canonical(names.resolve_spec(mapped)) == audit.canonical(spec)
 
 
 def _key(part: BaseModel) -> str:
-    return json.dumps(canonical(part), sort_keys=True)
+    return json.dumps(audit.canonical(part), sort_keys=True)
 
 
 def _same(a: Sequence[BaseModel], b_: Sequence[BaseModel]) -> bool:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from lxml import etree
 
 from cajad.iati._values import XML_LANG
-from cajad.register.specs import (
+from cajad.register import (
     BudgetSpec,
     CountrySpec,
     DocumentSpec,

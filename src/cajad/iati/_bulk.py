@@ -23,9 +23,7 @@ from cajad.iati._import import IatiImportReport, import_activities, read_specs, 
 from cajad.iati._organisations import import_organisations
 from cajad.iati._reader import sniff
 from cajad.iati.errors import IatiInputError, IatiProblem
-from cajad.register.errors import InputError
-from cajad.register.importer import ImportReport
-from cajad.register.specs import ProjectSpec
+from cajad.register import ImportReport, InputError, ProjectSpec
 
 
 def import_file(

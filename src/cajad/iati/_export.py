@@ -21,43 +21,22 @@ from sqlalchemy import Engine, Select, select
 from cajad.iati._activity import activity
 from cajad.iati._orgs import OrganisationNames
 from cajad.iati._validate import schema_problems
-from cajad.iati.errors import ExportError, UnwritableProjectError
-from cajad.register.models import Project, ProjectCountry
-from cajad.register.store import session_scope
-from cajad.register.views import WHOLE_PROJECT, project_spec
+from cajad.iati.errors import NothingToExportError, UnwritableProjectError
+from cajad.register import (
+    WHOLE_PROJECT,
+    Project,
+    ProjectFilter,
+    filter_projects,
+    project_spec,
+    session_scope,
+)
 
 BATCH = 200
 
 
-@dataclass(frozen=True)
-class ExportFilter:
-    """Which projects to export: all of them, or those of a country, stage or identifier prefix."""
-
-    country: str | None = None
-    stage: str | None = None
-    identifier_prefix: str | None = None
-    #: Only these projects (e.g. a filtered list of the portal), when given.
-    project_ids: frozenset[int] | None = None
-
-    def query(self) -> Select[int]:
-        query = select(Project.id).order_by(Project.identifier)
-        if self.project_ids is not None:
-            query = query.where(Project.id.in_(sorted(self.project_ids)))
-        if self.country:
-            query = query.where(
-                Project.id.in_(
-                    select(ProjectCountry.project_id).where(
-                        ProjectCountry.code == self.country.upper()
-                    )
-                )
-            )
-        if self.stage:
-            query = query.where(Project.stage == self.stage)
-        if self.identifier_prefix:
-            query = query.where(
-                Project.identifier.startswith(self.identifier_prefix, autoescape=True)
-            )
-        return query
+def export_ids(where: ProjectFilter) -> Select[int]:
+    """The ids of the projects ``where`` selects, in the order they are exported."""
+    return filter_projects(select(Project.id).order_by(Project.identifier), where)
 
 
 @dataclass
@@ -73,7 +52,7 @@ class ExportReport:
 
 
 def export_activities(
-    engine: Engine, out: Path | BinaryIO, *, where: ExportFilter | None = None
+    engine: Engine, out: Path | BinaryIO, *, where: ProjectFilter | None = None
 ) -> ExportReport:
     """Write the projects ``where`` selects as IATI 2.03 XML to ``out`` (a path or a stream).
 
@@ -81,7 +60,7 @@ def export_activities(
     leaves no half file. Raises :class:`ExportError` when no project can be written (IATI
     requires at least one activity).
     """
-    where = where or ExportFilter()
+    where = where or ProjectFilter()
     if not isinstance(out, Path):
         report = ExportReport(path="<stream>")
         _write(engine, where, report, out)
@@ -110,15 +89,17 @@ def _check(report: ExportReport) -> None:
     if report.written:
         return
     if not report.left_out:
-        raise ExportError("nothing to export: no project matches")
+        raise NothingToExportError("nothing to export: no project matches")
     key, reason = next(iter(report.left_out.items()))
-    raise ExportError(f"nothing to export: every matching project was left out ({key}: {reason})")
+    raise NothingToExportError(
+        f"nothing to export: every matching project was left out ({key}: {reason})"
+    )
 
 
-def _write(engine: Engine, where: ExportFilter, report: ExportReport, target: BinaryIO) -> None:
+def _write(engine: Engine, where: ProjectFilter, report: ExportReport, target: BinaryIO) -> None:
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     with session_scope(engine, actor="cajad export") as session:
-        ids = list(session.scalars(where.query()))
+        ids = list(session.scalars(export_ids(where)))
         names = OrganisationNames.load(session)
         with etree.xmlfile(
             target if isinstance(target, Path) is False else str(target), encoding="utf-8"
@@ -152,9 +133,7 @@ def _activity(
         return None
     problems = schema_problems("activities", element, spec.identifier)
     if problems:
-        report.left_out[spec.identifier] = "; ".join(
-            f"{p.column}: {p.reason}" for p in problems[:3]
-        )
+        report.left_out[spec.identifier] = "; ".join(f"{p.field}: {p.reason}" for p in problems[:3])
         return None
     element.tail = None
     return element

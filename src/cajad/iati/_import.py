@@ -24,12 +24,17 @@ from cajad.iati._reader import IatiFile, read_records
 from cajad.iati._validate import record_problems
 from cajad.iati._values import line_of
 from cajad.iati.errors import IatiProblem, StrictValidationError
-from cajad.register.errors import Problem
-from cajad.register.fx import RateBook
-from cajad.register.importer import ImportReport, import_batches
-from cajad.register.models import FxRate, IatiActivity, Project
-from cajad.register.specs import ProjectSpec
-from cajad.register.store import session_scope
+from cajad.register import (
+    FxRate,
+    IatiActivity,
+    ImportReport,
+    Problem,
+    Project,
+    ProjectSpec,
+    RateBook,
+    import_batches,
+    session_scope,
+)
 
 BATCH = 100
 
@@ -236,7 +241,7 @@ def rate_book(engine: Engine) -> RateBook:
 
 def _soften(problem: Problem) -> Problem:
     """A rate the register lacks does not refuse IATI money: it is kept, not counted."""
-    if isinstance(problem, IatiProblem) or problem.column != "currency":
+    if isinstance(problem, IatiProblem) or problem.field != "currency":
         return problem
     return IatiProblem(
         problem.file,

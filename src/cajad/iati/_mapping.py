@@ -19,8 +19,9 @@ from lxml import etree
 
 from cajad.iati import _values as v
 from cajad.iati.errors import IatiProblem
-from cajad.register.codelists import is_code
-from cajad.register.specs import (
+from cajad.register import (
+    CENTRAL_ASIA_REGION,
+    CENTRAL_ASIAN_COUNTRIES,
     BudgetSpec,
     CountrySpec,
     DocumentSpec,
@@ -30,10 +31,11 @@ from cajad.register.specs import (
     ParticipationSpec,
     ProjectSpec,
     SectorSpec,
+    Stage,
     TextSpec,
     TransactionSpec,
+    is_code,
 )
-from cajad.register.vocab import CENTRAL_ASIA_REGION, CENTRAL_ASIAN_COUNTRIES, Stage
 
 #: cajad stage of each IATI ActivityStatus code.
 STAGE_OF_STATUS = {

@@ -21,12 +21,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from cajad.iati import _values as v
 from cajad.iati.errors import IatiProblem
-from cajad.register.codelists import is_code
-from cajad.register.models import (
+from cajad.register import (
     IatiOrganisation,
     Organisation,
     OrganisationBudget,
     OrganisationBudgetLine,
+    is_code,
 )
 
 #: The budget elements in schema order, with the recipient child of each (None: no recipient).

@@ -21,9 +21,8 @@ from cajad.iati import _org_budgets as ob
 from cajad.iati import _values as v
 from cajad.iati._export import ExportReport, replacing
 from cajad.iati._validate import schema_problems
-from cajad.iati.errors import ExportError
-from cajad.register.models import Organisation
-from cajad.register.store import session_scope
+from cajad.iati.errors import NothingToExportError
+from cajad.register import Organisation, session_scope
 
 
 def export_organisations(engine: Engine, out: Path | BinaryIO) -> ExportReport:
@@ -48,9 +47,11 @@ def _check(report: ExportReport) -> None:
     if report.written:
         return
     if not report.left_out:
-        raise ExportError("nothing to export: the register has no organisation")
+        raise NothingToExportError("nothing to export: the register has no organisation")
     key, reason = next(iter(report.left_out.items()))
-    raise ExportError(f"nothing to export: every organisation was left out ({key}: {reason})")
+    raise NothingToExportError(
+        f"nothing to export: every organisation was left out ({key}: {reason})"
+    )
 
 
 def _write(engine: Engine, report: ExportReport, target: BinaryIO) -> None:
@@ -84,7 +85,7 @@ def _record(session: Session, org: Organisation, report: ExportReport) -> etree.
     )
     problems = schema_problems("organisations", element, key)
     if problems:
-        report.left_out[key] = "; ".join(f"{p.column}: {p.reason}" for p in problems[:3])
+        report.left_out[key] = "; ".join(f"{p.field}: {p.reason}" for p in problems[:3])
         return None
     return element
 

@@ -24,11 +24,7 @@ from cajad.iati._mapping import country_of
 from cajad.iati._reader import read_records
 from cajad.iati._validate import record_problems
 from cajad.iati.errors import IatiProblem, StrictValidationError
-from cajad.register import audit
-from cajad.register.codelists import is_code
-from cajad.register.models import Organisation
-from cajad.register.specs import OrganisationSpec
-from cajad.register.store import session_scope
+from cajad.register import Organisation, OrganisationSpec, audit, is_code, session_scope
 
 
 class _DryRunError(Exception):

@@ -12,8 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cajad.register.models import Organisation
-from cajad.register.specs import OrganisationSpec, ParticipationSpec, ProjectSpec
+from cajad.register import Organisation, OrganisationSpec, ParticipationSpec, ProjectSpec
 
 
 class OrganisationNames:

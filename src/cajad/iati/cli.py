@@ -1,8 +1,8 @@
 """The IATI commands of the cajad command line: ``import-iati``, ``export iati`` and
 ``export transactions`` (the field-level CSV that goes with it, in one currency).
 
-Exit codes as the rest of the CLI: 0 success (warnings allowed); 2 a file refused whole
-(nothing written); 3 some records or files were left out (they are listed).
+Exit codes as the rest of the CLI (:mod:`cajad._cli`): 0 success (warnings allowed); 2 a file
+refused whole (nothing written); 3 some records or files were left out (they are listed).
 """
 
 from __future__ import annotations
@@ -12,13 +12,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import Engine
 
+from cajad._cli import (
+    EXIT_PARTIAL,
+    ArgumentError,
+    err,
+    existing_path,
+    exit_codes,
+    open_register,
+    out,
+    writable_file,
+)
 from cajad.iati import (
-    ExportError,
-    ExportFilter,
     FileOutcome,
     FolderReport,
     IatiImportReport,
@@ -28,16 +35,9 @@ from cajad.iati import (
     import_folder,
 )
 from cajad.iati._export import replacing
-from cajad.register.errors import InputError
-from cajad.register.fx import RateBook
-from cajad.register.store import is_initialised, make_engine, session_scope
-from cajad.register.transactions_export import write_transactions_csv
+from cajad.register import ProjectFilter, RateBook, session_scope, write_transactions_csv
 
-EXIT_REFUSED = 2
-EXIT_PARTIAL = 3
-
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+__all__ = ["register"]
 
 
 def register(app: typer.Typer, *, export: typer.Typer | None = None) -> None:
@@ -53,14 +53,7 @@ def register(app: typer.Typer, *, export: typer.Typer | None = None) -> None:
     export.command("transactions")(export_transactions_command)
 
 
-def _engine() -> Engine:
-    engine = make_engine(pooled=False)
-    if not is_initialised(engine):
-        err.print(f"[red]no register at {engine.url.render_as_string()}[/]: run `cajad init` first")
-        raise typer.Exit(EXIT_REFUSED)
-    return engine
-
-
+@exit_codes
 def import_iati_command(
     path: Annotated[
         Path, typer.Argument(help="An IATI activity or organisation file, or a folder.")
@@ -76,17 +69,14 @@ def import_iati_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import IATI 2.01–2.03 XML: validated, idempotent, each file in one transaction."""
-    engine = _engine()
+    existing_path(path, "PATH")
+    engine = open_register()
     strict = strict or not partial
     if path.is_dir():
         report: IatiImportReport | FolderReport = _folder(engine, path, strict, dry_run, workers)
     else:
-        try:
-            with err.status(f"Importing {path.name}…"):
-                report = import_file(engine, path, strict=strict, dry_run=dry_run)
-        except InputError as exc:
-            err.print(f"error: {exc}", highlight=False, markup=False)
-            raise typer.Exit(EXIT_REFUSED) from exc
+        with err.status(f"Importing {path.name}…"):
+            report = import_file(engine, path, strict=strict, dry_run=dry_run)
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:
@@ -145,6 +135,7 @@ StageOption = Annotated[str | None, typer.Option(help="Only projects at this sta
 PrefixOption = Annotated[str | None, typer.Option(help="Only projects whose identifier starts so.")]
 
 
+@exit_codes
 def export_iati_command(
     out_file: Annotated[Path, typer.Argument(metavar="OUT.xml", help="File to write.")],
     country: CountryOption = None,
@@ -161,20 +152,18 @@ def export_iati_command(
 ) -> None:
     """Write the register (or a filter of it) as IATI 2.03 activity XML, schema-valid; with
     --organisations, its organisations and their budgets as an IATI 2.03 organisation file."""
-    engine = _engine()
-    where = ExportFilter(country=country, stage=stage, identifier_prefix=identifier_prefix)
-    if organisations and where != ExportFilter():
-        err.print("error: --organisations writes every organisation; project filters do not apply")
-        raise typer.Exit(EXIT_REFUSED)
-    try:
-        with err.status(f"Writing {out_file}…"):
-            if organisations:
-                report = export_organisations(engine, out_file)
-            else:
-                report = export_activities(engine, out_file, where=where)
-    except ExportError as exc:
-        err.print(f"error: {exc}", highlight=False, markup=False)
-        raise typer.Exit(EXIT_REFUSED) from exc
+    writable_file(out_file, "OUT.xml")
+    where = ProjectFilter(country=country, stage=stage, identifier_prefix=identifier_prefix)
+    if organisations and where != ProjectFilter():
+        raise ArgumentError(
+            "--organisations writes every organisation; project filters do not apply"
+        )
+    engine = open_register()
+    with err.status(f"Writing {out_file}…"):
+        if organisations:
+            report = export_organisations(engine, out_file)
+        else:
+            report = export_activities(engine, out_file, where=where)
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
         return
@@ -202,6 +191,7 @@ def _print_left_out_by_reason(left_out: dict[str, str], shown: int = 5) -> None:
         )
 
 
+@exit_codes
 def export_transactions_command(
     out_file: Annotated[Path, typer.Argument(metavar="OUT.csv", help="File to write.")],
     currency: Annotated[
@@ -212,24 +202,21 @@ def export_transactions_command(
     identifier_prefix: PrefixOption = None,
 ) -> None:
     """Write one CSV row per transaction, its value also in one currency with rate and source."""
-    engine = _engine()
+    writable_file(out_file, "OUT.csv")
     code = currency.strip().upper()
-    where = ExportFilter(country=country, stage=stage, identifier_prefix=identifier_prefix)
+    where = ProjectFilter(country=country, stage=stage, identifier_prefix=identifier_prefix)
+    engine = open_register()
     with replacing(out_file) as temp, session_scope(engine, actor="cajad export") as session:
         book = RateBook.from_session(session)
         if code not in book.currencies:
-            err.print(
-                f"error: --currency {currency!r}: no exchange rates for it; rates exist "
-                f"for {', '.join(book.currencies)}",
-                highlight=False,
-                markup=False,
+            raise ArgumentError(
+                f"--currency {currency!r}: no exchange rates for it; rates exist "
+                f"for {', '.join(book.currencies)}"
             )
-            raise typer.Exit(EXIT_REFUSED)
-        ids = list(session.scalars(where.query()))
         with temp.open("w", encoding="utf-8", newline="") as handle:
-            report = write_transactions_csv(session, ids, handle, currency=code, book=book)
+            report = write_transactions_csv(session, where, handle, currency=code, book=book)
     out.print(
-        f"{out_file}: {report.rows} transactions of {len(ids)} projects; {report.converted} "
+        f"{out_file}: {report.rows} transactions of {report.projects} projects; {report.converted} "
         f"converted into {code}, total {report.total:,.2f} {code}.",
         highlight=False,
     )

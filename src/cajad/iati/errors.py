@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cajad.errors import CajadError
-from cajad.register.errors import InputError, Problem
+from cajad.errors import CajadError, Problem
+from cajad.register import InputError
 
 
 class IatiError(CajadError):
@@ -50,13 +50,14 @@ class ExportError(IatiError):
     """The register could not be written as valid IATI 2.03 XML."""
 
 
+class NothingToExportError(ExportError, LookupError):
+    """No record is selected, or every selected one was left out: IATI needs at least one."""
+
+
 class UnwritableProjectError(ExportError, ValueError):
     """A project lacks something IATI requires (the message says what); it is left out."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IatiProblem(Problem):
-    """A problem at a place in an IATI file: ``file:line: element path: reason``."""
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.column}: {self.reason}"
+    """A problem at a place in an IATI file; ``field`` is the element path."""

@@ -18,9 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cajad.iati import _values as v
-from cajad.register.codelists import codelist
-from cajad.register.errors import NotFoundError
-from cajad.register.models import IatiActivity, Project
+from cajad.register import IatiActivity, NotFoundError, Project, codelist
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True

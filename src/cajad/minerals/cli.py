@@ -2,7 +2,8 @@
 
 The main CLI adds it with ``from cajad.minerals.cli import register; register(app)``. The
 library (scikit-learn, LightGBM, rasterio) is imported inside the commands, so that every other
-``cajad`` command starts without loading it.
+``cajad`` command starts without loading it. Exit codes as in :mod:`cajad._cli`: 2 for bad
+input (a missing folder or file, an unknown template or project), 1 when the store fails.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import Engine
 
+from cajad._cli import ArgumentError, existing_file, existing_folder, exit_codes, open_register
+from cajad._cli import err as err_console
+from cajad._cli import out as out_console
 from cajad.minerals import store
-from cajad.minerals.errors import MineralsError
 from cajad.minerals.scheduler import dask_scheduler
-from cajad.register.errors import RegisterError
-from cajad.register.store import is_initialised, make_engine, session_scope
+from cajad.register import session_scope
 
 if TYPE_CHECKING:
     from cajad.minerals.models import ModelName
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["prospect", "register"]
 
 prospect = typer.Typer(help="Critical-minerals prospectivity: maps, validation and targets.")
-out_console = Console()
-err_console = Console(stderr=True)
 #: Who the audit log names for runs recorded from the command line.
 ACTOR = "cajad prospect"
 TemplateOption = Annotated[
@@ -53,6 +52,7 @@ def register(app: typer.Typer) -> None:
 
 
 @prospect.command("run")
+@exit_codes
 def run_command(
     evidence: Annotated[Path, typer.Option(help="Folder of GeoTIFF evidence layers.")],
     deposits: Annotated[Path, typer.Option(help="Deposits: GeoJSON, GeoPackage or CSV (lon/lat).")],
@@ -82,6 +82,8 @@ def run_command(
     """Fit a model, validate it by spatial block CV, and write maps, metrics and targets."""
     from cajad.minerals.run import run_prospectivity
 
+    existing_folder(evidence, "--evidence")
+    existing_file(deposits, "--deposits")
     config = _config(
         model or ("fuzzy" if template else "wofe"),
         n_background=n_background,
@@ -92,12 +94,8 @@ def run_command(
     )
     config, _ = _with_template(config, template, evidence=evidence)
     engine = _check_project(project)
-    try:
-        with dask_scheduler(scheduler), _bar() as (_, step):
-            result = run_prospectivity(evidence, deposits, out, config, progress=step)
-    except MineralsError as exc:
-        err_console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    with dask_scheduler(scheduler), _bar() as (_, step):
+        result = run_prospectivity(evidence, deposits, out, config, progress=step)
     _report(result.metrics, config.model, out)
     if engine is not None:
         _record(engine, out, project)
@@ -135,20 +133,16 @@ def _with_template(
     config: RunConfig, name: str | None, *, evidence: Path | None = None
 ) -> tuple[RunConfig, Template | None]:
     """The config with the template's network recorded (the demo's when ``evidence`` is None);
-    exit 2 naming what is wrong (unknown template, bad file, missing evidence layers)."""
+    refused naming what is wrong (unknown template, bad file, missing evidence layers)."""
     from cajad.minerals.templates import check_evidence, load_template, template_config
 
     if name is None:
         if config.model == "fuzzy":
             raise typer.BadParameter("the fuzzy model needs --template", param_hint="--model")
         return config, None
-    try:
-        chosen = load_template(name)
-        if evidence is not None:
-            check_evidence(chosen, evidence)
-    except MineralsError as exc:
-        err_console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    chosen = load_template(name)
+    if evidence is not None:
+        check_evidence(chosen, evidence)
     return template_config(chosen, config, demo=evidence is None), chosen
 
 
@@ -182,6 +176,7 @@ def _report(m: dict[str, Any], model: str, out: Path) -> None:
 
 
 @prospect.command("demo")
+@exit_codes
 def demo_command(
     out: Annotated[Path, typer.Option(help="Folder to write the demo to.")],
     model: Annotated[
@@ -209,12 +204,8 @@ def demo_command(
     )
     config, chosen = _with_template(config, template)
     engine = _check_project(project, record=record)
-    try:
-        with _bar() as (_, step):
-            result = run_demo(out, config, resolution=resolution, progress=step, template=chosen)
-    except MineralsError as exc:
-        err_console.print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from exc
+    with _bar() as (_, step):
+        result = run_demo(out, config, resolution=resolution, progress=step, template=chosen)
     _report(result.metrics, config.model, out)
     out_console.print(
         "Evidence is only proximity to and density of known sites of related deposit types "
@@ -225,6 +216,7 @@ def demo_command(
 
 
 @prospect.command("templates")
+@exit_codes
 def templates_command() -> None:
     """List the bundled mineral-system templates and the evidence layers each expects."""
     from cajad.minerals.templates import load_template, template_names
@@ -245,18 +237,19 @@ def templates_command() -> None:
 
 
 @prospect.command("show")
+@exit_codes
 def show_command(
     out: Annotated[Path, typer.Argument(help="A folder written by `cajad prospect run`.")],
 ) -> None:
     """Print the metrics of a finished run."""
     path = out / "metrics.json"
     if not path.is_file():
-        err_console.print(f"[red]error:[/] no metrics.json in {out}")
-        raise typer.Exit(2)
+        raise ArgumentError(f"no metrics.json in {out}")
     out_console.print_json(json.dumps(json.loads(path.read_text())))
 
 
 @prospect.command("record")
+@exit_codes
 def record_command(
     out: Annotated[Path, typer.Argument(help="A folder written by `cajad prospect run`.")],
     project: Annotated[str | None, typer.Option(help="Link the run to this project.")] = None,
@@ -266,32 +259,31 @@ def record_command(
 ) -> None:
     """Record a finished run in the register (figures, map, curves, targets), optionally linked
     to a project; a folder recorded before is not recorded twice."""
-    engine = _open_register()
+    engine = open_register()
     _record(engine, out, project, commodity=commodity)
 
 
 @prospect.command("attach")
+@exit_codes
 def attach_command(
     run_id: Annotated[int, typer.Argument(help="A recorded run (see `cajad prospect list`).")],
     project: Annotated[str, typer.Argument(help="The project's identifier.")],
 ) -> None:
     """Link a recorded run to a project of the register (audited)."""
-    engine = _open_register()
-    try:
-        with session_scope(engine, actor=ACTOR) as session:
-            store.attach(session, run_id, project)
-    except RegisterError as exc:
-        raise _fail(exc) from exc
+    engine = open_register()
+    with session_scope(engine, actor=ACTOR) as session:
+        store.attach(session, run_id, project)
     out_console.print(f"run {run_id} is linked to {project}")
 
 
 @prospect.command("list")
+@exit_codes
 def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     project: Annotated[str | None, typer.Option(help="Only runs linked to this project.")] = None,
 ) -> None:
     """The runs recorded in the register, newest first."""
-    engine = _open_register()
+    engine = open_register()
     with session_scope(engine, actor=ACTOR) as session:
         found = [
             {"id": r.id, "created_at": r.created_at.isoformat(), **r.summary()}
@@ -311,46 +303,24 @@ def list_command(
     out_console.print(table)
 
 
-def _open_register() -> Engine:
-    """The configured register (``CAJAD_DATABASE_URL``); exit 2 if it is not initialised."""
-    engine = make_engine(pooled=False)
-    if not is_initialised(engine):
-        err_console.print(
-            f"[red]error:[/] no register at {engine.url.render_as_string()}: run `cajad init` first"
-        )
-        raise typer.Exit(2)
-    return engine
-
-
 def _check_project(project: str | None, *, record: bool = False) -> Engine | None:
     """The register to record into once the run is done, ``project`` checked to exist first
     (so nothing is written for an unknown project); None when the run is not recorded."""
     if project is None and not record:
         return None
-    engine = _open_register()
+    engine = open_register()
     if project is not None:
-        try:
-            with session_scope(engine, actor=ACTOR) as session:
-                store.require_project(session, project)
-        except RegisterError as exc:
-            raise _fail(exc) from exc
+        with session_scope(engine, actor=ACTOR) as session:
+            store.require_project(session, project)
     return engine
 
 
 def _record(
     engine: Engine, out: Path, project: str | None, *, commodity: str | None = None
 ) -> None:
-    try:
-        with session_scope(engine, actor=ACTOR) as session:
-            done = store.record_run(session, out, project, actor=ACTOR, commodity=commodity)
-            run_id, linked = done.run.id, done.run.project
-            label = linked.identifier if linked else "no project"
-    except (MineralsError, RegisterError) as exc:
-        raise _fail(exc) from exc
+    with session_scope(engine, actor=ACTOR) as session:
+        done = store.record_run(session, out, project, actor=ACTOR, commodity=commodity)
+        run_id, linked = done.run.id, done.run.project
+        label = linked.identifier if linked else "no project"
     verb = "recorded as" if done.created else "already recorded as"
     out_console.print(f"{out} {verb} run {run_id} ({label}); see /minerals/runs/{run_id}")
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    err_console.print(f"[red]error:[/] {exc}")
-    return typer.Exit(2)

@@ -25,7 +25,7 @@ from rasterio import features
 from cajad.data import data_path
 from cajad.minerals.grid import Grid
 from cajad.minerals.rasterize import distance_to, point_density
-from cajad.minerals.run import Progress, RunConfig, RunResult, run_prospectivity
+from cajad.minerals.run import RunConfig, RunResult, StepCallback, run_prospectivity
 from cajad.minerals.sites import load_sites
 from cajad.minerals.stack import write_geotiff
 from cajad.minerals.templates import Template
@@ -125,7 +125,7 @@ def run_demo(
     config: RunConfig | None = None,
     *,
     resolution: float = 5000.0,
-    progress: Progress | None = None,
+    progress: StepCallback | None = None,
     template: Template | None = None,
 ) -> RunResult:
     """Build the demo inputs under ``out_dir/inputs`` and run :func:`run_prospectivity` on them.

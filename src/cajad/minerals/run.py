@@ -33,7 +33,7 @@ from cajad.minerals.validation import BlockChoice, CVResult, choose_blocks, cros
 __all__ = ["RunConfig", "RunResult", "run_on_stack", "run_prospectivity"]
 
 STEPS = ("evidence", "sample", "validate", "fit", "maps", "targets", "figures")
-Progress = Callable[[str], None]
+StepCallback = Callable[[str], None]
 _PACKAGES = ("cajad", "numpy", "scipy", "scikit-learn", "lightgbm", "rasterio", "dask", "xarray")
 
 
@@ -76,7 +76,7 @@ def run_prospectivity(
     out_dir: str | Path,
     config: RunConfig | None = None,
     *,
-    progress: Progress | None = None,
+    progress: StepCallback | None = None,
 ) -> RunResult:
     """Run a model on a folder of GeoTIFF evidence and a deposits file, writing everything to
     ``out_dir``: ``prospectivity.tif``, ``uncertainty.tif``, ``metrics.json`` (spatial-CV
@@ -107,7 +107,7 @@ def run_on_stack(
     cfg: RunConfig,
     *,
     inputs: dict[str, Any] | None = None,
-    progress: Progress | None = None,
+    progress: StepCallback | None = None,
 ) -> RunResult:
     """:func:`run_prospectivity` on an evidence stack already built (e.g. from vectors)."""
     if cfg.model not in MODEL_NAMES:

@@ -1,4 +1,4 @@
-"""Prospectivity runs recorded in the register (migration ``0006_prospectivity_runs``).
+"""Prospectivity runs recorded in the register (table in :mod:`cajad.minerals.tables`).
 
 A run folder written by :func:`~cajad.minerals.run.run_prospectivity` is recorded whole enough
 for the portal to work from the database alone: the metrics and run file as JSON, the map and
@@ -9,20 +9,18 @@ linking are written to the audit log (entity ``prospectivity_run``).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cajad.minerals.errors import MineralsError
-from cajad.register import audit
-from cajad.register.errors import NotFoundError
-from cajad.register.models import Base, Project
+from cajad.minerals.tables import ProspectivityRun
+from cajad.register import NotFoundError, Project, audit
 
 __all__ = [
     "ENTITY",
@@ -52,56 +50,8 @@ REQUIRED: Final = {
 _METRICS_KEYS: Final = ("roc_auc", "pr_auc", "spatial_cv", "capture_efficiency_heldout", "targets")
 
 
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 class RecordError(MineralsError, ValueError):
     """A folder cannot be recorded as a prospectivity run; nothing was written."""
-
-
-class ProspectivityRun(Base):
-    """One recorded prospectivity run: figures, small artefacts, raster checksums, project."""
-
-    __tablename__ = "prospectivity_run"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("project.id", ondelete="SET NULL"), index=True
-    )
-    commodity: Mapped[str] = mapped_column(String(120))
-    model: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
-    actor: Mapped[str] = mapped_column(String(120))
-    source_dir: Mapped[str] = mapped_column(Text)
-    digest: Mapped[str] = mapped_column(String(64), unique=True)
-    note: Mapped[str | None] = mapped_column(Text)
-    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
-    run_file: Mapped[dict[str, Any]] = mapped_column(JSON)
-    map_png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    curves_png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
-    targets_geojson: Mapped[str] = mapped_column(Text, deferred=True)
-    prospectivity_path: Mapped[str] = mapped_column(Text)
-    prospectivity_sha256: Mapped[str] = mapped_column(String(64))
-    uncertainty_path: Mapped[str] = mapped_column(Text)
-    uncertainty_sha256: Mapped[str] = mapped_column(String(64))
-
-    project: Mapped[Project | None] = relationship(lazy="joined")
-
-    def summary(self) -> dict[str, Any]:
-        """The headline of the run, as the audit log and the run list show it."""
-        m = self.metrics
-        random_cv = m.get("random_cv") or {}
-        return {
-            "commodity": self.commodity,
-            "model": self.model,
-            "project": self.project.identifier if self.project else None,
-            "roc_auc": m["roc_auc"],
-            "pr_auc": m["pr_auc"],
-            "random_cv_roc_auc": random_cv.get("roc_auc"),
-            "targets": m["targets"],
-            "digest": self.digest,
-        }
 
 
 @dataclass(frozen=True)

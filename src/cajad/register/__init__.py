@@ -1,5 +1,16 @@
-"""The register: projects, organisations, money at dated rates, the audit log, the store."""
+"""The register: projects, organisations, money at dated rates, the audit log, the store.
 
+This module is the register's public surface: every name another package uses is exported
+here (and pinned by ``tests/register/test_public_surface.py``); the submodules are the
+register's own. ``audit`` (the audit log) and ``rollup`` (the materialised totals) are
+exported as modules, because their names read well only qualified (``audit.record``).
+
+Inside the register, modules import each other's submodules, never this one, so that importing
+any of them never needs the whole package first.
+"""
+
+from cajad.register import audit, rollup
+from cajad.register.codelists import codelist, is_code
 from cajad.register.errors import (
     ConversionError,
     InputError,
@@ -8,27 +19,160 @@ from cajad.register.errors import (
     RegisterError,
     StoreError,
 )
+from cajad.register.filters import ProjectFilter, filter_projects
 from cajad.register.fx import Conversion, RateBook
-from cajad.register.importer import ImportReport, import_specs
+from cajad.register.importer import ImportReport, ProgressCallback, import_batches, import_specs
+from cajad.register.models import (
+    MATERIALISED,
+    AuditEntry,
+    Base,
+    Budget,
+    Document,
+    FxRate,
+    IatiActivity,
+    IatiOrganisation,
+    Location,
+    Organisation,
+    OrganisationBudget,
+    OrganisationBudgetLine,
+    Participation,
+    Project,
+    ProjectCountry,
+    ProjectSector,
+    Rollup,
+    Transaction,
+)
+from cajad.register.queries import (
+    TransactionFilter,
+    facets,
+    get_project,
+    list_organisations,
+    list_projects,
+    list_transactions,
+    matching_ids,
+    project_areas,
+    rates_version,
+    sector_area,
+    title_of,
+    titles,
+)
 from cajad.register.service import import_file, init, load_demo
-from cajad.register.store import database_url, make_engine, migrate, session_scope
+from cajad.register.specs import (
+    BudgetSpec,
+    CountrySpec,
+    DocumentSpec,
+    IatiSourceSpec,
+    LocationSpec,
+    OrganisationSpec,
+    ParticipationSpec,
+    ProjectSpec,
+    SectorSpec,
+    TextSpec,
+    TransactionSpec,
+)
+from cajad.register.store import (
+    database_url,
+    is_initialised,
+    make_engine,
+    migrate,
+    session_scope,
+)
+from cajad.register.transactions_export import TransactionsCsvReport, write_transactions_csv
+from cajad.register.types import ExactDecimal, quantize_money
+from cajad.register.views import WHOLE_PROJECT, project_spec
+from cajad.register.vocab import (
+    CENTRAL_ASIA_REGION,
+    CENTRAL_ASIAN_COUNTRIES,
+    FINANCE_TYPE,
+    IATI_STATUS,
+    INCOMING_TYPES,
+    Instrument,
+    PriorityArea,
+    Stage,
+    TransactionType,
+)
 
 __all__ = [
+    "CENTRAL_ASIAN_COUNTRIES",
+    "CENTRAL_ASIA_REGION",
+    "FINANCE_TYPE",
+    "IATI_STATUS",
+    "INCOMING_TYPES",
+    "MATERIALISED",
+    "WHOLE_PROJECT",
+    "AuditEntry",
+    "Base",
+    "Budget",
+    "BudgetSpec",
     "Conversion",
     "ConversionError",
+    "CountrySpec",
+    "Document",
+    "DocumentSpec",
+    "ExactDecimal",
+    "FxRate",
+    "IatiActivity",
+    "IatiOrganisation",
+    "IatiSourceSpec",
     "ImportReport",
     "InputError",
+    "Instrument",
+    "Location",
+    "LocationSpec",
     "NotFoundError",
+    "Organisation",
+    "OrganisationBudget",
+    "OrganisationBudgetLine",
+    "OrganisationSpec",
+    "Participation",
+    "ParticipationSpec",
+    "PriorityArea",
     "Problem",
+    "ProgressCallback",
+    "Project",
+    "ProjectCountry",
+    "ProjectFilter",
+    "ProjectSector",
+    "ProjectSpec",
     "RateBook",
     "RegisterError",
+    "Rollup",
+    "SectorSpec",
+    "Stage",
     "StoreError",
+    "TextSpec",
+    "Transaction",
+    "TransactionFilter",
+    "TransactionSpec",
+    "TransactionType",
+    "TransactionsCsvReport",
+    "audit",
+    "codelist",
     "database_url",
+    "facets",
+    "filter_projects",
+    "get_project",
+    "import_batches",
     "import_file",
     "import_specs",
     "init",
+    "is_code",
+    "is_initialised",
+    "list_organisations",
+    "list_projects",
+    "list_transactions",
     "load_demo",
     "make_engine",
+    "matching_ids",
     "migrate",
+    "project_areas",
+    "project_spec",
+    "quantize_money",
+    "rates_version",
+    "rollup",
+    "sector_area",
     "session_scope",
+    "title_of",
+    "titles",
+    "write_transactions_csv",
 ]

@@ -6,13 +6,22 @@ CajadError
     ├── InputError (ValueError)          input refused; ``problems`` lists every place and reason
     ├── ConversionError (ValueError)     no exchange rate under the conversion policy
     └── StoreError                       the database refused or failed (driver error chained)
+
+:class:`~cajad.errors.Problem` (one place in an input and why) is cajad's, re-exported here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from cajad.errors import CajadError, Problem
 
-from cajad.errors import CajadError
+__all__ = [
+    "ConversionError",
+    "InputError",
+    "NotFoundError",
+    "Problem",
+    "RegisterError",
+    "StoreError",
+]
 
 
 class RegisterError(CajadError):
@@ -21,20 +30,6 @@ class RegisterError(CajadError):
 
 class NotFoundError(RegisterError, LookupError):
     """A record that was asked for does not exist."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem found in an input: where (file, line, column) and why."""
-
-    file: str
-    line: int
-    column: str
-    reason: str
-    level: str = "error"
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.reason}"
 
 
 class InputError(RegisterError, ValueError):

@@ -227,12 +227,18 @@ class _Lookup(NamedTuple):
     earliest: dt.date
 
 
+def _days_before(day: dt.date, days: int) -> dt.date:
+    """``day`` less ``days``, or the first representable date (no overflow near year 1)."""
+    earliest = dt.date.min + dt.timedelta(days=days)
+    return day - dt.timedelta(days=days) if day >= earliest else dt.date.min
+
+
 def _steps(day: dt.date) -> Iterator[tuple[str, str, _Lookup]]:
     yield "daily rate", "day", _Lookup(day, day)
     yield (
         "nearest earlier daily rate",
         "day",
-        _Lookup(day, day - dt.timedelta(days=MAX_DAYS_EARLIER)),
+        _Lookup(day, _days_before(day, MAX_DAYS_EARLIER)),
     )
     month = day.replace(day=1)
     yield "monthly average", "month", _Lookup(month, month)

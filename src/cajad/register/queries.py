@@ -7,20 +7,22 @@ rows of the page and the total count of matches, so a caller can draw pagination
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from cajad.register.errors import InputError, NotFoundError
+from cajad.register.filters import ProjectFilter, project_conditions
 from cajad.register.models import (
+    FxRate,
     Organisation,
     Participation,
     Project,
     ProjectCountry,
-    ProjectSector,
     Transaction,
 )
 from cajad.register.reference import area_map
@@ -31,18 +33,6 @@ from cajad.register.vocab import PIPELINE, PriorityArea, Stage
 PROJECT_SORTS = ("identifier", "title", "agreement_date", "stage")
 
 _STAGE_ORDER = {stage.value: i for i, stage in enumerate((*PIPELINE, Stage.CANCELLED))}
-
-
-@dataclass(frozen=True)
-class ProjectFilter:
-    """Which projects a list shows; ``None`` leaves a criterion out."""
-
-    q: str | None = None
-    country: str | None = None
-    stage: str | None = None
-    instrument: str | None = None
-    area: str | None = None
-    counts: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -75,7 +65,7 @@ def list_projects(
     offset: int = 0,
 ) -> tuple[list[Project], int]:
     """A page of the projects matching ``where``, sorted by ``sort``, and the match count."""
-    conditions = _project_conditions(where)
+    conditions = project_conditions(where)
     total = session.scalar(select(func.count()).select_from(Project).where(*conditions)) or 0
     query = select(Project).where(*conditions).order_by(*_project_order(sort))
     page = session.scalars(
@@ -86,65 +76,8 @@ def list_projects(
 
 def matching_ids(session: Session, where: ProjectFilter) -> frozenset[int]:
     """Ids of every project matching ``where`` (for downloads of a filtered list)."""
-    query = select(Project.id).where(*_project_conditions(where))
+    query = select(Project.id).where(*project_conditions(where))
     return frozenset(session.scalars(query))
-
-
-def _project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if where.q:
-        pattern = "%" + where.q.strip().lower().replace("%", r"\%").replace("_", r"\_") + "%"
-        conditions.append(
-            or_(
-                func.lower(Project.identifier).like(pattern, escape="\\"),
-                func.lower(Project.title).like(pattern, escape="\\"),
-            )
-        )
-    if where.country:
-        conditions.append(
-            Project.countries.any(ProjectCountry.code == where.country.upper()),
-        )
-    if where.stage:
-        conditions.append(Project.stage == where.stage)
-    if where.instrument:
-        conditions.append(Project.instrument == where.instrument)
-    if where.area:
-        conditions.append(_in_area(PriorityArea(where.area)))
-    if where.counts is not None:
-        conditions.append(Project.counts_toward_goal.is_(where.counts))
-    return conditions
-
-
-def _in_area(area: PriorityArea) -> ColumnElement[bool]:
-    """Projects with a share in ``area``: by override, else by a DAC sector mapped to it.
-
-    Mirrors :func:`cajad.register.rollup.area_shares` in SQL: a 5-digit line of the mapping
-    wins over its 3-digit category; a sector in neither is unassigned.
-    """
-    mapping = area_map()
-    code = ProjectSector.code
-    category = func.substr(code, 1, 3)
-    mine = [c for c, a in mapping.by_code.items() if a is area]
-    others = [c for c, a in mapping.by_code.items() if a is not area]
-    categories = [c for c, a in mapping.by_category.items() if a is area]
-    maps_to = or_(
-        code.in_(mine) if mine else false(),
-        and_(category.in_(categories), code.not_in(others)) if categories else false(),
-    )
-    dac = ProjectSector.vocabulary == "1"
-    derived = Project.sectors.any(and_(dac, maps_to))
-    if area is PriorityArea.UNASSIGNED:
-        unmapped = and_(
-            code.not_in(list(mapping.by_code)), category.not_in(list(mapping.by_category))
-        )
-        derived = or_(
-            Project.sectors.any(and_(dac, or_(maps_to, unmapped))),
-            not_(Project.sectors.any(dac)),
-        )
-    return or_(
-        Project.priority_area_override == area.value,
-        and_(Project.priority_area_override.is_(None), derived),
-    )
 
 
 def _project_order(sort: str) -> list[Any]:
@@ -273,3 +206,25 @@ def facets(session: Session) -> Facets:
         instruments=[i for i in instruments if i is not None],
         areas=[a.value for a in PriorityArea],
     )
+
+
+def titles(session: Session, identifiers: Sequence[str]) -> dict[str, str]:
+    """Identifier → title of those of ``identifiers`` that the register holds."""
+    if not identifiers:
+        return {}
+    rows = session.execute(
+        select(Project.identifier, Project.title).where(Project.identifier.in_(identifiers))
+    )
+    return {row.identifier: row.title for row in rows}
+
+
+def title_of(session: Session, identifier: str) -> str | None:
+    """The title of project ``identifier``; None when the register does not hold it."""
+    return session.scalar(select(Project.title).where(Project.identifier == identifier))
+
+
+def rates_version(session: Session) -> tuple[int, int]:
+    """(row count, last id) of the exchange-rate table: changes whenever a rate is added or
+    removed, so a rate book built from the table can be kept until it does."""
+    count, last = session.execute(select(func.count(), func.max(FxRate.id))).one()
+    return int(count), int(last or 0)

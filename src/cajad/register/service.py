@@ -17,7 +17,7 @@ from cajad.register.deals import COLUMNS as DEALS_COLUMNS
 from cajad.register.deals import read_deals
 from cajad.register.errors import InputError, Problem
 from cajad.register.fx import bundled_quotes, load_rates
-from cajad.register.importer import ImportReport, Progress, import_specs
+from cajad.register.importer import ImportReport, ProgressCallback, import_specs
 from cajad.register.specs import ProjectSpec
 from cajad.register.store import migrate, session_scope
 from cajad.register.transactions_csv import REQUIRED as TRANSACTION_COLUMNS
@@ -48,7 +48,7 @@ def import_file(
     partial: bool = False,
     dry_run: bool = False,
     actor: str = "cajad import",
-    on_progress: Progress | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import a deals or transactions CSV; refused whole on any problem unless ``partial``."""
     kind = _kind(path)

@@ -1,11 +1,12 @@
 """Field-level CSV of transactions, every amount also in one chosen currency with its rate.
 
-One row per transaction of the projects selected: the project, the transaction's own fields
-(type, dates, value and currency as reported, parties and their activities), and the value
-converted into ``currency`` at the dated rate the conversion policy picks, with the rate, the
-date(s) of the quotes it used, the policy step, the sources and a one-line explanation. A
-transaction that cannot be converted (no value date, no rate) keeps its row with the converted
-value empty and the reason in ``rate_method``. Decimals are written exactly
+One row per transaction of the projects a :class:`~cajad.register.filters.ProjectFilter`
+selects: the project, the transaction's own fields (type, dates, value and currency as
+reported, parties and their activities), and the value converted into ``currency`` at the
+dated rate the conversion policy picks, with the rate, the date(s) of the quotes it used, the
+policy step, the sources and a one-line explanation. A transaction that cannot be converted
+(no value date, no rate) keeps its row with the converted value empty and the reason in
+``rate_method``. Decimals are written exactly
 (``format(value, "f")``), never as floats.
 """
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from cajad.register.codelists import codelist
 from cajad.register.errors import ConversionError
+from cajad.register.filters import ProjectFilter, filter_projects
 from cajad.register.fx import Conversion, RateBook
 from cajad.register.models import Project, Transaction
 
@@ -58,9 +60,10 @@ _FORMULA_STARTS = frozenset("=+-@\t\r")
 
 @dataclass
 class TransactionsCsvReport:
-    """How many rows were written, how many converted, and their converted total."""
+    """How many projects and rows were written, how many converted, and their total."""
 
     currency: str
+    projects: int = 0
     rows: int = 0
     converted: int = 0
     total: Decimal = Decimal(0)
@@ -68,18 +71,21 @@ class TransactionsCsvReport:
 
 def write_transactions_csv(
     session: Session,
-    project_ids: Iterable[int],
+    where: ProjectFilter | Iterable[int],
     out: TextIO,
     *,
     currency: str,
     book: RateBook,
 ) -> TransactionsCsvReport:
-    """Write the transactions of the projects ``project_ids`` to ``out`` as CSV, converted
-    into ``currency``; ordered by project identifier, value date and reference."""
-    report = TransactionsCsvReport(currency=currency)
+    """Write the transactions of the projects ``where`` selects to ``out`` as CSV, converted
+    into ``currency``; ordered by project identifier, value date and reference.
+
+    ``where`` may also be the projects' ids, for a caller that has already selected them.
+    """
+    ids = _project_ids(session, where)
+    report = TransactionsCsvReport(currency=currency, projects=len(ids))
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    ids = sorted(set(project_ids))
     for start in range(0, len(ids), BATCH):
         query = (
             select(Transaction)
@@ -101,6 +107,12 @@ def write_transactions_csv(
             writer.writerow(_row(tx, currency, book, report))
         session.expunge_all()
     return report
+
+
+def _project_ids(session: Session, where: ProjectFilter | Iterable[int]) -> list[int]:
+    if not isinstance(where, ProjectFilter):
+        return sorted(set(where))
+    return sorted(session.scalars(filter_projects(select(Project.id), where)))
 
 
 def _row(

@@ -16,9 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from cajad.register import audit
-from cajad.register.models import Document
-from cajad.register.store import session_scope
+from cajad.register import Document, audit, session_scope
 from cajad.screening.catalogue import Catalogue
 from cajad.screening.engine import screen
 from cajad.screening.errors import AnswerError
@@ -42,7 +40,7 @@ class Recorded:
     action: str  # insert | update | override
     evidence: int
 
-    def as_json(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -213,11 +211,11 @@ class Question:
     reason: str
     answer: AnswerFact | None
 
-    def as_json(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """JSON-ready, the current answer as its value, reviewer, date, note and evidence."""
         data = asdict(self)
         if self.answer is not None:
-            data["answer"] = self.answer.to_json()
+            data["answer"] = self.answer.as_dict()
         return data
 
 

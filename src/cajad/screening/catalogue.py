@@ -90,7 +90,7 @@ class Catalogue:
         }  # fmt: skip
         self.layer_radius_km = _layer_radius(self)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """The catalogue as one JSON-ready object (what ``cajad catalogue --json`` prints)."""
 
         def dump(model: BaseModel) -> Any:

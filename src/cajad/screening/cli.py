@@ -1,7 +1,7 @@
 """Screening commands, added to the cajad CLI by :func:`register`: a thin layer over services.
 
-Exit codes as in :mod:`cajad.cli`: 0 success, 1 an unexpected failure, 2 input refused
-(unknown project or question, bad answer, bad catalogue or layer; nothing written).
+Exit codes as in :mod:`cajad._cli`: 0 success, 1 cajad failed, 2 input refused (unknown
+project or question, bad answer, bad catalogue or layer, missing file; nothing written).
 """
 
 from __future__ import annotations
@@ -12,22 +12,19 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
-from cajad.errors import CajadError
-from cajad.register import make_engine, session_scope
+from cajad._cli import as_date, err, exit_codes, open_register, out, writable_file
+from cajad.register import session_scope
 from cajad.screening.answers import questionnaire, record_answer
 from cajad.screening.catalogue import load_catalogue, versions
 from cajad.screening.layers import Layer, load_layer
 from cajad.screening.report import report_html
 from cajad.screening.service import Screened, history, screen_all, screen_project
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-EXIT_REFUSED = 2
+__all__ = ["register"]
 
 CatalogueOption = Annotated[
     str | None, typer.Option("--catalogue", help="Catalogue version (or folder); default: latest.")
@@ -48,23 +45,15 @@ def register(app: typer.Typer) -> None:
 
 
 def _engine() -> Engine:
-    engine = make_engine(pooled=False)
-    tables = inspect(engine)
-    if not tables.has_table("project") or not tables.has_table("screening"):
-        err.print(f"no screening tables at {engine.url.render_as_string()}: run `cajad init`")
-        raise typer.Exit(EXIT_REFUSED)
-    return engine
-
-
-def _fail(exc: CajadError) -> typer.Exit:
-    err.print(f"error: {exc}", highlight=False, markup=False)
-    return typer.Exit(EXIT_REFUSED if isinstance(exc, ValueError | LookupError) else 1)
+    """The register, with the screening tables (an older register lacks them)."""
+    return open_register(tables=("screening",))
 
 
 def _layer(path: Path | None) -> Layer | None:
     return load_layer(path) if path is not None else None
 
 
+@exit_codes
 def screen_command(
     project: Annotated[str, typer.Argument(help="Project identifier.")],
     as_json: JsonOption = False,
@@ -77,20 +66,17 @@ def screen_command(
     ] = False,
 ) -> None:
     """Screen a project against the catalogue: category, grade, scores, red flags, gaps."""
+    if html is not None:
+        writable_file(html, "--html")
     engine = _engine()
-    try:
-        result = screen_project(
-            engine, project, catalogue=catalogue, layer=_layer(layer), force=force
-        )
-        with session_scope(engine) as session:
-            past = history(session, project) if show_history else []
-            page = report_html(session, project, result.id) if html is not None else None
-    except CajadError as exc:
-        raise _fail(exc) from exc
+    result = screen_project(engine, project, catalogue=catalogue, layer=_layer(layer), force=force)
+    with session_scope(engine) as session:
+        past = history(session, project) if show_history else []
+        page = report_html(session, project, result.id) if html is not None else None
     if page is not None and html is not None:
         html.write_text(page, encoding="utf-8")
     if as_json:
-        data = result.as_json()
+        data = result.as_dict()
         if show_history:
             data["history"] = [_brief(s) for s in past]
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -146,6 +132,7 @@ def _print_history(past: list[Screened]) -> None:
     out.print(table)
 
 
+@exit_codes
 def screen_all_command(
     as_json: JsonOption = False,
     catalogue: CatalogueOption = None,
@@ -156,20 +143,18 @@ def screen_all_command(
 ) -> None:
     """Screen every project in the register (one transaction) and summarise the grades."""
     engine = _engine()
-    try:
-        with Progress(console=err, transient=True, disable=as_json) as bar:
-            task = bar.add_task("Screening projects…", total=None)
-            report = screen_all(
-                engine,
-                catalogue=catalogue,
-                layer=_layer(layer),
-                force=force,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-    except CajadError as exc:
-        raise _fail(exc) from exc
+    chosen = _layer(layer)
+    with Progress(console=err, transient=True, disable=as_json) as bar:
+        task = bar.add_task("Screening projects…", total=None)
+        report = screen_all(
+            engine,
+            catalogue=catalogue,
+            layer=chosen,
+            force=force,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     if as_json:
-        print(json.dumps(report.as_json(), indent=2))
+        print(json.dumps(report.as_dict(), indent=2))
         return
     out.print(
         f"{report.projects} projects under catalogue {report.catalogue_version}: "
@@ -180,6 +165,7 @@ def screen_all_command(
     out.print(f"  categories: {dict(sorted(report.categories.items()))}", highlight=False)
 
 
+@exit_codes
 def catalogue_command(
     version: Annotated[
         str | None, typer.Argument(help="Version or catalogue folder (checked); default: latest.")
@@ -187,12 +173,9 @@ def catalogue_command(
     as_json: JsonOption = False,
 ) -> None:
     """Show (and so validate) a criteria catalogue: its standards and rules."""
-    try:
-        cat = load_catalogue(version)
-    except CajadError as exc:
-        raise _fail(exc) from exc
+    cat = load_catalogue(version)
     if as_json:
-        print(json.dumps(cat.as_json(), indent=2, ensure_ascii=False))
+        print(json.dumps(cat.as_dict(), indent=2, ensure_ascii=False))
         return
     out.print(
         f"[bold]{cat.head.title}[/] {cat.version} (published {cat.head.published}; "
@@ -209,6 +192,7 @@ def catalogue_command(
     out.print(table)
 
 
+@exit_codes
 def questions_command(
     project: Annotated[str, typer.Argument(help="Project identifier.")],
     as_json: JsonOption = False,
@@ -217,13 +201,10 @@ def questions_command(
 ) -> None:
     """The questions that apply to a project, what evidence satisfies each, and the answers."""
     engine = _engine()
-    try:
-        with session_scope(engine) as session:
-            found = questionnaire(session, project, catalogue=catalogue, layer=_layer(layer))
-    except CajadError as exc:
-        raise _fail(exc) from exc
+    with session_scope(engine) as session:
+        found = questionnaire(session, project, catalogue=catalogue, layer=_layer(layer))
     if as_json:
-        print(json.dumps([q.as_json() for q in found], indent=2, ensure_ascii=False))
+        print(json.dumps([q.as_dict() for q in found], indent=2, ensure_ascii=False))
         return
     table = Table(title=f"{len(found)} questions about {project}")
     for column in ("rule", "question", "evidence that satisfies it", "answers", "now"):
@@ -234,6 +215,7 @@ def questions_command(
     out.print(table)
 
 
+@exit_codes
 def answer_command(
     project: Annotated[str, typer.Argument(help="Project identifier.")],
     question: Annotated[str, typer.Argument(help="Question (rule id), e.g. PS1.ESIA.")],
@@ -252,26 +234,24 @@ def answer_command(
     as_json: JsonOption = False,
 ) -> None:
     """Record a reviewer's answer with evidence (audited), then screen the project again."""
+    answered_on = as_date(on, "--on")
     engine = _engine()
-    try:
-        recorded = record_answer(
-            engine,
-            project,
-            question,
-            value,
-            reviewer=reviewer,
-            answered_on=on.date() if on else None,
-            note=note,
-            links=link or [],
-            documents=document or [],
-            catalogue=catalogue,
-        )
-        result = screen_project(engine, project, catalogue=catalogue) if screen else None
-    except CajadError as exc:
-        raise _fail(exc) from exc
+    recorded = record_answer(
+        engine,
+        project,
+        question,
+        value,
+        reviewer=reviewer,
+        answered_on=answered_on,
+        note=note,
+        links=link or [],
+        documents=document or [],
+        catalogue=catalogue,
+    )
+    result = screen_project(engine, project, catalogue=catalogue) if screen else None
     if as_json:
-        data = recorded.as_json()
-        data["screening"] = result.as_json() if result is not None else None
+        data = recorded.as_dict()
+        data["screening"] = result.as_dict() if result is not None else None
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
     out.print(

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from pydantic import ValidationError
 
-from cajad.register.vocab import Instrument, Stage
+from cajad.register import Instrument, Stage
 from cajad.screening.checks import CHECKS
 from cajad.screening.conditions import CATEGORIES, Condition, walk
 from cajad.screening.errors import CatalogueProblem

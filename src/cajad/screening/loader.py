@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from cajad.register.models import (
+from cajad.register import (
+    INCOMING_TYPES,
     Document,
     Location,
     Organisation,
@@ -19,8 +20,8 @@ from cajad.register.models import (
     ProjectCountry,
     ProjectSector,
     Transaction,
+    TransactionType,
 )
-from cajad.register.vocab import INCOMING_TYPES, TransactionType
 from cajad.screening.layers import Layer
 from cajad.screening.models import Answer, Evidence
 from cajad.screening.subject import (

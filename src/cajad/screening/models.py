@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cajad.register.models import Base
-from cajad.register.types import ExactDecimal
+from cajad.register import Base, ExactDecimal
 
 
 def _utcnow() -> dt.datetime:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,8 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from cajad.register.models import Project
-from cajad.register.store import session_scope
+from cajad.register import ProgressCallback, Project, session_scope
 from cajad.screening.catalogue import Catalogue, load_catalogue
 from cajad.screening.engine import screen
 from cajad.screening.errors import NotScreenedError
@@ -40,7 +39,6 @@ from cajad.screening.verdict import Verdict
 
 CatalogueRef = Catalogue | str | None
 _BATCH = 1000  # verdicts written per statement in screen_all
-Progress = Callable[[int, int], None]
 
 
 def resolve(catalogue: CatalogueRef) -> Catalogue:
@@ -67,7 +65,7 @@ class Screened:
     def category(self) -> str:
         return str(self.result["category"])
 
-    def as_json(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         """The object ``cajad screen --json`` prints."""
         return {
             "screening": self.id,
@@ -154,7 +152,7 @@ class BatchReport:
     grades: Counter[str] = field(default_factory=Counter)
     categories: Counter[str] = field(default_factory=Counter)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "catalogue_version": self.catalogue_version,
             "projects": self.projects,
@@ -173,7 +171,7 @@ def screen_all(
     layer: Layer | None = None,
     actor: str = "cajad screen-all",
     force: bool = False,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> BatchReport:
     """Screen every project in one transaction; store the verdicts whose facts changed."""
     cat = resolve(catalogue)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from cajad.register.models import AuditEntry, Base, Project
+from cajad.register import AuditEntry, Base, Project
 from cajad.screening.catalogue import Catalogue, from_content
 from cajad.screening.errors import CatalogueError, NotScreenedError
 from cajad.screening.models import CatalogueSnapshot, Screening

@@ -98,7 +98,7 @@ class AnswerFact:
     note: str | None = None
     evidence: tuple[EvidenceFact, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, Any]:
         return _answer_row(self)
 
 

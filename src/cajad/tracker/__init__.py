@@ -3,19 +3,22 @@ the funding chains that follow the same money across publishers."""
 
 from cajad.tracker.chains import FundingChain, funding_chain
 from cajad.tracker.progress import BreakdownRow, Dimension, Pace, Progress, progress
-from cajad.tracker.quality import Finding, findings
-from cajad.tracker.rule import CountingRule, Measure
+from cajad.tracker.quality import NOT_COUNTED, QualityFinding, findings, left_out
+from cajad.tracker.rule import CountingRule, Measure, RuleError
 
 __all__ = [
+    "NOT_COUNTED",
     "BreakdownRow",
     "CountingRule",
     "Dimension",
-    "Finding",
     "FundingChain",
     "Measure",
     "Pace",
     "Progress",
+    "QualityFinding",
+    "RuleError",
     "findings",
     "funding_chain",
+    "left_out",
     "progress",
 ]

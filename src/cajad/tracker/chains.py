@@ -25,11 +25,16 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload
 
-from cajad.register import codelists
-from cajad.register.errors import ConversionError, InputError, NotFoundError
-from cajad.register.fx import RateBook
-from cajad.register.models import Project, Transaction
-from cajad.register.vocab import INCOMING_TYPES
+from cajad.register import (
+    INCOMING_TYPES,
+    ConversionError,
+    InputError,
+    NotFoundError,
+    Project,
+    RateBook,
+    Transaction,
+    codelists,
+)
 from cajad.tracker.rule import CountingRule, Measure
 
 MAX_DEPTH = 10

@@ -18,10 +18,16 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from cajad.register import rollup
-from cajad.register.fx import RateBook
-from cajad.register.models import MATERIALISED, Participation, Project, Rollup, Transaction
-from cajad.register.types import quantize_money
+from cajad.register import (
+    MATERIALISED,
+    Participation,
+    Project,
+    RateBook,
+    Rollup,
+    Transaction,
+    quantize_money,
+    rollup,
+)
 from cajad.tracker.rule import CountingRule, Measure
 
 

@@ -15,6 +15,9 @@ person can act on. Kinds:
 * ``imprecise-date``    a date known only to the month or year
 * ``unknown-code``      a code not in its IATI codelist
 * ``outlier``           an amount far from the others of its instrument (robust z-score)
+
+The first seven of these (:data:`NOT_COUNTED`) explain money left out of the total, or counted
+once where it is reported more than once: :func:`left_out` groups them for the dashboard.
 """
 
 from __future__ import annotations
@@ -23,21 +26,19 @@ import datetime as dt
 import math
 import re
 import statistics
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from cajad.register import codelists
-from cajad.register.fx import RateBook
-from cajad.register.models import Participation, Project, Transaction
-from cajad.register.vocab import INCOMING_TYPES
+from cajad.register import INCOMING_TYPES, Participation, Project, RateBook, Transaction, codelists
 from cajad.tracker.rule import CountingRule
 
 
-class Finding(BaseModel):
+class QualityFinding(BaseModel):
     kind: str
     severity: str  # info | warning | error
     project: str
@@ -45,13 +46,24 @@ class Finding(BaseModel):
     message: str
 
 
+#: Finding kinds that explain money left out of the total (or counted once), in reading order.
+NOT_COUNTED: tuple[str, ...] = (
+    "not-counted",
+    "amount-unknown",
+    "package-overlap",
+    "parts-exceed",
+    "funding-chain",
+    "possible-duplicate",
+    "missing-value-date",
+)
+
 _WORD = re.compile(r"[a-z0-9]{4,}")
 _OUTLIER_Z = 3.5
 
 
 def findings(
     session: Session, rule: CountingRule | None = None, *, book: RateBook | None = None
-) -> list[Finding]:
+) -> list[QualityFinding]:
     """Every finding about the register, most severe first."""
     rule = rule or CountingRule()
     projects = list(
@@ -65,7 +77,7 @@ def findings(
             .order_by(Project.identifier)
         )
     )
-    found: list[Finding] = []
+    found: list[QualityFinding] = []
     book = book or RateBook.from_session(session)
     for check in (_counting, _packages, _chains, _duplicates, _dates, _codes, _outliers):
         found.extend(check(projects, rule))
@@ -80,19 +92,19 @@ def _in_period(project: Project, rule: CountingRule) -> bool:
     return any(d is not None and rule.period_start <= d <= rule.period_end for d in dates)
 
 
-def _counting(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+def _counting(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
     for p in projects:
         if not _in_period(p, rule):
             continue
         if not p.counts_toward_goal:
-            yield Finding(
+            yield QualityFinding(
                 kind="not-counted",
                 severity="info",
                 project=p.identifier,
                 message=f"not counted toward the goal: {p.count_decision or 'no reason recorded'}",
             )
         if not any(t.type not in INCOMING_TYPES for t in p.transactions):
-            yield Finding(
+            yield QualityFinding(
                 kind="amount-unknown",
                 severity="info",
                 project=p.identifier,
@@ -104,7 +116,7 @@ def _outgoing(project: Project) -> list[Transaction]:
     return [t for t in project.transactions if t.type not in INCOMING_TYPES and t.value_usd]
 
 
-def _packages(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+def _packages(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
     for package in projects:
         parts = [p for p in package.parts if _outgoing(p)]
         if not parts:
@@ -112,7 +124,7 @@ def _packages(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
         own = sum((t.value_usd or Decimal(0) for t in _outgoing(package)), Decimal(0))
         for part in parts:
             if part.counts_toward_goal and package.counts_toward_goal and own:
-                yield Finding(
+                yield QualityFinding(
                     kind="package-overlap",
                     severity="warning",
                     project=part.identifier,
@@ -121,7 +133,7 @@ def _packages(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
                 )
         inside = sum((t.value_usd or Decimal(0) for p in parts for t in _outgoing(p)), Decimal(0))
         if own and inside > own:
-            yield Finding(
+            yield QualityFinding(
                 kind="parts-exceed",
                 severity="warning",
                 project=package.identifier,
@@ -130,7 +142,7 @@ def _packages(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
             )
 
 
-def _chains(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+def _chains(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
     known = {p.identifier: p for p in projects}
     for p in projects:
         for t in p.transactions:
@@ -138,7 +150,7 @@ def _chains(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
             if provider is None or provider is p:
                 continue
             twice = p.counts_toward_goal and provider.counts_toward_goal and bool(_outgoing(p))
-            yield Finding(
+            yield QualityFinding(
                 kind="funding-chain",
                 severity="warning" if twice else "info",
                 project=p.identifier,
@@ -156,7 +168,7 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-def _duplicates(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+def _duplicates(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
     with_money = [p for p in projects if _outgoing(p) and p.counts_toward_goal]
     for i, a in enumerate(with_money):
         for b in with_money[i + 1 :]:
@@ -170,7 +182,7 @@ def _duplicates(projects: list[Project], rule: CountingRule) -> Iterator[Finding
             wa, wb = _words(a.title), _words(b.title)
             overlap = len(wa & wb) / max(1, min(len(wa), len(wb)))
             if overlap >= 0.5:
-                yield Finding(
+                yield QualityFinding(
                     kind="possible-duplicate",
                     severity="warning",
                     project=a.identifier,
@@ -179,11 +191,11 @@ def _duplicates(projects: list[Project], rule: CountingRule) -> Iterator[Finding
                 )
 
 
-def _dates(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+def _dates(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
     for p in projects:
         for t in p.transactions:
             if t.value_date is None:
-                yield Finding(
+                yield QualityFinding(
                     kind="missing-value-date",
                     severity="error",
                     project=p.identifier,
@@ -191,7 +203,7 @@ def _dates(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
                     message="no value date: cannot be converted or counted",
                 )
         if p.agreement_date_precision in ("month", "year") and _in_period(p, rule):
-            yield Finding(
+            yield QualityFinding(
                 kind="imprecise-date",
                 severity="info",
                 project=p.identifier,
@@ -200,7 +212,7 @@ def _dates(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
             )
 
 
-def _codes(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+def _codes(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
     for p in projects:
         bad = [
             f"sector {s.code}"
@@ -221,7 +233,7 @@ def _codes(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
             if org_type and not codelists.is_code("OrganisationType", org_type):
                 bad.append(f"organisation type {org_type}")
         for code in bad:
-            yield Finding(
+            yield QualityFinding(
                 kind="unknown-code",
                 severity="error",
                 project=p.identifier,
@@ -229,7 +241,7 @@ def _codes(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
             )
 
 
-def _outliers(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
+def _outliers(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
     by_instrument: dict[str, list[tuple[Project, Transaction, float]]] = {}
     for p in projects:
         for t in _outgoing(p):
@@ -247,7 +259,7 @@ def _outliers(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
         for p, t, x in rows:
             z = 0.6745 * (x - median) / mad
             if abs(z) > _OUTLIER_Z:
-                yield Finding(
+                yield QualityFinding(
                     kind="outlier",
                     severity="warning",
                     project=p.identifier,
@@ -257,14 +269,14 @@ def _outliers(projects: list[Project], rule: CountingRule) -> Iterator[Finding]:
                 )
 
 
-def _stale_rates(projects: list[Project], book: RateBook) -> Iterator[Finding]:
+def _stale_rates(projects: list[Project], book: RateBook) -> Iterator[QualityFinding]:
     for p in projects:
         for t in _outgoing(p):
             if t.value_date is None:
                 continue
             method = book.rate(t.currency, "JPY", t.value_date)[1]
             if "stale" in method:
-                yield Finding(
+                yield QualityFinding(
                     kind="stale-rate",
                     severity="info",
                     project=p.identifier,
@@ -272,3 +284,13 @@ def _stale_rates(projects: list[Project], book: RateBook) -> Iterator[Finding]:
                     message=f"{t.currency} converted at the {method}: no rate yet for "
                     f"{t.value_date.year}",
                 )
+
+
+def left_out(found: Iterable[QualityFinding]) -> list[tuple[str, list[QualityFinding]]]:
+    """The findings of ``found`` that explain money left out, grouped by kind in the order of
+    :data:`NOT_COUNTED` (kinds with no finding are omitted)."""
+    grouped: dict[str, list[QualityFinding]] = defaultdict(list)
+    for f in found:
+        if f.kind in NOT_COUNTED:
+            grouped[f.kind].append(f)
+    return [(kind, grouped[kind]) for kind in NOT_COUNTED if kind in grouped]

@@ -18,12 +18,14 @@ never count. Each project's money counts once (see ``cajad/data/initiative/CURAT
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from cajad.register.vocab import Stage, TransactionType
+from cajad.errors import CajadError
+from cajad.register import Stage, TransactionType
 
 
 class Measure(StrEnum):
@@ -45,6 +47,15 @@ MEASURE_TYPES: dict[Measure, frozenset[int]] = {
 DEFAULT_STAGES = tuple(s.value for s in Stage if s is not Stage.CANCELLED)
 
 
+class RuleError(CajadError, ValueError):
+    """The options ask for a rule that cannot be; ``option`` names the one to change
+    (``start``, ``end`` or ``stages``, as :meth:`CountingRule.from_options` calls them)."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        super().__init__(message)
+
+
 class CountingRule(BaseModel):
     """Which money counts toward the goal; every figure the tracker shows names its rule."""
 
@@ -57,6 +68,40 @@ class CountingRule(BaseModel):
     measure: Measure = Measure.ANNOUNCED
     stages: tuple[str, ...] = Field(default=DEFAULT_STAGES)
     include_guarantees: bool = False
+
+    @classmethod
+    def from_options(
+        cls,
+        *,
+        measure: Measure = Measure.ANNOUNCED,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        stages: Iterable[str] | None = None,
+        include_guarantees: bool = False,
+    ) -> CountingRule:
+        """The rule a person's options ask for (the CLI's and the portal's): an option left
+        ``None`` (or no stages) keeps the default; :class:`RuleError` names a bad one."""
+        defaults = cls()
+        first, last = start or defaults.period_start, end or defaults.period_end
+        if last < first:
+            raise RuleError(
+                "end" if end is not None else "start",
+                f"the period must not end before it starts; got {first}..{last}",
+            )
+        chosen = tuple(str(s) for s in stages or ()) or defaults.stages
+        known = [s.value for s in Stage]
+        unknown = [s for s in chosen if s not in known]
+        if unknown:
+            raise RuleError(
+                "stages", f"stages must be among {', '.join(known)}; got {', '.join(unknown)}"
+            )
+        return cls(
+            measure=measure,
+            period_start=first,
+            period_end=last,
+            stages=chosen,
+            include_guarantees=include_guarantees,
+        )
 
     @model_validator(mode="after")
     def _check(self) -> CountingRule:

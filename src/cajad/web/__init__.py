@@ -1,6 +1,6 @@
 """The web portal and JSON API of cajad (FastAPI, Jinja2 templates, local static assets)."""
 
 from cajad.web.app import create_app
-from cajad.web.errors import ErrorResponse, ParameterError, WebError
+from cajad.web.errors import ParameterError, ProblemDetails, ResourceNotFoundError, WebError
 
-__all__ = ["ErrorResponse", "ParameterError", "WebError", "create_app"]
+__all__ = ["ParameterError", "ProblemDetails", "ResourceNotFoundError", "WebError", "create_app"]

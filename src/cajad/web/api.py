@@ -13,20 +13,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from cajad.iati import ExportFilter, export_activities
+from cajad.iati import export_activities
 from cajad.iati.results import Result, project_results
-from cajad.register.errors import ConversionError, NotFoundError
-from cajad.register.queries import (
+from cajad.register import (
+    ConversionError,
+    PriorityArea,
     ProjectFilter,
+    Stage,
     TransactionFilter,
+    TransactionType,
     get_project,
     list_organisations,
     list_projects,
     list_transactions,
-    matching_ids,
+    write_transactions_csv,
 )
-from cajad.register.transactions_export import write_transactions_csv
-from cajad.register.vocab import PriorityArea, Stage, TransactionType
 from cajad.tracker import Dimension, Measure, Progress, findings, progress
 from cajad.web.deps import BookDep, SessionDep
 from cajad.web.errors import ParameterError, error_responses
@@ -111,11 +112,8 @@ def projects_iati(
     where: ProjectFilterDep,
 ) -> Response:
     """The projects matching every filter, as one schema-valid IATI 2.03 activity file."""
-    ids = matching_ids(session, where)
-    if not ids:
-        raise NotFoundError("no project matches these filters; IATI needs at least one activity")
     buffer = io.BytesIO()
-    export_activities(request.app.state.engine, buffer, where=ExportFilter(project_ids=ids))
+    export_activities(request.app.state.engine, buffer, where=where)
     return Response(
         buffer.getvalue(),
         media_type="application/xml",
@@ -145,8 +143,7 @@ def transactions_csv(
     into ``currency`` with the rate, the rate's date, the policy step and the source."""
     code = checked_currency(book, currency)
     buffer = io.StringIO()
-    ids = matching_ids(session, where)
-    write_transactions_csv(session, ids, buffer, currency=code, book=book)
+    write_transactions_csv(session, where, buffer, currency=code, book=book)
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",

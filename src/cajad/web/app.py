@@ -3,13 +3,20 @@
 Everything is served from this process, nothing from a CDN: the Swagger UI is vendored under
 ``static/vendor/swagger-ui`` and Plotly's browser bundle comes from the installed ``plotly``
 package. A Content-Security-Policy keeps the browser to this origin (see ``middleware``).
+
+Every package plugs in the same way, and only here: its routers are listed in :data:`ROUTERS`
+(in the order they are matched) and what it adds to the templates in :data:`TEMPLATE_GLOBALS`;
+importing a web module installs nothing. A new package adds its ``router`` (and, if its pages
+add a section to another package's page, its ``template_globals``) to these two lists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from importlib import resources
+from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -23,6 +30,7 @@ from cajad.web import (
     chains_api,
     corridor_api,
     corridor_pages,
+    errors,
     minerals_api,
     minerals_pages,
     pages,
@@ -30,12 +38,47 @@ from cajad.web import (
     screening_pages,
 )
 from cajad.web.deps import BookCache
-from cajad.web.errors import handle_exception
+from cajad.web.errors import handle_exception, problem_media_types
 from cajad.web.middleware import DropEmptyParams, SecurityHeaders
-from cajad.web.templating import render
+from cajad.web.templating import make_templates, render
 
 STATIC = resources.files("cajad.web") / "static"
 PLOTLY_JS = resources.files("plotly") / "package_data" / "plotly.min.js"
+
+#: Every package's routers, in the order a request is matched against them. A route under
+#: ``/projects/{id}/…`` (a project's screening, its funding chain) must come before the
+#: register's catch-all ``/projects/{identifier:path}`` routes (``api``, ``pages``), which
+#: would otherwise take it; ``tests/web/test_app.py`` resolves such addresses to pin this.
+ROUTERS: tuple[APIRouter, ...] = (
+    errors.router,
+    screening_api.router,
+    screening_pages.router,
+    chains_api.router,
+    api.router,
+    pages.router,
+    corridor_api.router,
+    corridor_pages.router,
+    minerals_api.router,
+    minerals_pages.router,
+)
+#: What packages add to every template: the sections of the project page.
+TEMPLATE_GLOBALS: tuple[Callable[[], Mapping[str, Any]], ...] = (
+    screening_pages.template_globals,
+    chains_api.template_globals,
+    corridor_pages.template_globals,
+    minerals_pages.template_globals,
+)
+
+
+def template_globals() -> dict[str, Any]:
+    """The globals of :data:`TEMPLATE_GLOBALS`, merged; a name given twice is a bug."""
+    merged: dict[str, Any] = {}
+    for contribute in TEMPLATE_GLOBALS:
+        found = contribute()
+        if clash := merged.keys() & found.keys():
+            raise RuntimeError(f"template globals given twice: {', '.join(sorted(clash))}")
+        merged.update(found)
+    return merged
 
 
 def create_app(engine: Engine) -> FastAPI:
@@ -50,24 +93,30 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     app.state.books = BookCache()
+    app.state.templates = make_templates(template_globals())
     for kind in (HTTPException, RequestValidationError, CajadError, Exception):
         app.add_exception_handler(kind, handle_exception)
-    # Before api and pages: their /projects/{identifier:path} would take .../screening.
-    app.include_router(screening_api.router)
-    app.include_router(screening_pages.router)
-    app.include_router(chains_api.router)  # before api's /projects/{identifier:path}
-    app.include_router(api.router)
-    app.include_router(pages.router)
-    app.include_router(corridor_api.router)
-    app.include_router(corridor_pages.router)
-    app.include_router(minerals_api.router)
-    app.include_router(minerals_pages.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.add_api_route("/api/docs", _docs, include_in_schema=False)
     app.add_api_route("/vendor/plotly.min.js", _plotly, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityHeaders)
+    _document_problems(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Have the OpenAPI document give error answers as ``application/problem+json``."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_media_types(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _docs(request: Request) -> Response:

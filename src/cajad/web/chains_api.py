@@ -2,25 +2,26 @@
 
 The API answers the :class:`~cajad.tracker.chains.FundingChain` of a project as JSON. The
 project page shows a short "Funding chain" section (who funds the project, whom it funds, and
-where the tracker counts the money) through :func:`funding_chain_for_project`, a template
-global installed here, so the page handler itself is unchanged. The router is included before
-the API's catch-all ``/projects/{identifier:path}`` route.
+where the tracker counts the money) through :func:`funding_chain_for_project`, one of the
+template globals :func:`template_globals` gives ``create_app``, so the page handler itself is
+unchanged. ``create_app`` includes the router before the API's catch-all
+``/projects/{identifier:path}`` route.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import Engine
 
-from cajad.register.store import session_scope
+from cajad.register import session_scope
 from cajad.tracker.chains import MAX_DEPTH, FundingChain, funding_chain
 from cajad.web.deps import BookCache, BookDep, SessionDep
 from cajad.web.errors import error_responses
 from cajad.web.params import CurrencyCode, checked_currency
-from cajad.web.templating import templates
 
 router = APIRouter(
     prefix="/api",
@@ -62,4 +63,6 @@ def funding_chain_for_project(context: Any, identifier: str) -> FundingChain | N
     return found if found.links else None
 
 
-templates.env.globals["funding_chain_for"] = funding_chain_for_project
+def template_globals() -> dict[str, Callable[..., Any]]:
+    """What funding chains contribute to every template (the project page's section)."""
+    return {"funding_chain_for": funding_chain_for_project}

@@ -2,8 +2,8 @@
 
 A thin edge over :mod:`cajad.corridor`: routes answer the object ``cajad route --json``
 prints, a scenario the comparison ``cajad scenario --json`` prints. An unknown place is a 422
-naming ``from`` or ``to`` with the close matches; no route, or no such scenario, is a 404; both
-in the one error shape.
+naming ``from``, ``to`` or ``avoid`` with the close matches; no route, or no such scenario, is a
+404; both answered by the one handler of :mod:`cajad.web.errors`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from cajad.corridor.payload import split_list
+from cajad.register import titles
 from cajad.web.corridor_schemas import ComparisonOut, NodeOut, RoutesOut, ScenarioOut
 from cajad.web.corridor_service import (
     Avoid,
@@ -22,8 +24,6 @@ from cajad.web.corridor_service import (
     Place,
     RouteCount,
     RouteQuery,
-    registered,
-    split_avoid,
 )
 from cajad.web.deps import SessionDep
 from cajad.web.errors import error_responses
@@ -71,12 +71,12 @@ def route(
         origin,
         to,
         by,
-        split_avoid(avoid),
+        tuple(split_list(avoid)),
         max_transshipments,
         k,
         tuple(m.value for m in mode) if mode else None,
     )
-    return corridor.routes(query)
+    return corridor.routes(query).unwrap()
 
 
 @router.get("/pareto", response_model=RoutesOut, summary="Time × cost Pareto routes")
@@ -92,11 +92,11 @@ def pareto(
     query = RouteQuery(
         origin,
         to,
-        avoid=split_avoid(avoid),
+        avoid=tuple(split_list(avoid)),
         max_transshipments=max_transshipments,
         modes=tuple(m.value for m in mode) if mode else None,
     )
-    return corridor.routes(query, pareto=True)
+    return corridor.routes(query, pareto=True).unwrap()
 
 
 @router.get("/scenarios", response_model=list[ScenarioOut], summary="Bundled scenarios")
@@ -109,7 +109,7 @@ def scenarios(
 ) -> list[ScenarioOut]:
     """Each scenario with the register projects that cause its change."""
     chosen = [s for s in corridor.scenarios.values() if project is None or project in s.projects]
-    known = registered(session, sorted({p for s in chosen for p in s.projects}))
+    known = titles(session, sorted({p for s in chosen for p in s.projects}))
     return [
         ScenarioOut(
             name=s.name,

@@ -4,22 +4,25 @@
 be shared. A place the model does not know is shown beside the form, with the close matches;
 the map is drawn by ``static/corridor.js`` from the data this page embeds and the country
 outlines at ``/corridor/countries.json``. The project page lists the scenarios that name its
-project through :func:`scenarios_for_project`, a template global installed here.
+project through :func:`scenarios_for_project`, one of the template globals
+:func:`template_globals` gives ``create_app``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import jinja2
 from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
-from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from cajad.corridor import Comparison
+from cajad.corridor.geometry import colour, map_data, outlines_json
+from cajad.corridor.payload import split_list
 from cajad.corridor.routes import short_name
-from cajad.web.corridor_map import colour, map_data, outlines_json
+from cajad.register import titles
 from cajad.web.corridor_service import (
     PAGE_K,
     PAGE_MAX_K,
@@ -31,13 +34,11 @@ from cajad.web.corridor_service import (
     Modes,
     RouteQuery,
     corridor_of,
-    registered,
-    split_avoid,
 )
 from cajad.web.deps import SessionDep
-from cajad.web.errors import ParameterError
+from cajad.web.errors import describe
 from cajad.web.labels import _
-from cajad.web.templating import render, templates
+from cajad.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,13 +64,14 @@ def corridor_page(
     result: dict[str, Any] | None = None
     error, status = None, 200
     if origin and to:
-        query = RouteQuery(origin, to, by, split_avoid([avoid or ""]), max_transshipments, k, modes)
-        try:
-            result = corridor.routes(query)
-        except ParameterError as exc:
-            error, status = f"{exc.field}: {exc.message}", 422
-        except HTTPException as exc:
-            error, status = str(exc.detail), exc.status_code
+        query = RouteQuery(
+            origin, to, by, tuple(split_list([avoid or ""])), max_transshipments, k, modes
+        )
+        answer = corridor.routes(query)
+        result = answer.payload
+        if answer.refusal is not None:
+            problem = describe(answer.refusal, request.url.path)
+            error, status = problem.detail, problem.status
     elif origin or to:
         error, status = _("from, to: give both places"), 422
     routes = result["routes"] if result else []
@@ -113,14 +115,11 @@ def _names(corridor: Corridor) -> dict[str, str]:
 
 def _scenario_context(corridor: Corridor, session: Session, name: str | None) -> dict[str, Any]:
     scenarios = list(corridor.scenarios.values())
-    known = registered(session, sorted({p for s in scenarios for p in s.projects}))
+    known = titles(session, sorted({p for s in scenarios for p in s.projects}))
+    scenario_error = corridor.unknown_scenario(name) if name else None
     comparison: Comparison | None = None
-    scenario_error: str | None = None
-    if name:
-        try:
-            comparison = corridor.compare(name)
-        except HTTPException as exc:
-            scenario_error = str(exc.detail)
+    if name and scenario_error is None:
+        comparison = corridor.compare(name)
     return {
         "scenarios": scenarios,
         "registered": known,
@@ -154,4 +153,6 @@ def scenarios_for_project(context: Any, identifier: str) -> list[dict[str, Any]]
     return found
 
 
-templates.env.globals["corridor_scenarios_for"] = scenarios_for_project
+def template_globals() -> dict[str, Callable[..., Any]]:
+    """What the corridor contributes to every template (the project page's scenarios)."""
+    return {"corridor_scenarios_for": scenarios_for_project}

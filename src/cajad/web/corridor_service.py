@@ -1,27 +1,27 @@
-"""The corridor model as the web layer uses it: one network per app, its errors translated.
+"""The corridor model as the web layer uses it: one network per app, its refusals named.
 
 The bundled network is loaded once per application, on first use, and kept in ``app.state``
 with what is derived from it (scenario comparisons, the drawn shape of each link): neither the
-network nor the bundled scenarios change while the app runs. Corridor errors are translated
-here, at the boundary, into the web layer's: a place or option that cannot be used is a
-:class:`~cajad.web.errors.ParameterError` (422, naming the field, close matches in the
-message), a route or scenario that does not exist is a 404. The one handler answers both.
+network nor the bundled scenarios change while the app runs.
+
+A route request is answered as a :class:`RouteAnswer`: the routes, or the refusal. Places are
+resolved one parameter at a time, so a place or country that cannot be used is a
+:class:`~cajad.web.errors.ParameterError` naming the parameter it came from (close matches in
+the message); no route, or no such scenario, is a
+:class:`~cajad.web.errors.ResourceNotFoundError`. The API raises the refusal for the one handler
+to answer; the page shows it beside the form.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from starlette.exceptions import HTTPException
 
 from cajad.corridor import (
     Comparison,
@@ -38,10 +38,11 @@ from cajad.corridor import (
     pareto_routes,
     resolve_place,
 )
+from cajad.corridor.geometry import Line, link_lines
+from cajad.corridor.payload import route_constraints, route_payload
+from cajad.corridor.places import resolve_country
 from cajad.corridor.routing import MAX_K, MAX_TRANSSHIPMENTS
-from cajad.register.models import Project
-from cajad.web.corridor_map import Line, link_lines
-from cajad.web.errors import ParameterError
+from cajad.web.errors import ParameterError, ResourceNotFoundError
 
 #: Routes the page asks for when the form leaves ``k`` out, and the most it offers.
 PAGE_K, PAGE_MAX_K = 3, 10
@@ -92,9 +93,19 @@ class RouteQuery:
     modes: tuple[str, ...] | None = None
 
 
-def split_avoid(values: Sequence[str] | None) -> tuple[str, ...]:
-    """``avoid=RU&avoid=EG`` and ``avoid=RU,EG`` both give ``("RU", "EG")``, as the CLI does."""
-    return tuple(part.strip() for v in values or () for part in v.split(",") if part.strip())
+@dataclass(frozen=True, slots=True)
+class RouteAnswer:
+    """What a route request gets: the object ``cajad route --json`` prints, or the refusal."""
+
+    payload: dict[str, Any] | None = None
+    refusal: ParameterError | ResourceNotFoundError | None = None
+
+    def unwrap(self) -> dict[str, Any]:
+        """The payload; the refusal raised when there is none (for the one handler)."""
+        if self.refusal is not None:
+            raise self.refusal
+        assert self.payload is not None
+        return self.payload
 
 
 class Corridor:
@@ -120,12 +131,18 @@ class Corridor:
         """The bundled scenarios by name (only these: the API never reads a path it is given)."""
         return {name: load_scenario(name) for name in list_scenarios()}
 
+    def unknown_scenario(self, name: str) -> str | None:
+        """Why ``name`` is no bundled scenario; None when it is one."""
+        if name in self.scenarios:
+            return None
+        return f"no scenario {name!r}; the scenarios are: {', '.join(self.scenarios)}"
+
     def scenario(self, name: str) -> Scenario:
-        found = self.scenarios.get(name)
-        if found is None:
-            known = ", ".join(self.scenarios)
-            raise HTTPException(404, f"no scenario {name!r}; the scenarios are: {known}")
-        return found
+        """The bundled scenario ``name``, or :class:`ResourceNotFoundError`."""
+        missing = self.unknown_scenario(name)
+        if missing is not None:
+            raise ResourceNotFoundError(missing)
+        return self.scenarios[name]
 
     def compare(self, name: str, *, by: By = By.GENERALIZED, k: int = 3) -> Comparison:
         """The scenario against the base network, computed once per (name, by, k)."""
@@ -136,36 +153,54 @@ class Corridor:
                 self._comparisons[key] = compare_scenario(self.network, scenario, by=by.value, k=k)
             return self._comparisons[key]
 
-    def place(self, text: str, field: str) -> str:
-        """The node id ``text`` means; refused as parameter ``field`` with close matches."""
+    def routes(self, query: RouteQuery, *, pareto: bool = False) -> RouteAnswer:
+        """The routes ``query`` asks for (the Pareto set when ``pareto``), or the refusal."""
         try:
-            return resolve_place(self.network, text)
-        except PlaceError as exc:
-            raise ParameterError(field, str(exc)) from exc
+            return RouteAnswer(payload=self._routes(query, pareto))
+        except (ParameterError, ResourceNotFoundError) as refusal:
+            return RouteAnswer(refusal=refusal)
 
-    def routes(self, query: RouteQuery, *, pareto: bool = False) -> dict[str, Any]:
-        """The object ``cajad route --json`` prints (``--pareto`` when ``pareto``)."""
-        start = self.place(query.origin, "from")
-        end = self.place(query.destination, "to")
-        constraints: dict[str, Any] = {
-            "avoid": list(query.avoid),
-            "max_transshipments": query.max_transshipments,
-            "modes": list(query.modes) if query.modes else None,
-        }
-        with translated():
+    def _routes(self, query: RouteQuery, pareto: bool) -> dict[str, Any]:
+        start = _named("from", resolve_place, self.network, query.origin)
+        end = _named("to", resolve_place, self.network, query.destination)
+        avoid = [_named("avoid", resolve_country, self.network, c) for c in query.avoid]
+        constraints = route_constraints(
+            avoid=query.avoid, max_transshipments=query.max_transshipments, modes=query.modes
+        )
+        try:
             if pareto:
                 found = pareto_routes(self.network, start, end, **constraints)
             else:
                 found = find_routes(
                     self.network, start, end, by=query.by.value, k=query.k, **constraints
                 )
-        return {
-            "from": found[0].legs[0].from_node,
-            "to": found[0].legs[-1].to_node,
-            "by": "pareto" if pareto else query.by.value,
-            "constraints": constraints,
-            "routes": [r.as_dict() for r in found],
-        }
+        except OptionError as exc:
+            field = self._refused_end(start, end, avoid)
+            if field is None:
+                raise
+            raise ParameterError(field, str(exc)) from exc
+        except NoRouteError as exc:
+            raise ResourceNotFoundError(str(exc)) from exc
+        return route_payload(
+            found, by="pareto" if pareto else query.by.value, constraints=constraints
+        )
+
+    def _refused_end(self, start: str, end: str, avoid: Sequence[str]) -> str | None:
+        """The parameter that makes the ends unusable (the same place twice, an end in an
+        avoided country); None when the ends are not what was refused."""
+        if start == end:
+            return "to"
+        if {self.network.nodes[n].country for n in (start, end)} & set(avoid):
+            return "avoid"
+        return None
+
+
+def _named(field: str, resolve: Callable[[Network, str], str], network: Network, text: str) -> str:
+    """``resolve(network, text)``; a place or country it cannot use is refused as ``field``."""
+    try:
+        return resolve(network, text)
+    except PlaceError as exc:
+        raise ParameterError(field, str(exc)) from exc
 
 
 def corridor_of(request: Request) -> Corridor:
@@ -180,37 +215,3 @@ def corridor_of(request: Request) -> Corridor:
 
 _CREATE = threading.Lock()
 CorridorDep = Annotated[Corridor, Depends(corridor_of)]
-
-#: Options whose name starts the library's message (``x must be … ; got …``), as API fields.
-_OPTION_FIELDS = {"by": "by", "k": "k", "max_transshipments": "max_transshipments"}
-
-
-@contextmanager
-def translated() -> Iterator[None]:
-    """Corridor errors raised inside, as the web layer's errors."""
-    try:
-        yield
-    except PlaceError as exc:  # the places are resolved before: what is left is a country
-        raise ParameterError("avoid", str(exc)) from exc
-    except OptionError as exc:
-        message = str(exc)
-        first = message.split(" ", 1)[0]
-        if first in _OPTION_FIELDS:
-            field = _OPTION_FIELDS[first]
-        elif first == "modes":
-            field = "mode"
-        else:  # "cannot avoid KZ: … is in it", "origin and destination must differ"
-            field = "avoid" if message.startswith("cannot avoid") else "to"
-        raise ParameterError(field, message) from exc
-    except NoRouteError as exc:
-        raise HTTPException(404, str(exc)) from exc
-
-
-def registered(session: Session, identifiers: Sequence[str]) -> dict[str, str]:
-    """Identifier → title of those of ``identifiers`` that the register holds."""
-    if not identifiers:
-        return {}
-    rows = session.execute(
-        select(Project.identifier, Project.title).where(Project.identifier.in_(identifiers))
-    )
-    return {row.identifier: row.title for row in rows}

@@ -7,12 +7,10 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from cajad.register.fx import RateBook
-from cajad.register.models import FxRate
-from cajad.register.store import session_scope
+from cajad.register import RateBook, rates_version, session_scope
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -34,8 +32,8 @@ class BookCache:
         self._book: RateBook | None = None
 
     def get(self, session: Session) -> RateBook:
-        count, last = session.execute(select(func.count(), func.max(FxRate.id))).one()
-        key = (int(count), int(last or 0))
+        """The book of the rates ``session`` sees, rebuilt only if the table changed."""
+        key = rates_version(session)
         with self._lock:
             if self._book is None or key != self._key:
                 self._book = RateBook.from_session(session)
@@ -44,6 +42,7 @@ class BookCache:
 
 
 def get_book(request: Request, session: SessionDep) -> RateBook:
+    """The app's rate book (one per app, shared by its requests)."""
     cache: BookCache = request.app.state.books
     return cache.get(session)
 

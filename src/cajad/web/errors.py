@@ -1,38 +1,50 @@
-"""Errors of the web layer and the one handler that turns every error into a response.
+"""Errors of the web layer and the one handler that turns every failure into a response.
 
-CajadError
-└── WebError
-    └── ParameterError (ValueError)      a query or path parameter the API refuses
+::
 
-Every failure, whatever raised it (a refused parameter, a missing project, an unknown route,
-an unexpected exception), goes through :func:`handle_exception`. Under ``/api`` it answers
-JSON of one shape, :class:`ErrorResponse`::
+    CajadError
+    └── WebError
+        ├── ParameterError (ValueError)          a query or path parameter refused; names it
+        └── ResourceNotFoundError (LookupError)  nothing at what the request names (a route)
 
-    {"error": {"status": 422, "title": "Invalid parameters",
-               "detail": "limit: must be at most 500; got '1000'",
-               "errors": [{"field": "limit", "message": "must be at most 500; got '1000'"}]}}
+What a failure means is decided once, for the CLI and the web alike, by
+:func:`cajad.errors.kind_of`: not found → 404, refused input → 422, conflict → 409, a failure
+of cajad (the store, a worker) or anything unexpected → 500, logged with its trace. Every
+package's errors reach HTTP by this one map; services raise their own errors, never HTTP ones.
 
-Everywhere else it renders ``error.html`` with the same fields and status.
+Under ``/api`` the answer is a problem details object (RFC 9457), :class:`ProblemDetails`,
+served as ``application/problem+json``::
+
+    {"type": "/api/problems/invalid-parameters", "title": "Invalid parameters",
+     "status": 422, "detail": "limit: must be at most 500; got '1000'",
+     "instance": "/api/projects",
+     "errors": [{"field": "limit", "message": "must be at most 500; got '1000'"}]}
+
+``type`` names one of :data:`PROBLEM_TYPES`, each described at its own address. Everywhere
+else ``error.html`` renders the same fields with the same status.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import APIRouter, Path, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
-from cajad.errors import CajadError
-from cajad.register.errors import ConversionError, InputError, NotFoundError
+from cajad.errors import CajadError, ErrorKind, kind_of
 from cajad.web.templating import render
 
 log = logging.getLogger(__name__)
+
+#: The media type of every error answer of the JSON API (RFC 9457).
+PROBLEM_JSON = "application/problem+json"
 
 
 class WebError(CajadError):
@@ -48,62 +60,138 @@ class ParameterError(WebError, ValueError):
         super().__init__(f"{field}: {message}")
 
 
+class ResourceNotFoundError(WebError, LookupError):
+    """Nothing exists at what the request names: a route between two places, a scenario."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemType:
+    """One kind of error answer: its ``type`` URI, title and status are the same every time."""
+
+    slug: str
+    title: str
+    status: int
+    description: str
+
+    @property
+    def uri(self) -> str:
+        return f"/api/problems/{self.slug}"
+
+
+NOT_FOUND = ProblemType(
+    "not-found", "Not found", 404, "What the request names does not exist (a project, a run)."
+)
+INVALID_PARAMETERS = ProblemType(
+    "invalid-parameters",
+    "Invalid parameters",
+    422,
+    "A query or path parameter was refused; `errors` names each field and why.",
+)
+REFUSED = ProblemType(
+    "refused", "Input refused", 422, "The request was understood but cannot be answered as asked."
+)
+CONFLICT = ProblemType(
+    "conflict", "Conflict", 409, "The request conflicts with the stored state; nothing changed."
+)
+INTERNAL = ProblemType(
+    "internal-error", "Internal error", 500, "cajad failed to answer; the error is logged."
+)
+#: Every problem type the API answers, by slug.
+PROBLEM_TYPES = {t.slug: t for t in (NOT_FOUND, INVALID_PARAMETERS, REFUSED, CONFLICT, INTERNAL)}
+_BY_KIND = {
+    ErrorKind.NOT_FOUND: NOT_FOUND,
+    ErrorKind.INVALID: REFUSED,
+    ErrorKind.CONFLICT: CONFLICT,
+    ErrorKind.FAILED: INTERNAL,
+    ErrorKind.UNEXPECTED: INTERNAL,
+}
+
+
 class FieldError(BaseModel):
+    """One refused field: its name (dotted for nested ones) and why."""
+
     field: str
     message: str
 
 
-class ErrorBody(BaseModel):
-    status: int
+class ProblemDetails(BaseModel):
+    """The body of every error the JSON API answers (RFC 9457 problem details)."""
+
+    type: str
     title: str
+    status: int
     detail: str
+    instance: str
     errors: list[FieldError] = []
 
 
-class ErrorResponse(BaseModel):
-    """The body of every error the JSON API answers."""
-
-    error: ErrorBody
-
-
 def error_responses(
-    not_found: str = "Not found", invalid: str = "Invalid parameters"
+    not_found: str = "Not found", invalid: str = "Invalid parameters", conflict: str | None = None
 ) -> dict[int | str, dict[str, Any]]:
-    """The 404 and 422 answers of an API router as OpenAPI documents them (``responses=``)."""
-    return {
-        404: {"model": ErrorResponse, "description": not_found},
-        422: {"model": ErrorResponse, "description": invalid},
+    """The error answers of an API router as OpenAPI documents them (``responses=``)."""
+    responses: dict[int | str, dict[str, Any]] = {
+        404: {"model": ProblemDetails, "description": not_found},
+        422: {"model": ProblemDetails, "description": invalid},
     }
+    if conflict is not None:
+        responses[409] = {"model": ProblemDetails, "description": conflict}
+    return responses
 
 
-def describe(exc: Exception) -> ErrorBody:
-    """The status, title, detail and field errors that ``exc`` is reported as."""
+def problem_media_types(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` (an OpenAPI document) with its error answers under ``application/problem+json``
+    (FastAPI documents a response model under the route's own media type)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if str(status)[0] in "45" and "application/json" in content:
+                    content[PROBLEM_JSON] = content.pop("application/json")
+    return schema
+
+
+def describe(exc: Exception, instance: str) -> ProblemDetails:
+    """What ``exc``, raised answering the request for ``instance``, is reported as."""
     if isinstance(exc, RequestValidationError):
-        fields = [_field_error(e) for e in exc.errors()]
-        return _body(422, "Invalid parameters", fields)
+        return _invalid([_field_error(e) for e in exc.errors()], instance)
     if isinstance(exc, ParameterError):
-        return _body(422, "Invalid parameters", [FieldError(field=exc.field, message=exc.message)])
-    if isinstance(exc, NotFoundError):
-        return ErrorBody(status=404, title="Not found", detail=str(exc))
-    if isinstance(exc, ConversionError):
-        return ErrorBody(status=422, title="Cannot convert", detail=str(exc))
-    if isinstance(exc, InputError):
-        return ErrorBody(status=400, title="Input refused", detail=str(exc))
-    if isinstance(exc, HTTPException):
-        title = HTTPStatus(exc.status_code).phrase
-        detail = exc.detail if isinstance(exc.detail, str) else title
-        if exc.status_code == 404 and detail == title:
-            detail = "there is no page at this address"
-        return ErrorBody(status=exc.status_code, title=title, detail=detail)
-    log.error("unexpected error", exc_info=exc)
-    return ErrorBody(
-        status=500, title="Internal error", detail="cajad failed to answer; the error is logged"
+        return _invalid([FieldError(field=exc.field, message=exc.message)], instance)
+    if isinstance(exc, HTTPException):  # the router's own: no such address, method not allowed
+        return _http(exc, instance)
+    problem = _BY_KIND[kind_of(exc)]
+    if problem is INTERNAL:
+        log.error("%s failed", instance, exc_info=exc)
+        return _answer(problem, problem.description, instance)
+    return _answer(problem, str(exc), instance)
+
+
+def _answer(
+    problem: ProblemType, detail: str, instance: str, errors: Sequence[FieldError] = ()
+) -> ProblemDetails:
+    return ProblemDetails(
+        type=problem.uri,
+        title=problem.title,
+        status=problem.status,
+        detail=detail,
+        instance=instance,
+        errors=list(errors),
     )
 
 
-def _body(status: int, title: str, fields: Sequence[FieldError]) -> ErrorBody:
-    detail = "; ".join(f"{f.field}: {f.message}" for f in fields) or title
-    return ErrorBody(status=status, title=title, detail=detail, errors=list(fields))
+def _invalid(fields: Sequence[FieldError], instance: str) -> ProblemDetails:
+    detail = "; ".join(f"{f.field}: {f.message}" for f in fields) or INVALID_PARAMETERS.title
+    return _answer(INVALID_PARAMETERS, detail, instance, fields)
+
+
+def _http(exc: HTTPException, instance: str) -> ProblemDetails:
+    phrase = HTTPStatus(exc.status_code).phrase
+    detail = exc.detail if isinstance(exc.detail, str) else phrase
+    if exc.status_code == 404:
+        detail = "there is no page at this address" if detail == phrase else detail
+        return _answer(NOT_FOUND, detail, instance)
+    return ProblemDetails(
+        type="about:blank", title=phrase, status=exc.status_code, detail=detail, instance=instance
+    )
 
 
 def _field_error(error: Any) -> FieldError:
@@ -122,10 +210,35 @@ def wants_json(request: Request) -> bool:
 
 
 async def handle_exception(request: Request, exc: Exception) -> Response:
-    """The one error handler: JSON of :class:`ErrorResponse` under /api, else the error page."""
-    body = describe(exc)
-    headers = getattr(exc, "headers", None) if isinstance(exc, HTTPException) else None
+    """The one error handler: :class:`ProblemDetails` under /api, else the error page."""
+    problem = describe(exc, request.url.path)
+    headers = exc.headers if isinstance(exc, HTTPException) else None
     if wants_json(request):
-        payload = ErrorResponse(error=body).model_dump(mode="json")
-        return JSONResponse(payload, status_code=body.status, headers=headers)
-    return render(request, "error.html", {"error": body}, status_code=body.status)
+        body = problem.model_dump(mode="json")
+        return JSONResponse(body, problem.status, headers=headers, media_type=PROBLEM_JSON)
+    return render(request, "error.html", {"error": problem}, status_code=problem.status)
+
+
+class ProblemTypeOut(BaseModel):
+    """What a problem ``type`` means."""
+
+    type: str
+    title: str
+    status: int
+    description: str
+
+
+router = APIRouter(prefix="/api/problems", tags=["api"], responses=error_responses())
+
+
+@router.get("/{slug}", response_model=ProblemTypeOut, summary="What an error type means")
+def problem_type(slug: Annotated[str, Path(max_length=40)]) -> ProblemTypeOut:
+    """The title, status and meaning of the error answers whose ``type`` is this address."""
+    found = PROBLEM_TYPES.get(slug)
+    if found is None:
+        raise ResourceNotFoundError(
+            f"no problem type {slug!r}; the types are: {', '.join(PROBLEM_TYPES)}"
+        )
+    return ProblemTypeOut(
+        type=found.uri, title=found.title, status=found.status, description=found.description
+    )

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from cajad.register import codelists
-from cajad.register.vocab import PriorityArea
+from cajad.register import PriorityArea, codelists
 
 
 def _(text: str) -> str:

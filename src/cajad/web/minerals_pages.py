@@ -5,12 +5,14 @@ figure only as what it overstates by). ``/minerals/runs/{id}`` shows the map and
 from the database by :mod:`cajad.web.minerals_api`), the metrics with what spatial and random
 cross-validation mean, capture efficiency, layer importance, the ranked targets, downloads and
 the linked project. The project page lists the runs linked to it through
-:func:`prospectivity_for_project`, a template global installed here.
+:func:`prospectivity_for_project`, one of the template globals :func:`template_globals` gives
+``create_app``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
@@ -19,10 +21,10 @@ from sqlalchemy import Engine
 from starlette.responses import Response
 
 from cajad.minerals.store import ProspectivityRun, get_run, runs
-from cajad.register.store import session_scope
+from cajad.register import session_scope
 from cajad.web.deps import SessionDep
 from cajad.web.minerals_api import ARTEFACTS, RunId, artefact_url, run_out, summary_out
-from cajad.web.templating import render, templates
+from cajad.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -89,4 +91,6 @@ def prospectivity_for_project(context: Any, identifier: str) -> list[dict[str, A
         return [summary_out(r).model_dump() for r in runs(session, identifier)]
 
 
-templates.env.globals["prospectivity_for"] = prospectivity_for_project
+def template_globals() -> dict[str, Callable[..., Any]]:
+    """What the prospectivity pages contribute to every template (the project page's runs)."""
+    return {"prospectivity_for": prospectivity_for_project}

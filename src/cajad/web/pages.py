@@ -13,20 +13,26 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from cajad.iati.results import project_results
-from cajad.register.errors import ConversionError
-from cajad.register.fx import RateBook
-from cajad.register.models import MATERIALISED
-from cajad.register.queries import ProjectFilter, facets, get_project, list_projects
-from cajad.register.vocab import PriorityArea, Stage
+from cajad.register import (
+    MATERIALISED,
+    ConversionError,
+    PriorityArea,
+    ProjectFilter,
+    RateBook,
+    Stage,
+    facets,
+    get_project,
+    list_projects,
+)
 from cajad.tracker import (
     BreakdownRow,
     CountingRule,
     Dimension,
-    Finding,
     Measure,
     findings,
     progress,
 )
+from cajad.tracker.quality import left_out
 from cajad.web.deps import BookDep, SessionDep
 from cajad.web.labels import breakdown_key
 from cajad.web.params import (
@@ -45,16 +51,6 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
 BREAKDOWNS = (Dimension.PILLAR, Dimension.COUNTRY, Dimension.INSTRUMENT, Dimension.YEAR)
-#: Finding kinds that explain money left out of the total (the dashboard's panel).
-NOT_COUNTED = (
-    "not-counted",
-    "amount-unknown",
-    "package-overlap",
-    "parts-exceed",
-    "funding-chain",
-    "possible-duplicate",
-    "missing-value-date",
-)
 #: Central Asian currencies, offered right after the headline ones.
 REGIONAL = ("KZT", "KGS", "TJS", "TMT", "UZS")
 
@@ -89,14 +85,13 @@ def dashboard(
     results = {
         by.value: progress(session, rule, currency=code, by=by, book=book) for by in BREAKDOWNS
     }
-    found = [f for f in findings(session, rule, book=book) if f.kind in NOT_COUNTED]
     context = {
         "progress": results[Dimension.PILLAR.value],
         "breakdowns": results,
         "charts": {key: _chart(key, p.breakdown or []) for key, p in results.items()},
         "currencies": currency_choices(book, rule),
         "measures": [m.value for m in Measure],
-        "excluded": _group(found),
+        "excluded": left_out(findings(session, rule, book=book)),
     }
     return render(request, "dashboard.html", context)
 
@@ -110,13 +105,6 @@ def _chart(dimension: str, rows: list[BreakdownRow]) -> dict[str, Any]:
         "totals": [str(r.total) for r in rows],
         "shares": [str(r.share) for r in rows],
     }
-
-
-def _group(found: list[Finding]) -> list[tuple[str, list[Finding]]]:
-    grouped: dict[str, list[Finding]] = defaultdict(list)
-    for f in found:
-        grouped[f.kind].append(f)
-    return [(kind, grouped[kind]) for kind in NOT_COUNTED if kind in grouped]
 
 
 @router.get("/projects")

@@ -11,9 +11,8 @@ from typing import Annotated
 
 from fastapi import Query
 
-from cajad.register.fx import RateBook
-from cajad.register.vocab import Stage
-from cajad.tracker import CountingRule, Measure
+from cajad.register import RateBook, Stage
+from cajad.tracker import CountingRule, Measure, RuleError
 from cajad.web.errors import ParameterError
 
 MAX_LIMIT = 500
@@ -56,19 +55,22 @@ def counting_rule(
     stages: list[Stage] | None,
     include_guarantees: bool,
 ) -> CountingRule:
-    """The counting rule the parameters ask for; defaults for what they leave out."""
-    defaults = CountingRule()
-    start, end = date_from or defaults.period_start, date_to or defaults.period_end
-    if end < start:
-        field = "to" if date_to else "from"
-        raise ParameterError(field, f"the period must not end before it starts; got {start}..{end}")
-    return CountingRule(
-        measure=measure,
-        period_start=start,
-        period_end=end,
-        stages=tuple(s.value for s in stages) if stages else defaults.stages,
-        include_guarantees=include_guarantees,
-    )
+    """The counting rule the parameters ask for (:meth:`CountingRule.from_options`), a refusal
+    named by the query parameter it comes from."""
+    try:
+        return CountingRule.from_options(
+            measure=measure,
+            start=date_from,
+            end=date_to,
+            stages=[s.value for s in stages or ()],
+            include_guarantees=include_guarantees,
+        )
+    except RuleError as exc:
+        raise ParameterError(_RULE_FIELDS[exc.option], str(exc)) from exc
+
+
+#: The query parameter behind each option of :meth:`CountingRule.from_options`.
+_RULE_FIELDS = {"start": "from", "end": "to", "stages": "stage"}
 
 
 def checked_currency(book: RateBook, currency: str, field: str = "currency") -> str:

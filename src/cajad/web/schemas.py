@@ -12,11 +12,18 @@ from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
-from cajad.register.errors import ConversionError
-from cajad.register.fx import Conversion, RateBook
-from cajad.register.models import MATERIALISED, Organisation, Project, Transaction
-from cajad.register.queries import project_areas, sector_area
-from cajad.tracker import Finding
+from cajad.register import (
+    MATERIALISED,
+    Conversion,
+    ConversionError,
+    Organisation,
+    Project,
+    RateBook,
+    Transaction,
+    project_areas,
+    sector_area,
+)
+from cajad.tracker import QualityFinding
 from cajad.web import labels
 
 T = TypeVar("T")
@@ -188,7 +195,7 @@ class ProjectDetail(ProjectRef):
 class QualityReport(BaseModel):
     total: int
     by_kind: dict[str, int]
-    findings: list[Finding]
+    findings: list[QualityFinding]
 
 
 # --- builders ------------------------------------------------------------------------------

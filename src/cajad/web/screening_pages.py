@@ -5,21 +5,22 @@ filters that submit by GET. ``/projects/{id}/screening`` screens the project fir
 does it in its own transaction and records a screening only when the project's facts or the
 catalogue changed), then shows the verdict, its findings, the open questions and the history;
 ``/projects/{id}/screening/report`` is the printable report. The project page shows a short
-"Quality screening" section through :func:`screening_for_project`, a template global installed
-here. Answers are not recorded from the portal until reviewers have accounts: ``cajad answer``.
+"Quality screening" section through :func:`screening_for_project`, one of the template globals
+:func:`template_globals` gives ``create_app``. Answers are not recorded from the portal until
+reviewers have accounts: ``cajad answer``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
 from fastapi import APIRouter, Request
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from starlette.responses import HTMLResponse, Response
 
-from cajad.register.models import Project
-from cajad.register.store import session_scope
+from cajad.register import session_scope, title_of, titles
 from cajad.screening import (
     ProjectQuality,
     history,
@@ -29,20 +30,17 @@ from cajad.screening import (
     report_html,
     screen_project,
 )
+from cajad.screening.filters import CATEGORIES, grades, select_quality
 from cajad.web.deps import SessionDep
 from cajad.web.screening_api import (
-    CATEGORIES,
     WEB_ACTOR,
     Blocked,
     Category,
     Grade,
     Identifier,
-    checked_filters,
-    grades,
-    screening_errors,
-    select_quality,
+    quality_filter,
 )
-from cajad.web.templating import render, templates
+from cajad.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -56,23 +54,20 @@ def screening_list(
     blocked: Blocked = None,
 ) -> Response:
     """Every screened project with its grade, category, block and red flags; filterable."""
-    grade, category = checked_filters(grade, category)
+    where = quality_filter(grade, category, blocked)
     everything = quality(session)
-    shown = select_quality(everything, grade, category, blocked)
-    wanted = select(Project.identifier, Project.title).where(
-        Project.identifier.in_([q.project for q in shown])
-    )
-    titles = dict(session.execute(wanted).all())
+    shown = select_quality(everything, where)
+    named = titles(session, [q.project for q in shown])
     context = {
         "section": "screening",
-        "rows": [(q, titles.get(q.project, "")) for q in shown],
+        "rows": [(q, named.get(q.project, "")) for q in shown],
         "screened": len(everything),
         "catalogue_version": load_catalogue().version,
         "grades": grades(),
         "categories": CATEGORIES,
         "form": {
-            "grade": grade or "",
-            "category": category or "",
+            "grade": where.grade or "",
+            "category": where.category or "",
             "blocked": "" if blocked is None else str(blocked).lower(),
         },
     }
@@ -82,23 +77,20 @@ def screening_list(
 @router.get("/projects/{identifier:path}/screening/report")
 def screening_report(session: SessionDep, identifier: Identifier) -> Response:
     """The printable HTML report of the project's latest screening (self-contained)."""
-    with screening_errors():
-        page = report_html(session, identifier)
-    return HTMLResponse(page)
+    return HTMLResponse(report_html(session, identifier))
 
 
 @router.get("/projects/{identifier:path}/screening")
 def project_screening(request: Request, identifier: Identifier) -> Response:
     """A project's current screening: grade, scores, red flags, gaps, questions, history."""
     engine: Engine = request.app.state.engine
-    with screening_errors():
-        # Its own transaction, committed before the page reads (SQLite allows one writer).
-        screened = screen_project(engine, identifier, actor=WEB_ACTOR)
-        with session_scope(engine, actor=WEB_ACTOR) as session:
-            title = session.scalar(select(Project.title).where(Project.identifier == identifier))
-            past = history(session, identifier)
-            asked = questionnaire(session, identifier)
-        catalogue = load_catalogue(screened.result["catalogue_version"])
+    # Its own transaction, committed before the page reads (SQLite allows one writer).
+    screened = screen_project(engine, identifier, actor=WEB_ACTOR)
+    with session_scope(engine, actor=WEB_ACTOR) as session:
+        title = title_of(session, identifier)
+        past = history(session, identifier)
+        asked = questionnaire(session, identifier)
+    catalogue = load_catalogue(screened.result["catalogue_version"])
     context = {
         "section": "screening",
         "identifier": identifier,
@@ -121,4 +113,6 @@ def screening_for_project(context: Any, identifier: str) -> ProjectQuality | Non
         return quality(session, [identifier]).get(identifier)
 
 
-templates.env.globals["screening_for"] = screening_for_project
+def template_globals() -> dict[str, Callable[..., Any]]:
+    """What the screening contributes to every template (the project page's section)."""
+    return {"screening_for": screening_for_project}

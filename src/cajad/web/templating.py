@@ -1,7 +1,9 @@
 """The Jinja2 environment of the portal: templates, filters, and the translation hook.
 
 Templates mark interface text with ``_()`` or ``{% trans %}`` (Jinja's i18n extension, with
-null translations for now), so that Babel can extract a catalogue later.
+null translations for now), so that Babel can extract a catalogue later. Each app builds its own
+environment (:func:`make_templates`) with the globals each package contributes, so nothing is
+installed by importing a module; :func:`render` uses the environment of the request's app.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from cajad.web import labels
 TEMPLATES = resources.files("cajad.web") / "templates"
 
 
-def _environment() -> jinja2.Environment:
+def _environment(extra_globals: Mapping[str, Any]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=jinja2.select_autoescape(default=True),
@@ -56,6 +58,7 @@ def _environment() -> jinja2.Environment:
         FINDING_KINDS=labels.FINDING_KINDS,
         with_query=with_query,
     )
+    env.globals.update(extra_globals)
     return env
 
 
@@ -66,11 +69,16 @@ def with_query(params: Mapping[str, Any], **changes: Any) -> str:
     return "?" + urlencode(kept) if kept else "?"
 
 
-templates = Jinja2Templates(env=_environment())
+def make_templates(extra_globals: Mapping[str, Any] | None = None) -> Jinja2Templates:
+    """The portal's templates with the filters and globals above, and ``extra_globals`` (the
+    functions packages contribute to the project page, for example)."""
+    return Jinja2Templates(env=_environment(extra_globals or {}))
 
 
 def render(
     request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
 ) -> Response:
-    """Render template ``name`` with ``context`` (the request is added)."""
+    """Render template ``name`` with ``context`` (the request is added) in the environment
+    of the request's app (``app.state.templates``, set by ``create_app``)."""
+    templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(request, name, context, status_code=status_code)

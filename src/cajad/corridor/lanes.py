@@ -6,6 +6,9 @@ Turkish Straits to the Black Sea; each port the map knows is tied to the waypoin
 harbour. A sea link is drawn along the shortest way through the graph, through the Suez Canal
 only when the link transits Egypt. Drawing only: no figure depends on it (routing uses each
 link's own distance). A port missing here is drawn with a straight line.
+
+The search is a plain Dijkstra rather than networkx's: networkx is a test dependency only, and
+``tests/corridor/test_lanes.py`` checks that both find the same ways.
 """
 
 from __future__ import annotations

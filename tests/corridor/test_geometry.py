@@ -13,8 +13,8 @@ import pytest
 from numpy.typing import NDArray
 
 from cajad.corridor import Network, load_network
-from cajad.web.corridor_lanes import GATES, LANES, SUEZ_CANAL, WAYPOINTS, km, lane
-from cajad.web.corridor_map import OUTLINES, link_lines, map_data
+from cajad.corridor.geometry import OUTLINES, link_lines, map_data
+from cajad.corridor.lanes import GATES, LANES, SUEZ_CANAL, WAYPOINTS, km, lane
 
 #: Lanes through water narrower than the outlines' resolution: the canal and the straits.
 NARROW = {SUEZ_CANAL, ("aegean_n", "dardanelles"), ("alboran", "gibraltar")}

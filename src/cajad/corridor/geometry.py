@@ -1,9 +1,9 @@
-"""The corridor map: country outlines, the network's links and the routes, as lon/lat lines.
+"""The corridor map's geometry: country outlines, links and routes, as lon/lat lines.
 
 Plotly draws them as plain x/y scatter traces (x = longitude, y = latitude, degrees WGS 84) on
 a cartesian plot, never as geo traces, which fetch their base map from a CDN. Outlines are the
 bundled Natural Earth shapes (``cajad/data/boundaries``); sea links follow the lanes of
-:mod:`cajad.web.corridor_lanes`. This module only prepares data; ``static/corridor.js`` draws.
+:mod:`cajad.corridor.lanes`. This module only prepares data; ``static/corridor.js`` draws.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from functools import lru_cache
 from typing import Any
 
 from cajad.corridor import Network
+from cajad.corridor.lanes import Point, sea_line
 from cajad.corridor.routes import short_name
 from cajad.data import data_path
-from cajad.web.corridor_lanes import Point, sea_line
 
 OUTLINES = data_path("boundaries", "countries.geojson")
 #: Countries tinted on the map: the five Central Asian states.

@@ -1,0 +1,66 @@
+"""The tables of the minerals package, on the register's metadata (migration ``0006``).
+
+Named ``tables`` because :mod:`cajad.minerals.models` holds the prospectivity models (the
+estimators); the migration environment imports this module so that autogenerate sees the
+tables whatever else was imported. Recording and reading runs is :mod:`cajad.minerals.store`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cajad.register import Base, Project
+
+__all__ = ["ProspectivityRun"]
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class ProspectivityRun(Base):
+    """One recorded prospectivity run: figures, small artefacts, raster checksums, project."""
+
+    __tablename__ = "prospectivity_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="SET NULL"), index=True
+    )
+    commodity: Mapped[str] = mapped_column(String(120))
+    model: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    source_dir: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)
+    run_file: Mapped[dict[str, Any]] = mapped_column(JSON)
+    map_png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    curves_png: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    targets_geojson: Mapped[str] = mapped_column(Text, deferred=True)
+    prospectivity_path: Mapped[str] = mapped_column(Text)
+    prospectivity_sha256: Mapped[str] = mapped_column(String(64))
+    uncertainty_path: Mapped[str] = mapped_column(Text)
+    uncertainty_sha256: Mapped[str] = mapped_column(String(64))
+
+    project: Mapped[Project | None] = relationship(lazy="joined")
+
+    def summary(self) -> dict[str, Any]:
+        """The headline of the run, as the audit log and the run list show it."""
+        m = self.metrics
+        random_cv = m.get("random_cv") or {}
+        return {
+            "commodity": self.commodity,
+            "model": self.model,
+            "project": self.project.identifier if self.project else None,
+            "roc_auc": m["roc_auc"],
+            "pr_auc": m["pr_auc"],
+            "random_cv_roc_auc": random_cv.get("roc_auc"),
+            "targets": m["targets"],
+            "digest": self.digest,
+        }

@@ -1,0 +1,135 @@
+"""The register's commands: ``init``, ``load-demo``, ``import`` and ``convert``.
+
+A thin layer over :mod:`cajad.register`; the root CLI adds them with :func:`register`. Exit
+codes and error lines come from :mod:`cajad._cli`: 2 input refused (nothing written), 3 a
+``--partial`` import that left some records out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from cajad._cli import (
+    EXIT_PARTIAL,
+    as_date,
+    as_number,
+    err,
+    existing_path,
+    exit_codes,
+    open_register,
+    out,
+)
+from cajad.iati import import_path
+from cajad.register import ImportReport, RateBook, import_file, init, load_demo, session_scope
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``init``, ``load-demo``, ``import`` and ``convert`` to ``app``."""
+    app.command("init")(init_command)
+    app.command("load-demo")(load_demo_command)
+    app.command("import")(import_command)
+    app.command("convert")(convert_command)
+
+
+@exit_codes
+def init_command() -> None:
+    """Create or upgrade the database (CAJAD_DATABASE_URL) and load the bundled rates."""
+    engine = open_register(initialised=False)
+    with out.status("Creating the register and loading exchange rates…"):
+        count = init(engine)
+    out.print(
+        f"Register ready at {engine.url.render_as_string()}; {count:,} exchange rates loaded."
+    )
+
+
+@exit_codes
+def load_demo_command() -> None:
+    """Import the initiative's real reported deals bundled with cajad (idempotent)."""
+    engine = open_register()
+    with out.status("Importing the initiative's deals…"):
+        report = load_demo(engine)
+    print_report(report)
+
+
+@exit_codes
+def import_command(
+    file: Annotated[
+        Path, typer.Argument(help="A deals or transactions CSV, an IATI XML file or a folder.")
+    ],
+    partial: Annotated[
+        bool, typer.Option(help="Import the valid records, report the rest.")
+    ] = False,
+    dry_run: Annotated[bool, typer.Option(help="Report what would change; write nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import a file atomically: any bad record refuses the whole file unless --partial.
+
+    IATI XML (a file or a folder of them) imports the valid activities and reports the rest,
+    as `cajad import-iati` does.
+    """
+    existing_path(file, "FILE")
+    engine = open_register()
+    iati = file.is_dir() or file.suffix.lower() == ".xml"
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(f"Importing {file.name}", total=None)
+        if iati:
+            report: ImportReport = import_path(engine, file, dry_run=dry_run)
+        else:
+            report = import_file(
+                engine,
+                file,
+                partial=partial,
+                dry_run=dry_run,
+                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    if as_json:
+        out.print_json(json.dumps(report.as_dict()))
+    else:
+        print_report(report)
+    # IATI files nearly always carry warnings; only refused records make an exit code.
+    if report.refused if iati else report.problems:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def print_report(report: ImportReport) -> None:
+    """What an import created, updated and left unchanged; each refused record on stderr."""
+    verb = "would be" if report.dry_run else "were"
+    out.print(
+        f"{report.source}: {len(report.created)} projects {verb} created, "
+        f"{len(report.updated)} updated, {len(report.unchanged)} unchanged."
+    )
+    for identifier in report.created + report.updated:
+        out.print(f"  {'+' if identifier in report.created else '~'} {identifier}", highlight=False)
+    for problem in report.problems:
+        err.print(f"  refused: {problem}", highlight=False, markup=False)
+
+
+@exit_codes
+def convert_command(
+    amount: Annotated[str, typer.Argument(help="Amount, e.g. 1000000.")],
+    currency: Annotated[str, typer.Argument(help="Its currency.")],
+    target: Annotated[str, typer.Argument(help="Currency to convert into.")],
+    on: Annotated[dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Value date.")],
+) -> None:
+    """Convert an amount at the dated rate the policy picks, showing the rate and its source."""
+    value = as_number(amount, "AMOUNT")
+    day = as_date(on, "ON")
+    engine = open_register()
+    with session_scope(engine) as session:
+        result = RateBook.from_session(session).convert(
+            value, currency.upper(), target.upper(), day
+        )
+    out.print(
+        f"{value:,} {result.currency} = {result.converted:,} {result.target}", highlight=False
+    )
+    out.print(f"  {result.explain()}", highlight=False)
+    for source in result.sources:
+        out.print(f"  Source: {source}", highlight=False)

@@ -1,0 +1,118 @@
+"""Which projects a list, a download or an export is about: one filter for every edge.
+
+The portal's list, the API's downloads, the IATI export and the transactions CSV all select
+projects the same way, so they share :class:`ProjectFilter` and :func:`filter_projects`; a
+criterion left ``None`` does not narrow the selection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVarTuple
+
+from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_
+
+from cajad.register.errors import InputError
+from cajad.register.models import Project, ProjectCountry, ProjectSector
+from cajad.register.reference import area_map
+from cajad.register.vocab import PriorityArea, Stage
+
+__all__ = ["ProjectFilter", "filter_projects", "project_conditions"]
+
+_Columns = TypeVarTuple("_Columns")
+
+
+@dataclass(frozen=True)
+class ProjectFilter:
+    """Which projects to select; ``None`` leaves a criterion out.
+
+    ``q`` is searched in identifiers and titles (case-insensitive); ``country`` is an ISO code
+    the project is in; ``stage``, ``instrument`` and ``area`` are the register's values;
+    ``counts`` keeps the projects that do (or do not) count toward the goal;
+    ``identifier_prefix`` keeps identifiers that start with it (a publisher's); ``project_ids``
+    keeps only these projects (a list the caller has already narrowed).
+    """
+
+    q: str | None = None
+    country: str | None = None
+    stage: str | None = None
+    instrument: str | None = None
+    area: str | None = None
+    counts: bool | None = None
+    identifier_prefix: str | None = None
+    project_ids: frozenset[int] | None = None
+
+    def __post_init__(self) -> None:
+        _check_choice("stage", self.stage, [s.value for s in Stage])
+        _check_choice("area", self.area, [a.value for a in PriorityArea])
+
+
+def _check_choice(name: str, value: str | None, choices: list[str]) -> None:
+    """Refuse a value outside its vocabulary: it would silently select nothing."""
+    if value is not None and value not in choices:
+        raise InputError(f"{name} must be one of {', '.join(choices)}; got {value!r}")
+
+
+def filter_projects(query: Select[*_Columns], where: ProjectFilter) -> Select[*_Columns]:
+    """``query``, a select from :class:`Project`, narrowed to the projects ``where`` selects."""
+    return query.where(*project_conditions(where))
+
+
+def project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
+    """The SQL conditions on :class:`Project` that ``where`` stands for (all must hold)."""
+    conditions: list[ColumnElement[bool]] = []
+    if where.project_ids is not None:
+        conditions.append(Project.id.in_(sorted(where.project_ids)))
+    if where.q:
+        pattern = "%" + where.q.strip().lower().replace("%", r"\%").replace("_", r"\_") + "%"
+        conditions.append(
+            or_(
+                func.lower(Project.identifier).like(pattern, escape="\\"),
+                func.lower(Project.title).like(pattern, escape="\\"),
+            )
+        )
+    if where.country:
+        conditions.append(Project.countries.any(ProjectCountry.code == where.country.upper()))
+    if where.stage:
+        conditions.append(Project.stage == where.stage)
+    if where.instrument:
+        conditions.append(Project.instrument == where.instrument)
+    if where.area:
+        conditions.append(_in_area(PriorityArea(where.area)))
+    if where.counts is not None:
+        conditions.append(Project.counts_toward_goal.is_(where.counts))
+    if where.identifier_prefix:
+        conditions.append(Project.identifier.startswith(where.identifier_prefix, autoescape=True))
+    return conditions
+
+
+def _in_area(area: PriorityArea) -> ColumnElement[bool]:
+    """Projects with a share in ``area``: by override, else by a DAC sector mapped to it.
+
+    Mirrors :func:`cajad.register.rollup.area_shares` in SQL: a 5-digit line of the mapping
+    wins over its 3-digit category; a sector in neither is unassigned.
+    """
+    mapping = area_map()
+    code = ProjectSector.code
+    category = func.substr(code, 1, 3)
+    mine = [c for c, a in mapping.by_code.items() if a is area]
+    others = [c for c, a in mapping.by_code.items() if a is not area]
+    categories = [c for c, a in mapping.by_category.items() if a is area]
+    maps_to = or_(
+        code.in_(mine) if mine else false(),
+        and_(category.in_(categories), code.not_in(others)) if categories else false(),
+    )
+    dac = ProjectSector.vocabulary == "1"
+    derived = Project.sectors.any(and_(dac, maps_to))
+    if area is PriorityArea.UNASSIGNED:
+        unmapped = and_(
+            code.not_in(list(mapping.by_code)), category.not_in(list(mapping.by_category))
+        )
+        derived = or_(
+            Project.sectors.any(and_(dac, or_(maps_to, unmapped))),
+            not_(Project.sectors.any(dac)),
+        )
+    return or_(
+        Project.priority_area_override == area.value,
+        and_(Project.priority_area_override.is_(None), derived),
+    )

@@ -1,0 +1,238 @@
+"""Every command refuses bad input the same way: exit 2, one ``error:`` line naming what was
+wrong, no traceback; cajad failing exits 1, also in one line. The command tree is pinned, so
+that adding or renaming a command or an option is a deliberate change (update the snapshot)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from cajad._cli import exit_codes
+from cajad.cli import app
+from cajad.register import init, load_demo, make_engine
+from cajad.register.errors import StoreError
+
+runner = CliRunner()
+PROJECT = "kg-grant-2025-naryn-bridge"  # one of the bundled demo deals
+MISSING = "{tmp}/no-such-folder"
+
+#: Command, bad input, and a fragment of the one line that must name it.
+BAD_INPUT: list[tuple[list[str], str]] = [
+    (["route", "Nowhereville", "Tashkent"], "unknown place 'Nowhereville'"),
+    (["route", "Yokohama", "Tashkent", "--avoid", "ZZ"], "unknown country 'ZZ'"),
+    (["route", "Yokohama", "Tashkent", "--max-transshipments", "0"], "no route"),
+    (["scenario", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
+    (["convert", "1", "XXX", "JPY", "2024-01-01"], "no exchange rate from XXX"),
+    (["convert", "NaN", "USD", "JPY", "2024-01-01"], "AMOUNT must be a number"),
+    (["convert", "1", "USD", "JPY", "0001-01-01"], "ON must be a date"),
+    (["progress", "--currency", "XXX"], "to XXX"),
+    (["progress", "--from", "2030-01-01", "--to", "2020-01-01"], "2030-01-01..2020-01-01"),
+    (["progress", "--stage", "nope"], "got nope"),
+    (["progress", "--as-of", "0001-01-01"], "--as-of must be a date"),
+    (["trace", "no-such-project"], "'no-such-project'"),
+    (["trace", PROJECT, "--currency", "XYZ"], "'XYZ'"),
+    (["screen", "no-such-project"], "no project 'no-such-project'"),
+    (["screen", PROJECT, "--html", f"{MISSING}/report.html"], f"--html: no such folder: {MISSING}"),
+    (["screen-all", "--layer", f"{MISSING}/areas.geojson"], f"{MISSING}/areas.geojson"),
+    (["catalogue", "no-such-version"], "'no-such-version'"),
+    (["questions", "no-such-project"], "no project 'no-such-project'"),
+    (["answer", "no-such-project", "PS1.ESIA", "yes", "--reviewer", "r"], "'no-such-project'"),
+    (["answer", PROJECT, "NO.SUCH", "yes", "--reviewer", "r"], "'NO.SUCH'"),
+    (["answer", PROJECT, "PS1.ESIA", "yes", "--reviewer", "r", "--on", "0001-01-01"], "--on"),
+    (["import", f"{MISSING}/deals.csv"], f"FILE: no such file or folder: {MISSING}/deals.csv"),
+    (["import-iati", f"{MISSING}/a.xml"], f"PATH: no such file or folder: {MISSING}/a.xml"),
+    (["export", "iati", f"{MISSING}/out.xml"], f"OUT.xml: no such folder: {MISSING}"),
+    (["export", "iati", "{tmp}/out.xml", "--stage", "nope"], "got 'nope'"),
+    (["export", "iati", "{tmp}/o.xml", "--organisations", "--country", "KZ"], "--organisations"),
+    (["export", "transactions", f"{MISSING}/out.csv"], f"OUT.csv: no such folder: {MISSING}"),
+    (["export", "transactions", "{tmp}/out.csv", "--currency", "XXX"], "--currency 'XXX'"),
+    (
+        [
+            "prospect",
+            "run",
+            "--evidence",
+            MISSING,
+            "--deposits",
+            "{tmp}/deposits.csv",
+            "--out",
+            "{tmp}/run",
+        ],
+        f"--evidence: no such folder: {MISSING}",
+    ),
+    (
+        [
+            "prospect",
+            "run",
+            "--evidence",
+            "{tmp}/evidence",
+            "--deposits",
+            f"{MISSING}/d.csv",
+            "--out",
+            "{tmp}/run",
+        ],
+        f"--deposits: no such file: {MISSING}/d.csv",
+    ),
+    (
+        [
+            "prospect",
+            "run",
+            "--evidence",
+            "{tmp}/evidence",
+            "--deposits",
+            "{tmp}/deposits.csv",
+            "--out",
+            "{tmp}/run",
+            "--project",
+            "no-such-project",
+        ],
+        "no project 'no-such-project'",
+    ),
+    (
+        [
+            "prospect",
+            "run",
+            "--evidence",
+            "{tmp}/evidence",
+            "--deposits",
+            "{tmp}/deposits.csv",
+            "--out",
+            "{tmp}/run",
+            "--template",
+            "no-such-template",
+        ],
+        "no template 'no-such-template'",
+    ),
+    (["prospect", "demo", "--out", "{tmp}/demo", "--template", "nope"], "no template 'nope'"),
+    (["prospect", "record", MISSING], MISSING),
+    (["prospect", "show", MISSING], f"no metrics.json in {MISSING}"),
+    (["prospect", "attach", "999", PROJECT], "no prospectivity run 999"),
+]
+
+#: Commands with no input to get wrong beyond what typer itself checks.
+NO_BAD_INPUT = {"init", "load-demo", "quality", "serve", "prospect templates", "prospect list"}
+
+#: Every command and its options (arguments by metavar): change it only on purpose.
+COMMANDS: dict[str, list[str]] = json.loads(
+    (Path(__file__).parent / "cli_commands.json").read_text(encoding="utf-8")
+)
+
+
+def command_tree(command: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Each leaf command of the click tree under ``command``: its option names and the
+    metavars of its arguments, sorted."""
+    if hasattr(command, "commands"):
+        tree: dict[str, list[str]] = {}
+        for name, sub in command.commands.items():
+            tree.update(command_tree(sub, f"{prefix} {name}".strip()))
+        return tree
+    names = [
+        p.metavar or p.name.upper() if p.param_type_name == "argument" else o
+        for p in command.params
+        for o in (p.opts + p.secondary_opts if p.param_type_name != "argument" else [p.name])
+    ]
+    return {prefix: sorted(n for n in names if n != "--help")}
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a demo register on SQLite, shared: no bad input writes anything."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('bad-input') / 'cajad.sqlite'}"
+    engine = make_engine(url)
+    init(engine)
+    load_demo(engine)
+    engine.dispose()
+    yield url
+
+
+@pytest.fixture
+def tmp(demo_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with an (empty) evidence folder and deposits file; the demo register set."""
+    monkeypatch.setenv("CAJAD_DATABASE_URL", demo_url)
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "deposits.csv").write_text("lon,lat\n", encoding="utf-8")
+    return tmp_path
+
+
+def assert_one_error_line(result: Any, fragment: str, code: int) -> str:
+    """``result`` exited ``code`` with exactly one line on stderr, ``error: …fragment…``."""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ") and fragment in lines[0], lines[0]
+    return str(lines[0])
+
+
+@pytest.mark.parametrize(("args", "fragment"), BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_bad_input_exits_2_with_one_line(tmp: Path, args: list[str], fragment: str) -> None:
+    args = [a.format(tmp=tmp) for a in args]
+    result = runner.invoke(app, args)
+    assert_one_error_line(result, fragment.format(tmp=tmp), 2)
+    assert not (tmp / "run").exists() and not (tmp / "demo").exists()
+    assert not list(tmp.glob("*.xml")) and not list(tmp.glob("*.csv.partial"))
+
+
+def test_every_command_is_walked_with_bad_input() -> None:
+    walked = {
+        next(c for c in COMMANDS if args[: len(c.split())] == c.split()) for args, _ in BAD_INPUT
+    }
+    assert walked | NO_BAD_INPUT == set(COMMANDS)
+
+
+def test_the_command_tree_is_pinned() -> None:
+    assert command_tree(typer.main.get_command(app)) == COMMANDS
+
+
+def test_commands_refuse_a_store_without_a_register(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAJAD_DATABASE_URL", f"sqlite:///{tmp_path / 'none.sqlite'}")
+    for args in (
+        ["progress"],
+        ["quality"],
+        ["trace", PROJECT],
+        ["screen", PROJECT],
+        ["prospect", "list"],
+        ["load-demo"],
+        ["export", "transactions", str(tmp_path / "t.csv")],
+        ["convert", "1", "USD", "JPY", "2024-01-01"],
+    ):
+        assert_one_error_line(runner.invoke(app, args), "run `cajad init` first", 2)
+
+
+def test_a_store_failure_exits_1_in_one_line_without_sql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cajad.sqlite'}"
+    engine = make_engine(url)
+    init(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE prospectivity_run"))
+    engine.dispose()
+    monkeypatch.setenv("CAJAD_DATABASE_URL", url)
+    line = assert_one_error_line(runner.invoke(app, ["prospect", "list"]), "prospectivity_run", 1)
+    assert "SELECT" not in line
+
+
+def test_an_unexpected_error_exits_1_naming_its_type() -> None:
+    @exit_codes
+    def broken() -> None:
+        raise KeyError("rate")
+
+    @exit_codes
+    def store() -> None:
+        raise StoreError("the database is locked\n[SQL: UPDATE project SET title=?]")
+
+    bare = typer.Typer()
+    bare.command("broken")(broken)
+    bare.command("store")(store)
+    assert_one_error_line(runner.invoke(bare, ["broken"]), "unexpected KeyError: 'rate'", 1)
+    line = assert_one_error_line(runner.invoke(bare, ["store"]), "database is locked", 1)
+    assert "SQL" not in line
