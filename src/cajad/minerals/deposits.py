@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -158,7 +159,8 @@ def _gpkg_wkb(blob: bytes) -> bytes:
 
 def _read_gpkg(path: Path, crs: str | None) -> Points:
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as con:
+        # sqlite3's own context manager only ends the transaction: closing() closes the file.
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
             table, column, srs = con.execute(
                 "SELECT g.table_name, g.column_name, g.srs_id FROM gpkg_geometry_columns g "
                 "WHERE g.geometry_type_name IN ('POINT', 'MULTIPOINT') LIMIT 1"
@@ -166,7 +168,8 @@ def _read_gpkg(path: Path, crs: str | None) -> Points:
             wkt = con.execute(
                 "SELECT definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?", (srs,)
             ).fetchone()[0]
-            frame = pd.read_sql_query(f'SELECT * FROM "{table}"', con)
+            quoted = '"' + str(table).replace('"', '""') + '"'
+            frame = pd.read_sql_query(f"SELECT * FROM {quoted}", con)
     except (sqlite3.Error, TypeError) as exc:
         raise DepositsError(f"cannot read GeoPackage {path}: {exc}") from exc
     geoms = shapely.from_wkb([_gpkg_wkb(b) for b in frame.pop(column)])
