@@ -15,6 +15,10 @@ documented defaults below apply (see ``cajad/data/initiative/CURATION.md``):
   last day;
 * sectors from the free-text sector by the reviewed keyword table; the compiler's pillar, when
   one of the three areas, overrides the area derived from sectors.
+
+Optional name columns (``title_ja``, ``title_ru``) carry the project's name in Japanese or
+Russian where a source gives one; they become title narratives in those languages (beside the
+English title), so that search and IATI export see them.
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from cajad.register.specs import (
     ParticipationSpec,
     ProjectSpec,
     SectorSpec,
+    TextSpec,
     TransactionSpec,
 )
 from cajad.register.vocab import (
@@ -86,6 +91,7 @@ DECISION_COLUMNS = [
     "priority_area",
     "decision",
 ]
+NAME_COLUMNS = {"title_ja": "ja", "title_ru": "ru"}
 STATUSES = ("announced", "signed", "financing approved", "completed", "unknown", "cancelled")
 _PILLARS = {
     "Green & Resilience": PriorityArea.GREEN,
@@ -119,7 +125,7 @@ def read_deals(
     rows: list[_Row] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    for line, raw in read_rows(path, COLUMNS, DECISION_COLUMNS):
+    for line, raw in read_rows(path, COLUMNS, [*DECISION_COLUMNS, *NAME_COLUMNS]):
         if curation is not None:
             raw = {**raw, **decisions.get(raw["id"], {})}
         row_problems: list[Problem] = []
@@ -175,6 +181,7 @@ class _Row:
     decision: str
     participants: tuple[ParticipationSpec, ...]
     document: DocumentSpec | None
+    texts: tuple[TextSpec, ...]
 
 
 def _parse_row(file: str, line: int, raw: dict[str, str], problems: list[Problem]) -> _Row | None:
@@ -217,12 +224,23 @@ def _parse_row(file: str, line: int, raw: dict[str, str], problems: list[Problem
         counts=counts if counts is not None else transaction is not None,
         decision=raw.get("decision") or "no curation given: counted as reported",
         participants=_participants(raw),
+        texts=_names(raw),
         document=DocumentSpec(
             url=raw["source_url"], title=raw["source_title"] or None, published=published
         )
         if raw["source_url"]
         else None,
     )
+
+
+def _names(raw: dict[str, str]) -> tuple[TextSpec, ...]:
+    """The title in the deals file's language plus its Japanese / Russian names, if any."""
+    names = [
+        TextSpec(kind="title", lang=lang, text=raw[column])
+        for column, lang in NAME_COLUMNS.items()
+        if raw.get(column)
+    ]
+    return (TextSpec(kind="title", text=raw["title"]), *names) if names else ()
 
 
 def _enum(check: RowChecker, column: str, text: str, kind: type[_E]) -> _E | None:
@@ -491,4 +509,5 @@ def _merge(primary: _Row, group: list[_Row]) -> ProjectSpec:
         participants=tuple(participants.values()),
         documents=documents,
         transactions=transactions,
+        texts=primary.texts,
     )
