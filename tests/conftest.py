@@ -7,6 +7,7 @@ each test gets a new database on it.
 
 from __future__ import annotations
 
+import csv
 import itertools
 import tempfile
 from collections.abc import Iterator
@@ -59,3 +60,14 @@ def rows_of(engine: Engine, table: str) -> list[tuple[Any, ...]]:
     """Every row of a table, sorted: for comparing a whole store before and after."""
     with engine.connect() as conn:
         return sorted(tuple(r) for r in conn.execute(text(f'SELECT * FROM "{table}"')))
+
+
+def bundled_counts() -> tuple[int, int]:
+    """How many rows the bundled deals file has and how many projects its curation makes,
+    read from the files themselves (so the tests follow the data, not a remembered number)."""
+    folder = Path(__file__).parents[1] / "src/cajad/data/initiative"
+    with (folder / "deals.csv").open(encoding="utf-8", newline="") as handle:
+        rows = sum(1 for _ in csv.DictReader(handle))
+    with (folder / "curation.csv").open(encoding="utf-8", newline="") as handle:
+        projects = len({row["project"] for row in csv.DictReader(handle)})
+    return rows, projects

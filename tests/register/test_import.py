@@ -14,7 +14,7 @@ from cajad.data import data_path
 from cajad.register import InputError, import_file, load_demo, session_scope
 from cajad.register.audit import history
 from cajad.register.models import Project, Transaction
-from tests.conftest import rows_of
+from tests.conftest import bundled_counts, rows_of
 
 TABLES = ("project", "transaction", "organisation", "participation", "rollup", "audit_log")
 
@@ -35,7 +35,7 @@ def test_reimporting_the_demo_changes_nothing(engine: Engine) -> None:
     before = _snapshot(engine)
     report = load_demo(engine)
     assert report.created == [] and report.updated == []
-    assert len(report.unchanged) == 71
+    assert len(report.unchanged) == bundled_counts()[1]
     assert _snapshot(engine) == before
 
 
@@ -133,7 +133,7 @@ def test_raw_deals_file_imports_with_documented_defaults(
     empty_engine: Engine, tmp_path: Path
 ) -> None:
     report = import_file(empty_engine, _deals_copy(tmp_path))
-    assert len(report.created) == 73  # no curation: every row is its own project
+    assert len(report.created) == bundled_counts()[0]  # no curation: each row a project
     with session_scope(empty_engine) as session:
         nexi = session.scalar(
             select(Project).where(Project.identifier == "uz-nexi-sazagan-loan-insurance")

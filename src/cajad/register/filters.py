@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_
 from cajad.register.errors import InputError
 from cajad.register.models import Project, ProjectCountry, ProjectSector
 from cajad.register.reference import area_map
+from cajad.register.search import matches
 from cajad.register.vocab import PriorityArea, Stage
 
 __all__ = ["ProjectFilter", "filter_projects", "project_conditions"]
@@ -26,11 +27,12 @@ _Columns = TypeVarTuple("_Columns")
 class ProjectFilter:
     """Which projects to select; ``None`` leaves a criterion out.
 
-    ``q`` is searched in identifiers and titles (case-insensitive); ``country`` is an ISO code
-    the project is in; ``stage``, ``instrument`` and ``area`` are the register's values;
-    ``counts`` keeps the projects that do (or do not) count toward the goal;
-    ``identifier_prefix`` keeps identifiers that start with it (a publisher's); ``project_ids``
-    keeps only these projects (a list the caller has already narrowed).
+    ``q`` is found in identifiers (case-insensitive) or, word by word, in titles of every
+    language, descriptions, participants and sector names (see :mod:`cajad.register.search`);
+    ``country`` is an ISO code the project is in; ``stage``, ``instrument`` and ``area`` are
+    the register's values; ``counts`` keeps the projects that do (or do not) count toward the
+    goal; ``identifier_prefix`` keeps identifiers that start with it (a publisher's);
+    ``project_ids`` keeps only these projects (a list the caller has already narrowed).
     """
 
     q: str | None = None
@@ -66,10 +68,7 @@ def project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
     if where.q:
         pattern = "%" + where.q.strip().lower().replace("%", r"\%").replace("_", r"\_") + "%"
         conditions.append(
-            or_(
-                func.lower(Project.identifier).like(pattern, escape="\\"),
-                func.lower(Project.title).like(pattern, escape="\\"),
-            )
+            or_(func.lower(Project.identifier).like(pattern, escape="\\"), matches(where.q))
         )
     if where.country:
         conditions.append(Project.countries.any(ProjectCountry.code == where.country.upper()))

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
-from cajad.register import audit, rollup
+from cajad.register import audit, rollup, search
 from cajad.register._organisations import Organisations, resolve_organisations
 from cajad.register._rows import Change, Converted, write_changes
 from cajad.register.errors import ConversionError, InputError, Problem
@@ -187,6 +187,8 @@ def _write(
     touched = [*written, *(p.id for p in stale.projects)]
     rollup.merge(delta, rollup.of_stored(session, touched), +1)
     rollup.apply(session, delta)
+    # A renamed organisation changes the words its projects are found by, as their money.
+    search.reindex(session.connection(), touched)
 
 
 def _change_of(

@@ -391,3 +391,15 @@ class OrganisationBudgetLine(Base):
     currency: Mapped[str] = mapped_column(String(3))
     value_date: Mapped[dt.date] = mapped_column(Date)
     narratives: Mapped[list[list[str]]] = mapped_column(JSON)
+
+
+class ProjectSearch(Base):
+    """The words a project is found by (titles in every language, descriptions, participants,
+    sector names), normalised by :mod:`cajad.register.search`; rewritten with every import."""
+
+    __tablename__ = "project_search"
+
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
+    )
+    words: Mapped[str] = mapped_column(Text)
