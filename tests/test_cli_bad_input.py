@@ -53,6 +53,10 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["export", "iati", "{tmp}/o.xml", "--organisations", "--country", "KZ"], "--organisations"),
     (["export", "transactions", f"{MISSING}/out.csv"], f"OUT.csv: no such folder: {MISSING}"),
     (["export", "transactions", "{tmp}/out.csv", "--currency", "XXX"], "--currency 'XXX'"),
+    (["export", "xlsx", f"{MISSING}/o.xlsx"], f"OUT.xlsx: no such folder: {MISSING}"),
+    (["export", "xlsx", "{tmp}/o.xlsx", "--columns", "nope"], "got nope"),
+    (["export", "brief", f"{MISSING}/b.pdf"], f"OUT.pdf: no such folder: {MISSING}"),
+    (["export", "brief", "{tmp}/b.pdf", "--currency", "XXX"], "'XXX'"),
     (
         [
             "prospect",

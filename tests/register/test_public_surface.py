@@ -18,6 +18,7 @@ EXPORTED = [
     "IATI_STATUS",
     "INCOMING_TYPES",
     "MATERIALISED",
+    "PROJECT_COLUMNS",
     "WHOLE_PROJECT",
     "AuditEntry",
     "Base",
@@ -53,6 +54,7 @@ EXPORTED = [
     "ProjectFilter",
     "ProjectSector",
     "ProjectSpec",
+    "ProjectsXlsxReport",
     "RateBook",
     "RegisterError",
     "Rollup",
@@ -84,6 +86,7 @@ EXPORTED = [
     "make_engine",
     "matching_ids",
     "migrate",
+    "parse_columns",
     "project_areas",
     "project_spec",
     "quantize_money",
@@ -93,6 +96,7 @@ EXPORTED = [
     "session_scope",
     "title_of",
     "titles",
+    "write_projects_xlsx",
     "write_transactions_csv",
 ]
 

@@ -98,3 +98,31 @@ def test_api_docs_render_from_local_assets(page: Any, live_server: str) -> None:
     page.goto(f"{live_server}/api/docs")
     page.locator(".swagger-ui .opblock").first.wait_for()
     assert page.locator(".swagger-ui .opblock").count() >= 8
+
+
+def test_dashboard_names_the_itemised_and_aggregate_parts(page: Any, live_server: str) -> None:
+    """Issue 11's acceptance, in Chromium: not "on track", and the headline, the stacked bar and
+    its table name the itemised and aggregate parts with the API's figures."""
+    page.goto(f"{live_server}/")
+    progress = api(page, live_server, "/api/progress")
+    verdict = page.get_by_test_id("verdict").inner_text()
+    assert verdict.lower() not in ("on track", "ahead")
+    headline = page.get_by_test_id("headline").inner_text()
+    assert "itemised and signed" in headline and "unitemised aggregate" in headline
+    bar = page.get_by_test_id("composition-bar")
+    assert bar.is_visible()
+    widths = []
+    for part in progress["composition"]:
+        key = f"{part['basis']}-{part['evidence']}-{part['status']}"
+        segment = page.get_by_test_id(f"segment-{key}")
+        assert segment.count() == 1
+        widths.append(segment.bounding_box()["width"])
+        row = page.get_by_test_id(f"composition-{key}")
+        assert value(page, f'[data-testid="composition-{key}"] data.money') == part["total"]
+        assert ("Itemised" if part["basis"] == "itemised" else "Aggregate") in row.inner_text()
+    box = bar.bounding_box()
+    assert sum(widths) <= box["width"] + 1  # the parts fit against the goal
+    assert max(widths) > 0.5 * box["width"]  # the aggregates fill most of the bar
+    assert page.get_by_test_id("data-as-of").inner_text().count(progress["data_as_of"]) == 1
+    assert page.get_by_test_id("breakdown-pillar-aggregate_unknown").is_visible()
+    assert page.get_by_test_id("breakdown-country-TM").is_visible()

@@ -17,7 +17,15 @@ from cajad.web.middleware import CONTENT_SECURITY_POLICY
 from .conftest import TestClient
 from .links import Links, crawl, external, parse, project_sources
 
-PAGES = ["/", "/?currency=USD&measure=signed", "/projects", "/quality", "/api/docs", "/nowhere"]
+PAGES = [
+    "/",
+    "/?currency=USD&measure=signed",
+    "/projects",
+    "/quality",
+    "/method",
+    "/api/docs",
+    "/nowhere",
+]
 
 
 def html(client: TestClient, url: str, status: int = 200) -> str:
@@ -85,7 +93,16 @@ def test_dashboard_shows_the_api_figures(client: TestClient, currency: str) -> N
     assert shown["share"]["value"] == api["share_of_goal"]
     for measure, amount in api["measures"].items():
         assert shown[f"measure-{measure}"]["value"] == amount
-    assert shown["pace-projection"]["value"] == api["pace"]["projection"]
+    projection = html(client, f"/?currency={currency}").split('data-testid="pace-projection"')[1]
+    if api["pace"]["projection_low"] is None:
+        assert projection.split("</dd>")[0].endswith("too early to project")
+    else:
+        assert f'value="{api["pace"]["projection_low"]}"' in projection.split("</dd>")[0]
+    composition = html(client, f"/?currency={currency}").split('data-testid="composition"')[1]
+    for part in api["composition"]:
+        key = f"{part['basis']}-{part['evidence']}-{part['status']}"
+        row = composition.split(f'data-testid="composition-{key}"')[1].split("</tr>")[0]
+        assert f'value="{part["total"]}"' in row
 
 
 def test_dashboard_breakdown_rows_are_the_apis(client: TestClient) -> None:
@@ -100,6 +117,32 @@ def test_dashboard_breakdown_rows_are_the_apis(client: TestClient) -> None:
             assert f'value="{row["total"]}"' in chunk
             assert f'value="{row["share"]}"' in chunk
         assert text.count(f'data-testid="breakdown-{by}-') == len(api)
+
+
+def test_dashboard_names_the_parts_and_the_data_date(client: TestClient) -> None:
+    """The headline names its basis, zeros and unknown-area aggregates are shown, and the
+    page's date is the data's, not today's."""
+    text = html(client, "/")
+    api = client.get("/api/progress", params={"by": "pillar"}).json()
+    headline = text.split('data-testid="headline">', 1)[1].split("</p>", 1)[0]
+    assert headline == api["headline"]
+    assert "itemised and signed" in headline and "unitemised aggregate" in headline
+    assert f'<time datetime="{api["data_as_of"]}">' in text.split('data-testid="data-as-of"')[1]
+    assert " as of " not in text.split('id="pace-title"')[1].split("</article>")[0]
+    for key in ("green", "connectivity", "hrd", "aggregate_unknown"):
+        assert f'data-testid="breakdown-pillar-{key}"' in text
+    for code in ("KZ", "KG", "TJ", "TM", "UZ"):
+        assert f'data-testid="breakdown-country-{code}"' in text
+    assert "Aggregate, area unknown" in text
+    assert 'data-testid="verdict">Mostly unitemised aggregates<' in text
+
+
+def test_method_page_states_the_verdict_rule(client: TestClient) -> None:
+    text = html(client, "/method")
+    rule = text.split('data-testid="verdict-rule"', 1)[1].split("</ol>", 1)[0]
+    assert "more than 50 %" in rule and "365 days" in rule
+    order = ["Period not started", "Mostly unitemised aggregates", "Goal reached", "Too early"]
+    assert [rule.index(v) for v in order] == sorted(rule.index(v) for v in order)
 
 
 def test_dashboard_explains_what_is_not_counted(client: TestClient) -> None:

@@ -42,6 +42,8 @@ REFUSED = [
     ("/api/corridor/pareto?from=Yokohama&to=Nowhereville", "to"),
     ("/api/corridor/route?from=Yokohama&to=Tashkent&avoid=Narnia", "avoid"),
     ("/api/minerals/runs/first", "run_id"),
+    ("/api/projects.xlsx?columns=nope", "columns"),
+    ("/api/brief.pdf?currency=XXX", "currency"),
 ]
 
 

@@ -36,6 +36,7 @@ from cajad.iati import (
 )
 from cajad.iati._export import replacing
 from cajad.register import ProjectFilter, RateBook, session_scope, write_transactions_csv
+from cajad.register.cli import export_brief_command, export_xlsx_command
 
 __all__ = ["register"]
 
@@ -51,6 +52,8 @@ def register(app: typer.Typer, *, export: typer.Typer | None = None) -> None:
         app.add_typer(export, name="export")
     export.command("iati")(export_iati_command)
     export.command("transactions")(export_transactions_command)
+    export.command("xlsx")(export_xlsx_command)
+    export.command("brief")(export_brief_command)
 
 
 @exit_codes

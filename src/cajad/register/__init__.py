@@ -91,6 +91,8 @@ from cajad.register.vocab import (
     Stage,
     TransactionType,
 )
+from cajad.register.xlsx_export import COLUMNS as PROJECT_COLUMNS
+from cajad.register.xlsx_export import ProjectsXlsxReport, parse_columns, write_projects_xlsx
 
 __all__ = [
     "CENTRAL_ASIAN_COUNTRIES",
@@ -99,6 +101,7 @@ __all__ = [
     "IATI_STATUS",
     "INCOMING_TYPES",
     "MATERIALISED",
+    "PROJECT_COLUMNS",
     "WHOLE_PROJECT",
     "AuditEntry",
     "Base",
@@ -134,6 +137,7 @@ __all__ = [
     "ProjectFilter",
     "ProjectSector",
     "ProjectSpec",
+    "ProjectsXlsxReport",
     "RateBook",
     "RegisterError",
     "Rollup",
@@ -165,6 +169,7 @@ __all__ = [
     "make_engine",
     "matching_ids",
     "migrate",
+    "parse_columns",
     "project_areas",
     "project_spec",
     "quantize_money",
@@ -174,5 +179,6 @@ __all__ = [
     "session_scope",
     "title_of",
     "titles",
+    "write_projects_xlsx",
     "write_transactions_csv",
 ]

@@ -1,4 +1,6 @@
-"""The register's commands: ``init``, ``load-demo``, ``import`` and ``convert``.
+"""The register's commands: ``init``, ``load-demo``, ``import`` and ``convert``; and the
+exports for a minister, ``export xlsx`` (a filtered project list) and ``export brief`` (the
+one-page PDF of progress), which the ``export`` group (:mod:`cajad.iati.cli`) takes.
 
 A thin layer over :mod:`cajad.register`; the root CLI adds them with :func:`register`. Exit
 codes and error lines come from :mod:`cajad._cli`: 2 input refused (nothing written), 3 a
@@ -8,6 +10,7 @@ codes and error lines come from :mod:`cajad._cli`: 2 input refused (nothing writ
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Annotated
@@ -24,11 +27,23 @@ from cajad._cli import (
     exit_codes,
     open_register,
     out,
+    writable_file,
 )
 from cajad.iati import import_path
-from cajad.register import ImportReport, RateBook, import_file, init, load_demo, session_scope
+from cajad.register import (
+    ImportReport,
+    ProjectFilter,
+    RateBook,
+    import_file,
+    init,
+    load_demo,
+    session_scope,
+)
+from cajad.register.xlsx_export import COLUMNS, parse_columns, write_projects_xlsx
+from cajad.tracker import CountingRule, Measure
+from cajad.tracker.brief import brief, money
 
-__all__ = ["register"]
+__all__ = ["export_brief_command", "export_xlsx_command", "register"]
 
 
 def register(app: typer.Typer) -> None:
@@ -133,3 +148,71 @@ def convert_command(
     out.print(f"  {result.explain()}", highlight=False)
     for source in result.sources:
         out.print(f"  Source: {source}", highlight=False)
+
+
+@exit_codes
+def export_xlsx_command(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="File to write.")],
+    q: Annotated[str | None, typer.Option("--q", help="Words to search for.")] = None,
+    country: Annotated[str | None, typer.Option(help="Only projects in this country.")] = None,
+    stage: Annotated[str | None, typer.Option(help="Only projects at this stage.")] = None,
+    instrument: Annotated[str | None, typer.Option(help="Only this instrument.")] = None,
+    area: Annotated[str | None, typer.Option(help="Only this priority area.")] = None,
+    counts: Annotated[
+        bool | None, typer.Option("--counts/--not-counted", help="Counted toward the goal or not.")
+    ] = None,
+    identifier_prefix: Annotated[
+        str | None, typer.Option(help="Only projects whose identifier starts so.")
+    ] = None,
+    currency: Annotated[str, typer.Option(help="Currency of the amounts.")] = "JPY",
+    columns: Annotated[
+        str | None, typer.Option(help=f"Comma-separated columns among {', '.join(COLUMNS)}.")
+    ] = None,
+) -> None:
+    """Write a filtered project list as XLSX, with chosen columns and amounts in one currency."""
+    writable_file(out_file, "OUT.xlsx")
+    chosen = parse_columns(columns)
+    where = ProjectFilter(
+        q=q,
+        country=country.upper() if country else None,
+        stage=stage,
+        instrument=instrument,
+        area=area,
+        counts=counts,
+        identifier_prefix=identifier_prefix,
+    )
+    engine = open_register()
+    buffer = io.BytesIO()
+    with session_scope(engine) as session:
+        report = write_projects_xlsx(
+            session,
+            where,
+            buffer,
+            currency=currency.strip().upper(),
+            book=RateBook.from_session(session),
+            columns=chosen,
+            notes={"Counting rule": CountingRule().describe()},
+        )
+    out_file.write_bytes(buffer.getvalue())
+    totals = "; ".join(f"{k} {money(v, report.currency)}" for k, v in report.totals.items())
+    out.print(f"{out_file}: {report.projects} projects; {totals}.", highlight=False)
+
+
+@exit_codes
+def export_brief_command(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT.pdf", help="File to write.")],
+    currency: Annotated[str, typer.Option(help="Currency of the figures.")] = "JPY",
+    measure: Annotated[Measure, typer.Option(help="What money counts.")] = Measure.ANNOUNCED,
+) -> None:
+    """Write a one-page PDF brief of progress toward the goal (rule, basis, rates, data date)."""
+    writable_file(out_file, "OUT.pdf")
+    engine = open_register()
+    with session_scope(engine) as session:
+        made = brief(session, currency=currency, measure=measure)
+    out_file.write_bytes(made.pdf)
+    figures = made.progress
+    out.print(
+        f"{out_file}: {money(figures.total, figures.currency)}, {figures.share_of_goal} % of "
+        f"the goal ({figures.rule.measure.value}).",
+        highlight=False,
+    )

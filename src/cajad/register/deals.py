@@ -16,6 +16,13 @@ documented defaults below apply (see ``cajad/data/initiative/CURATION.md``):
 * sectors from the free-text sector by the reviewed keyword table; the compiler's pillar, when
   one of the three areas, overrides the area derived from sectors.
 
+Optional composition columns (``basis``, ``evidence``) say what a counted amount is: an
+``itemised`` project or an ``aggregate`` package total, and the tier of its evidence
+(``financier``, ``company``, ``government``, ``press``). Where empty, a project that other rows
+name as their package is an aggregate, and the evidence follows the source URL's publisher
+(:func:`evidence_of_url`). The choice is recorded as a tag at the end of the project's
+decision (``[aggregate; evidence: press]``), which the rollup reads.
+
 Optional name columns (``title_ja``, ``title_ru``) carry the project's name in Japanese or
 Russian where a source gives one; they become title narratives in those languages (beside the
 English title), so that search and IATI export see them.
@@ -29,6 +36,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlparse
 
 from cajad.register import codelists
 from cajad.register.csvio import (
@@ -41,6 +49,7 @@ from cajad.register.csvio import (
 )
 from cajad.register.errors import InputError, Problem
 from cajad.register.reference import organisation_aliases, sector_keywords
+from cajad.register.rollup import BASES, EVIDENCE, composition_tag
 from cajad.register.specs import (
     CountrySpec,
     DocumentSpec,
@@ -91,7 +100,25 @@ DECISION_COLUMNS = [
     "priority_area",
     "decision",
 ]
+COMPOSITION_COLUMNS = ["basis", "evidence"]
 NAME_COLUMNS = {"title_ja": "ja", "title_ru": "ru"}
+#: Publishers whose release is the financier's own record: JICA, JBIC, NEXI, and MOFA and
+#: Japan's embassies (the financier of grant aid, which signs its exchanges of notes).
+FINANCIER_HOSTS = ("jica.go.jp", "jbic.go.jp", "nexi.go.jp", "mofa.go.jp", "emb-japan.go.jp")
+#: Hosts of government statements: other Japanese ministries and the governments of the region.
+GOVERNMENT_HOSTS = (
+    "go.jp",
+    "gov.uz",
+    "gov.kz",
+    "gov.kg",
+    "gov.tm",
+    "gov.tj",
+    "president.uz",
+    "akorda.kz",
+    "mfa.kg",
+    "mfa.tj",
+    "mfa.uz",
+)
 STATUSES = ("announced", "signed", "financing approved", "completed", "unknown", "cancelled")
 _PILLARS = {
     "Green & Resilience": PriorityArea.GREEN,
@@ -125,7 +152,8 @@ def read_deals(
     rows: list[_Row] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    for line, raw in read_rows(path, COLUMNS, [*DECISION_COLUMNS, *NAME_COLUMNS]):
+    optional = [*DECISION_COLUMNS, *COMPOSITION_COLUMNS, *NAME_COLUMNS]
+    for line, raw in read_rows(path, COLUMNS, optional):
         if curation is not None:
             raw = {**raw, **decisions.get(raw["id"], {})}
         row_problems: list[Problem] = []
@@ -148,7 +176,7 @@ def read_deals(
 
 def _read_curation(path: Path) -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
-    for line, row in read_rows(path, ["id", *DECISION_COLUMNS]):
+    for line, row in read_rows(path, ["id", *DECISION_COLUMNS], COMPOSITION_COLUMNS):
         if row["id"] in table:
             raise InputError(
                 f"{path}: refused", [Problem(str(path), line, "id", f"duplicate id {row['id']!r}")]
@@ -182,6 +210,8 @@ class _Row:
     participants: tuple[ParticipationSpec, ...]
     document: DocumentSpec | None
     texts: tuple[TextSpec, ...]
+    basis: str | None
+    evidence: str
 
 
 def _parse_row(file: str, line: int, raw: dict[str, str], problems: list[Problem]) -> _Row | None:
@@ -204,6 +234,12 @@ def _parse_row(file: str, line: int, raw: dict[str, str], problems: list[Problem
     counts = _counts(check, raw.get("counts", ""))
     value_date = _value_date(check, raw, date, precision, published)
     transaction = _transaction(check, raw, stage, instrument, value_date)
+    basis = raw.get("basis") or None
+    if basis is not None and basis not in BASES:
+        check.fail("basis", f"must be one of {', '.join(BASES)}; got {basis!r}")
+    evidence = raw.get("evidence") or evidence_of_url(raw["source_url"])
+    if evidence not in EVIDENCE:
+        check.fail("evidence", f"must be one of {', '.join(EVIDENCE)}; got {evidence!r}")
     if problems or instrument is None or stage is None or date is None or value_date is None:
         return None
     return _Row(
@@ -225,12 +261,30 @@ def _parse_row(file: str, line: int, raw: dict[str, str], problems: list[Problem
         decision=raw.get("decision") or "no curation given: counted as reported",
         participants=_participants(raw),
         texts=_names(raw),
+        basis=basis,
+        evidence=evidence,
         document=DocumentSpec(
             url=raw["source_url"], title=raw["source_title"] or None, published=published
         )
         if raw["source_url"]
         else None,
     )
+
+
+def evidence_of_url(url: str) -> str:
+    """The default evidence tier of a source: by its publisher's host (see CURATION.md)."""
+    host = (urlparse(url).hostname or "").lower()
+    if not host:
+        return "unknown"
+
+    def under(suffixes: tuple[str, ...]) -> bool:
+        return any(host == s or host.endswith("." + s) for s in suffixes)
+
+    if under(FINANCIER_HOSTS):
+        return "financier"
+    if under(GOVERNMENT_HOSTS) or host.startswith(("gov.", "president.")):
+        return "government"
+    return "press"
 
 
 def _names(raw: dict[str, str]) -> tuple[TextSpec, ...]:
@@ -468,6 +522,8 @@ def _group(rows: Iterable[_Row], file: str, problems: list[Problem]) -> list[Pro
     """Merge rows that the curation maps onto one project; the row whose id is the project's
     identifier gives its descriptive fields, every row gives its money and parties."""
     by_project: dict[str, list[_Row]] = {}
+    rows = list(rows)
+    packages = {row.package for row in rows if row.package}
     for row in rows:
         by_project.setdefault(row.project, []).append(row)
     specs: list[ProjectSpec] = []
@@ -478,17 +534,23 @@ def _group(rows: Iterable[_Row], file: str, problems: list[Problem]) -> list[Pro
                 Problem(file, group[0].line, "project", f"no row has the id {identifier!r}")
             )
             continue
-        specs.append(_merge(primary, group))
+        specs.append(_merge(primary, group, identifier in packages))
     return specs
 
 
-def _merge(primary: _Row, group: list[_Row]) -> ProjectSpec:
+def _merge(primary: _Row, group: list[_Row], has_parts: bool) -> ProjectSpec:
     participants: dict[tuple[str, int], ParticipationSpec] = {}
     for row in group:
         for p in row.participants:
             participants.setdefault((p.organisation.name, p.role), p)
     transactions = tuple(r.transaction for r in group if r.transaction is not None)
     documents = tuple({r.document.url: r.document for r in group if r.document}.values())
+    decision = (
+        " | ".join(f"{r.id}: {r.decision}" for r in group) if len(group) > 1 else primary.decision
+    )
+    # The counted amount's row says what it is; a project without one takes its primary row's.
+    source = next((r for r in group if r.counts and r.transaction), primary)
+    basis = source.basis or primary.basis or ("aggregate" if has_parts else "itemised")
     return ProjectSpec(
         line=primary.line,
         identifier=primary.project,
@@ -501,9 +563,7 @@ def _merge(primary: _Row, group: list[_Row]) -> ProjectSpec:
         package=primary.package,
         priority_area_override=primary.area.value if primary.area else None,
         counts_toward_goal=any(r.counts for r in group),
-        count_decision=" | ".join(f"{r.id}: {r.decision}" for r in group)
-        if len(group) > 1
-        else primary.decision,
+        count_decision=f"{decision} {composition_tag(basis, source.evidence)}",
         countries=primary.countries,
         sectors=primary.sectors,
         participants=tuple(participants.values()),

@@ -297,13 +297,16 @@ class Rollup(Base):
 
     ``dimension`` is ``total``, ``area``, ``country``, ``instrument``, ``sector``, ``finance``
     (public/private) or ``origin`` (Japanese/other funders); ``key`` is the value within it.
+    Each has a twin ``c:<dimension>`` whose key is prefixed by the composition code (basis and
+    evidence tier, see :mod:`cajad.register.rollup`).
     Only money of projects that count toward the goal and are not cancelled is rolled up.
     """
 
     __tablename__ = "rollup"
 
     dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # 40 for a breakdown key, and 3 more for its composition code (``c:<dimension>`` rows).
+    key: Mapped[str] = mapped_column(String(43), primary_key=True)
     type: Mapped[int] = mapped_column(Integer, primary_key=True)
     value_date: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     jpy: Mapped[Decimal] = mapped_column(Money)

@@ -6,12 +6,19 @@ after it, in the same database transaction (:func:`apply`). Only money that can 
 rolled up: projects marked to count toward the goal, not cancelled, outgoing transaction types
 with a value date. Shares (countries, sectors, areas) are allocated to the cent with the
 largest-remainder method, so every breakdown adds up exactly to the total.
+
+Every row is also kept split by *composition* (dimension ``c:<dimension>``, key
+``<basis code><evidence code>:<key>``): the basis of the counted amount (an itemised project or
+an aggregate package total) and the tier of its evidence, as the curation records it in the
+project's decision (:func:`composition_of`). The split uses the same allocation, so the
+composition of every breakdown key adds up to that key to the cent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +50,15 @@ DIMENSIONS = ("total", "area", "country", "instrument", "sector", "finance", "or
 UNKNOWN = "unknown"
 _CENT = Decimal("0.01")
 
+#: Bases of a counted amount, with their one-letter codes in the rollup key.
+BASES = {"itemised": "i", "aggregate": "a"}
+#: Evidence tiers, strongest first, with their codes: the financier's own record (signed
+#: agreement, JICA/JBIC/NEXI release, IATI), a company's disclosure, a government's statement,
+#: a press report; ``unknown`` where no curation says.
+EVIDENCE = {"financier": "f", "company": "c", "government": "g", "press": "p", "unknown": "u"}
+COMPOSITION_PREFIX = "c:"
+_TAG = re.compile(r"\[(" + "|".join(BASES) + r"); evidence: (" + "|".join(EVIDENCE) + r")\]")
+
 Key = tuple[str, str, int, dt.date]
 Shares = tuple[tuple[str, Decimal], ...]
 
@@ -73,6 +89,7 @@ class Facts:
     sectors: Shares
     instrument: str
     japanese_funder: bool
+    composition: str = "iu"
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,32 @@ def allocate(amount: Decimal, shares: Sequence[Decimal]) -> list[Decimal]:
     return parts
 
 
+def composition_tag(basis: str, evidence: str) -> str:
+    """The tag the curation appends to a project's decision: ``[aggregate; evidence: press]``."""
+    if basis not in BASES or evidence not in EVIDENCE:
+        raise ValueError(f"basis must be in {list(BASES)} and evidence in {list(EVIDENCE)}")
+    return f"[{basis}; evidence: {evidence}]"
+
+
+def composition_of(decision: str | None) -> tuple[str, str]:
+    """The (basis, evidence) a project's decision records; the last tag wins (merged rows
+    list theirs in order); a project without one is itemised of unknown evidence."""
+    found = _TAG.findall(decision or "")
+    return (found[-1][0], found[-1][1]) if found else ("itemised", "unknown")
+
+
+def composition_code(decision: str | None) -> str:
+    basis, evidence = composition_of(decision)
+    return BASES[basis] + EVIDENCE[evidence]
+
+
+def decode_composition(code: str) -> tuple[str, str]:
+    """(basis, evidence) of a two-letter composition code."""
+    bases = {v: k for k, v in BASES.items()}
+    tiers = {v: k for k, v in EVIDENCE.items()}
+    return bases[code[0]], tiers[code[1]]
+
+
 def project_facts(project: Project) -> Facts:
     """The rollup facts of a stored project."""
     sectors = tuple((s.code, s.percentage) for s in project.sectors if s.vocabulary == "1")
@@ -123,6 +166,7 @@ def project_facts(project: Project) -> Facts:
         sectors=sectors or ((UNKNOWN, Decimal(100)),),
         instrument=project.instrument or UNKNOWN,
         japanese_funder=japanese,
+        composition=composition_code(project.count_decision),
     )
 
 
@@ -168,10 +212,12 @@ def contribution(facts: Facts, money: Iterable[Money]) -> dict[Key, Sums]:
         for dimension, shares in split:
             weights = [pct for _key, pct in shares]
             columns = [allocate(value, weights) for value in (m.jpy, m.usd, m.eur)]
+            split_dimension = COMPOSITION_PREFIX + dimension
             for i, (key, _pct) in enumerate(shares):
-                rows[(dimension, key, m.type, m.value_date)].add(
-                    Sums(columns[0][i], columns[1][i], columns[2][i], 1)
-                )
+                sums = Sums(columns[0][i], columns[1][i], columns[2][i], 1)
+                rows[(dimension, key, m.type, m.value_date)].add(sums)
+                split_key = f"{facts.composition}:{key}"
+                rows[(split_dimension, split_key, m.type, m.value_date)].add(sums)
     return rows
 
 
@@ -315,11 +361,13 @@ def _stored_facts(session: Session, ids: list[int] | None = None) -> dict[int, F
     if ids is not None:
         funders = funders.where(Participation.project_id.in_(ids))
     japanese = set(session.scalars(funders))
-    projects = select(Project.id, Project.priority_area_override, Project.instrument)
+    projects = select(
+        Project.id, Project.priority_area_override, Project.instrument, Project.count_decision
+    )
     if ids is not None:
         projects = projects.where(Project.id.in_(ids))
     facts: dict[int, Facts] = {}
-    for pid, override, instrument in session.execute(projects.where(*_ELIGIBLE)):
+    for pid, override, instrument, decision in session.execute(projects.where(*_ELIGIBLE)):
         shares = tuple(sectors.get(pid, ()))
         facts[pid] = Facts(
             eligible=True,
@@ -328,5 +376,6 @@ def _stored_facts(session: Session, ids: list[int] | None = None) -> dict[int, F
             sectors=shares or ((UNKNOWN, Decimal(100)),),
             instrument=instrument or UNKNOWN,
             japanese_funder=pid in japanese,
+            composition=composition_code(decision),
         )
     return facts

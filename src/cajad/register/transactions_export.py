@@ -124,9 +124,9 @@ def _row(
         report.converted += 1
         report.total += conversion.converted
     return [
-        _text(tx.project.identifier),
-        _text(tx.project.title),
-        _text(tx.ref),
+        defuse_cell(tx.project.identifier),
+        defuse_cell(tx.project.title),
+        defuse_cell(tx.ref),
         str(tx.type),
         codelist("TransactionType").get(str(tx.type), ""),
         _date(tx.transaction_date),
@@ -135,12 +135,12 @@ def _row(
         tx.currency,
         currency,
         *_conversion_cells(conversion, reason),
-        _text(tx.provider.name if tx.provider is not None else ""),
-        _text((tx.provider.ref or "") if tx.provider is not None else ""),
-        _text(tx.provider_activity or ""),
-        _text(tx.receiver.name if tx.receiver is not None else ""),
-        _text((tx.receiver.ref or "") if tx.receiver is not None else ""),
-        _text(tx.receiver_activity or ""),
+        defuse_cell(tx.provider.name if tx.provider is not None else ""),
+        defuse_cell((tx.provider.ref or "") if tx.provider is not None else ""),
+        defuse_cell(tx.provider_activity or ""),
+        defuse_cell(tx.receiver.name if tx.receiver is not None else ""),
+        defuse_cell((tx.receiver.ref or "") if tx.receiver is not None else ""),
+        defuse_cell(tx.receiver_activity or ""),
     ]
 
 
@@ -168,7 +168,7 @@ def _conversion_cells(conversion: Conversion | None, reason: str) -> list[str]:
     ]
 
 
-def _text(value: str) -> str:
+def defuse_cell(value: str) -> str:
     """Text from publishers, defused for spreadsheets: a cell that would start a formula
     (``=``, ``+``, ``-``, ``@``, tab, carriage return) is prefixed with an apostrophe."""
     return f"'{value}" if value[:1] in _FORMULA_STARTS else value

@@ -2,7 +2,8 @@
 the funding chains that follow the same money across publishers."""
 
 from cajad.tracker.chains import FundingChain, funding_chain
-from cajad.tracker.progress import BreakdownRow, Dimension, Pace, Progress, progress
+from cajad.tracker.pace import Pace
+from cajad.tracker.progress import BreakdownRow, Dimension, Progress, progress
 from cajad.tracker.quality import NOT_COUNTED, QualityFinding, findings, left_out
 from cajad.tracker.rule import CountingRule, Measure, RuleError
 

@@ -83,20 +83,46 @@ def _print_progress(result: Progress, rule: CountingRule, by: Dimension | None) 
     out.print(f"  goal   {result.goal_conversion}", highlight=False)
     for name, amount in result.measures.items():
         out.print(f"  {name:<10} {c} {amount:,.0f}")
+    out.print(f"  basis  {result.headline}", highlight=False)
+    out.print(f"  data   as of {result.data_as_of or 'unknown (no dated source)'}")
+    composition = Table(title="composition of the total")
+    for column in ("basis", "evidence", "status"):
+        composition.add_column(column)
+    composition.add_column(f"total ({c})", justify="right")
+    composition.add_column("share", justify="right")
+    for part in result.composition:
+        composition.add_row(
+            part.basis, part.evidence, part.status, f"{part.total:,.2f}", f"{part.share}%"
+        )
+    out.print(composition)
     pace = result.pace
+    if pace.projection_low is None or pace.projection_high is None:
+        projected = "no projection"
+    else:
+        projected = f"projection {c} {pace.projection_low:,.0f} to {c} {pace.projection_high:,.0f}"
     out.print(
-        f"  pace   {c} {pace.per_year:,.0f} a year; projection {c} {pace.projection:,.0f} by "
+        f"  pace   {c} {pace.per_year:,.0f} a year; {projected} by "
         f"{rule.period_end}: [bold]{pace.verdict}[/] (as of {pace.as_of}, "
         f"{pace.elapsed_share}% of the period gone)"
     )
+    if pace.note:
+        out.print(f"  note   {pace.note}", highlight=False)
     if result.breakdown is not None:
         table = Table(title=f"by {by.value if by else ''}")
         table.add_column(by.value if by else "key")
         table.add_column(f"total ({c})", justify="right")
         table.add_column("share", justify="right")
         table.add_column("transactions", justify="right")
+        table.add_column(f"of it aggregate ({c})", justify="right")
         for row in result.breakdown:
-            table.add_row(row.key, f"{row.total:,.2f}", f"{row.share}%", str(row.transactions))
+            aggregate = sum((p.total for p in row.composition if p.basis == "aggregate"), 0)
+            table.add_row(
+                row.key,
+                f"{row.total:,.2f}",
+                f"{row.share}%",
+                str(row.transactions),
+                f"{aggregate:,.2f}",
+            )
         out.print(table)
 
 

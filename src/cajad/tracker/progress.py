@@ -1,5 +1,10 @@
 """Progress toward the goal: totals, breakdowns, pace and projection, in any currency.
 
+Every total comes with its *composition*: the counted money split by basis (an itemised
+project or an aggregate package total), evidence tier (financier, company, government, press)
+and status (signed: commitments, disbursements, equity, guarantees; else announced). The rows
+add up to the total to the cent, in every currency and in every breakdown row.
+
 Two paths give the same figures. The fast path sums the rollup table, which holds money in
 JPY, USD and EUR converted at each transaction's own value date; it serves the default stages
 in those currencies. Any other rule or currency takes the direct path, which recomputes each
@@ -13,21 +18,27 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func, null, select
 from sqlalchemy.orm import Session, selectinload
 
 from cajad.register import (
+    CENTRAL_ASIAN_COUNTRIES,
     MATERIALISED,
+    Document,
     Participation,
+    PriorityArea,
     Project,
     RateBook,
     Rollup,
     Transaction,
+    TransactionType,
     quantize_money,
     rollup,
 )
+from cajad.tracker.pace import MIN_DAYS, Pace, pace_of
 from cajad.tracker.rule import CountingRule, Measure
 
 
@@ -54,21 +65,41 @@ _ROLLUP_DIMENSION = {
 }
 
 
-class BreakdownRow(BaseModel):
-    key: str
+#: Transaction types whose money is signed (or moved); the others counted are announcements.
+SIGNED_TYPES = frozenset(
+    {
+        TransactionType.OUTGOING_COMMITMENT,
+        TransactionType.DISBURSEMENT,
+        TransactionType.PURCHASE_OF_EQUITY,
+        TransactionType.CREDIT_GUARANTEE,
+    }
+)
+#: The pillar breakdown's key for aggregates whose sectors give no priority area.
+AGGREGATE_AREA_UNKNOWN = "aggregate_unknown"
+_ZEROS = {
+    Dimension.COUNTRY: CENTRAL_ASIAN_COUNTRIES,
+    Dimension.PILLAR: tuple(a.value for a in PriorityArea if a is not PriorityArea.UNASSIGNED),
+}
+_TIERS = list(rollup.EVIDENCE)
+
+
+class CompositionRow(BaseModel):
+    """A part of a total: what kind of money it is and how well it is evidenced."""
+
+    basis: str
+    evidence: str
+    status: str
     total: Decimal
     share: Decimal
     transactions: int
 
 
-class Pace(BaseModel):
-    as_of: dt.date
-    elapsed_share: Decimal
-    to_date: Decimal
-    per_year: Decimal
-    projection: Decimal
-    needed_per_year: Decimal
-    verdict: str
+class BreakdownRow(BaseModel):
+    key: str
+    total: Decimal
+    share: Decimal
+    transactions: int
+    composition: list[CompositionRow] = []
 
 
 class Progress(BaseModel):
@@ -84,11 +115,15 @@ class Progress(BaseModel):
     path: str
     measures: dict[str, Decimal]
     pace: Pace
+    composition: list[CompositionRow]
+    headline: str
+    data_as_of: dt.date | None
     by: Dimension | None = None
     breakdown: list[BreakdownRow] | None = None
 
 
 Aggregate = dict[tuple[str, str], tuple[Decimal, int]]
+_C = rollup.COMPOSITION_PREFIX
 
 
 def progress(
@@ -108,15 +143,21 @@ def progress(
     rule = rule or CountingRule()
     book = book or RateBook.from_session(session)
     goal = book.convert(rule.goal, rule.goal_currency, currency, rule.period_start)
-    dims = ["total"] + ([_ROLLUP_DIMENSION[by]] if by else [])
+    plain = ["total"] + ([_ROLLUP_DIMENSION[by]] if by else [])
+    dims = plain + [_C + d for d in plain]
     measures: dict[str, Decimal] = {}
     fast = rule.uses_rollup and currency in MATERIALISED and not direct
-    for measure in Measure:
-        variant = rule.model_copy(update={"measure": measure})
-        agg = _rollup(session, variant, currency, ["total"]) if fast else None
-        if agg is None:
+    variants = [rule.model_copy(update={"measure": measure}) for measure in Measure]
+    if fast:  # one query for every measure: the composition rows carry their type
+        every = frozenset().union(*(v.types for v in variants))
+        by_type = _by_type(_rollup(session, rule, currency, [_C + "total"], types=every))
+        for variant in variants:
+            amount = sum((by_type.get(t, Decimal(0)) for t in variant.types), Decimal(0))
+            measures[variant.measure.value] = amount
+    else:
+        for variant in variants:
             agg = _direct(session, variant, currency, ["total"], book)
-        measures[measure.value] = agg.get(("total", ""), (Decimal(0), 0))[0]
+            measures[variant.measure.value] = agg.get(("total", ""), (Decimal(0), 0))[0]
     by_date = by is Dimension.YEAR
     agg = (
         _rollup(session, rule, currency, dims, by_date=by_date)
@@ -124,12 +165,14 @@ def progress(
         else _direct(session, rule, currency, dims, book, by_date=by_date)
     )
     total, count = _total(agg, by_date)
+    composition = _composition(agg, None, total)
+    share = _percent(total, goal.converted)
     return Progress(
         currency=currency,
         goal=goal.converted,
         goal_conversion=goal.explain(),
         total=total,
-        share_of_goal=_percent(total, goal.converted),
+        share_of_goal=share,
         transactions=count,
         period={"start": rule.period_start, "end": rule.period_end},
         rule=rule,
@@ -137,6 +180,9 @@ def progress(
         path="rollup" if fast else "direct",
         measures=measures,
         pace=_pace(session, rule, currency, goal.converted, as_of, fast, book),
+        composition=composition,
+        headline=_headline(share, composition, goal.converted),
+        data_as_of=session.scalar(select(func.max(Document.published))),
         by=by,
         breakdown=_breakdown(agg, by, total) if by else None,
     )
@@ -145,28 +191,127 @@ def progress(
 def _total(agg: Aggregate, by_date: bool) -> tuple[Decimal, int]:
     if not by_date:
         return agg.get(("total", ""), (Decimal(0), 0))
-    amount = sum((v[0] for v in agg.values()), Decimal(0))
-    return amount, sum(v[1] for v in agg.values())
+    rows = [v for (dimension, _key), v in agg.items() if dimension == "total"]
+    return sum((v[0] for v in rows), Decimal(0)), sum(v[1] for v in rows)
 
 
 def _breakdown(agg: Aggregate, by: Dimension, total: Decimal) -> list[BreakdownRow]:
-    wanted = _ROLLUP_DIMENSION[by]
+    wanted = "total" if by is Dimension.YEAR else _ROLLUP_DIMENSION[by]
     grouped: dict[str, list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
+    for key in _ZEROS.get(by, ()):
+        grouped[key]
     for (dimension, key), (amount, n) in agg.items():
-        if by is Dimension.YEAR:
-            key = key[:4]
-        elif dimension != wanted:
+        if dimension != wanted:
             continue
+        key = key[:4] if by is Dimension.YEAR else key
         grouped[key][0] += amount
         grouped[key][1] += n
-    rows = [
-        BreakdownRow(
-            key=k, total=Decimal(v[0]), share=_percent(Decimal(v[0]), total), transactions=int(v[1])
+    year = by is Dimension.YEAR
+    rows = []
+    for key, (sum_, count) in grouped.items():
+        amount, n = Decimal(sum_), int(count)
+        parts = _composition(agg, key, amount, dimension=_C + wanted, by_date=year)
+        rows.append(
+            BreakdownRow(
+                key=key,
+                total=Decimal(amount),
+                share=Decimal(0),
+                transactions=int(n),
+                composition=parts,
+            )
         )
-        for k, v in grouped.items()
-    ]
-    order = (lambda r: r.key) if by is Dimension.YEAR else (lambda r: (-r.total, r.key))
+    if by is Dimension.PILLAR:
+        rows = _split_unknown_aggregates(rows)
+    for row in rows:
+        row.share = _percent(row.total, total)
+    order = (lambda r: r.key) if year else (lambda r: (-r.total, r.key))
     return sorted(rows, key=order)
+
+
+def _split_unknown_aggregates(rows: list[BreakdownRow]) -> list[BreakdownRow]:
+    """Aggregates whose sectors give no area are shown apart, not folded into "unassigned"."""
+    result = []
+    for row in rows:
+        if row.key != PriorityArea.UNASSIGNED.value:
+            result.append(row)
+            continue
+        aggregate = [c for c in row.composition if c.basis == "aggregate"]
+        itemised = [c for c in row.composition if c.basis != "aggregate"]
+        for key, parts in ((row.key, itemised), (AGGREGATE_AREA_UNKNOWN, aggregate)):
+            amount = sum((c.total for c in parts), Decimal(0))
+            if parts or key == row.key:
+                n = sum(c.transactions for c in parts)
+                result.append(
+                    BreakdownRow(
+                        key=key,
+                        total=amount,
+                        share=Decimal(0),
+                        transactions=n,
+                        composition=_reshare(parts, amount),
+                    )
+                )
+    return result
+
+
+def _reshare(parts: list[CompositionRow], whole: Decimal) -> list[CompositionRow]:
+    return [c.model_copy(update={"share": _percent(c.total, whole)}) for c in parts]
+
+
+def _composition(
+    agg: Aggregate,
+    key: str | None,
+    whole: Decimal,
+    *,
+    dimension: str = _C + "total",
+    by_date: bool = False,
+) -> list[CompositionRow]:
+    """The composition rows of one breakdown key (``None``: every key, the whole total),
+    itemised and signed first."""
+    sums: dict[tuple[str, str, str], list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
+    for (dim, label), (amount, n) in agg.items():
+        if dim != dimension:
+            continue
+        code, inner, tx_type = _parse_label(label)
+        if key is not None and (inner[:4] if by_date else inner) != key:
+            continue
+        basis, evidence = rollup.decode_composition(code)
+        status = "signed" if tx_type in SIGNED_TYPES else "announced"
+        slot = sums[(basis, evidence, status)]
+        slot[0] += amount
+        slot[1] += n
+    rows = [
+        CompositionRow(
+            basis=b,
+            evidence=e,
+            status=st,
+            total=Decimal(v[0]),
+            share=_percent(Decimal(v[0]), whole),
+            transactions=int(v[1]),
+        )
+        for (b, e, st), v in sums.items()
+    ]
+    return sorted(
+        rows, key=lambda r: (r.basis != "itemised", r.status != "signed", _TIERS.index(r.evidence))
+    )
+
+
+def _parse_label(label: str) -> tuple[str, str, int]:
+    """``"ag:KZ#12"`` → (``"ag"``, ``"KZ"``, 12)."""
+    code, rest = label.split(":", 1)
+    inner, tx_type = rest.rsplit("#", 1)
+    return code, inner, int(tx_type)
+
+
+def _headline(share: Decimal, composition: list[CompositionRow], goal: Decimal) -> str:
+    """The share of the goal, naming how much of it is itemised and signed."""
+    firm = sum(
+        (c.total for c in composition if c.basis == "itemised" and c.status == "signed"), Decimal(0)
+    )
+    aggregate = sum((c.total for c in composition if c.basis == "aggregate"), Decimal(0))
+    return (
+        f"{share} % of the goal, of which {_percent(firm, goal)} % itemised and signed "
+        f"and {_percent(aggregate, goal)} % unitemised aggregate totals"
+    )
 
 
 def _percent(part: Decimal, whole: Decimal) -> Decimal:
@@ -182,24 +327,66 @@ def _rollup(
     dims: list[str],
     *,
     by_date: bool = False,
+    since: dt.date | None = None,
     until: dt.date | None = None,
+    types: frozenset[int] | None = None,
 ) -> Aggregate:
     column = getattr(Rollup, currency.lower())
-    group = Rollup.value_date if by_date else Rollup.key
+    # Only the composition rows are read: each plain row is the sum of its composition rows
+    # (the same allocation), so the plain figures are summed from them here.
+    plain = {d for d in dims if not d.startswith(_C)}
+    if by_date:
+        plain = {"total"}
+    wanted = sorted({d if d.startswith(_C) else _C + d for d in dims} | {_C + d for d in plain})
+    day_or_none = Rollup.value_date if by_date else null()
+    groups: list[Any] = [Rollup.dimension, Rollup.key, Rollup.type]
+    groups += [Rollup.value_date] if by_date else []
     query = (
-        select(Rollup.dimension, group, func.sum(column), func.sum(Rollup.n))
-        .where(
-            Rollup.dimension.in_(dims if not by_date else ["total"]),
-            Rollup.type.in_(sorted(rule.types)),
-            Rollup.value_date.between(rule.period_start, until or rule.period_end),
+        select(
+            Rollup.dimension,
+            Rollup.key,
+            Rollup.type,
+            day_or_none,
+            func.sum(column),
+            func.sum(Rollup.n),
         )
-        .group_by(Rollup.dimension, group)
+        .where(
+            Rollup.dimension.in_(wanted),
+            Rollup.type.in_(sorted(types or rule.types)),
+            Rollup.value_date.between(since or rule.period_start, until or rule.period_end),
+        )
+        .group_by(*groups)
     )
-    result: Aggregate = {}
-    for dimension, key, amount, n in session.execute(query):
-        label = key.isoformat() if by_date else key
-        result[(dimension, label)] = (quantize_money(Decimal(amount)), int(n))
-    return result
+    result: dict[tuple[str, str], list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
+    for dimension, key, tx_type, day, amount, n in session.execute(query):
+        money, count = quantize_money(Decimal(amount)), int(n)
+        targets = [(dimension, key)]
+        if dimension.removeprefix(_C) in plain:
+            targets.append((dimension.removeprefix(_C), key.split(":", 1)[1]))
+        for target, target_key in targets:
+            slot = result[(target, _label(target, target_key, tx_type, day, by_date))]
+            slot[0] += money
+            slot[1] += count
+    return {k: (Decimal(v[0]), int(v[1])) for k, v in result.items()}
+
+
+def _by_type(agg: Aggregate) -> dict[int, Decimal]:
+    """The whole total per transaction type, from the ``c:total`` rows."""
+    sums: dict[int, Decimal] = defaultdict(Decimal)
+    for (dimension, label), (amount, _n) in agg.items():
+        if dimension == _C + "total":
+            sums[_parse_label(label)[2]] += amount
+    return sums
+
+
+def _label(dimension: str, key: str, tx_type: int, day: dt.date | None, by_date: bool) -> str:
+    """The aggregate's key of a rollup row: the breakdown key (or day), and for composition
+    rows its code and transaction type (``"ag:KZ#12"``)."""
+    shown = day.isoformat() if by_date and day is not None else None
+    if not dimension.startswith(_C):
+        return shown or key
+    code, inner = key.split(":", 1)
+    return f"{code}:{shown or inner}#{tx_type}"
 
 
 def _direct(
@@ -210,11 +397,12 @@ def _direct(
     book: RateBook,
     *,
     by_date: bool = False,
+    since: dt.date | None = None,
     until: dt.date | None = None,
 ) -> Aggregate:
     """Recompute every project's contribution under ``rule`` in ``currency``."""
     stages = set(rule.stages)
-    end = until or rule.period_end
+    start, end = since or rule.period_start, until or rule.period_end
     result: dict[tuple[str, str], list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
     projects = session.scalars(
         select(Project).options(
@@ -229,12 +417,11 @@ def _direct(
         for (dimension, key, tx_type, day), sums in rollup.contribution(facts, money).items():
             if dimension not in dims or tx_type not in rule.types:
                 continue
-            if not rule.period_start <= day <= end:
+            if not start <= day <= end:
                 continue
-            label = day.isoformat() if by_date else key
-            if by_date and dimension != "total":
+            if by_date and dimension not in ("total", _C + "total"):
                 continue
-            slot = result[(dimension, label)]
+            slot = result[(dimension, _label(dimension, key, tx_type, day, by_date))]
             slot[0] += sums.jpy
             slot[1] += sums.n
     return {k: (Decimal(v[0]), int(v[1])) for k, v in result.items()}
@@ -265,30 +452,21 @@ def _pace(
 ) -> Pace:
     today = as_of or dt.date.today()
     day = min(max(today, rule.period_start), rule.period_end)
-    agg = (
-        _rollup(session, rule, currency, ["total"], until=day)
-        if fast
-        else _direct(session, rule, currency, ["total"], book, until=day)
-    )
+
+    def counted(since: dt.date | None = None) -> Aggregate:
+        dims = ["total", _C + "total"]
+        if fast:
+            return _rollup(session, rule, currency, dims, since=since, until=day)
+        return _direct(session, rule, currency, dims, book, since=since, until=day)
+
+    agg = counted()
     to_date = agg.get(("total", ""), (Decimal(0), 0))[0]
-    total_days = Decimal((rule.period_end - rule.period_start).days + 1)
-    elapsed = Decimal((day - rule.period_start).days + 1)
-    remaining = total_days - elapsed
-    per_day = to_date / elapsed
-    projection = quantize_money(per_day * total_days)
-    if today < rule.period_start:
-        verdict = "period not started"
-    elif today > rule.period_end:
-        verdict = "goal reached" if to_date >= goal else "goal missed"
-    else:
-        verdict = "on track" if projection >= goal else "behind"
-    needed = (goal - to_date) / remaining * Decimal("365.25") if remaining > 0 else Decimal(0)
-    return Pace(
-        as_of=day,
-        elapsed_share=_percent(elapsed, total_days),
-        to_date=to_date,
-        per_year=quantize_money(per_day * Decimal("365.25")),
-        projection=projection,
-        needed_per_year=quantize_money(max(needed, Decimal(0))),
-        verdict=verdict,
+    aggregate = sum(
+        (c.total for c in _composition(agg, None, to_date) if c.basis == "aggregate"),
+        Decimal(0),
     )
+    last_year = day - dt.timedelta(days=MIN_DAYS - 1)
+    recent = to_date
+    if last_year > rule.period_start:  # a year of data: the latest year's pace is needed
+        recent = counted(last_year).get(("total", ""), (Decimal(0), 0))[0]
+    return pace_of(rule, today, goal, to_date=to_date, aggregate=aggregate, last_year=recent)

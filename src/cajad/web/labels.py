@@ -75,6 +75,9 @@ VERDICTS = {
     "goal reached": _("Goal reached"),
     "goal missed": _("Goal missed"),
     "period not started": _("Period not started"),
+    "mostly unitemised aggregates": _("Mostly unitemised aggregates"),
+    "too early to project": _("Too early to project"),
+    "uncertain": _("Uncertain"),
 }
 
 FINDING_KINDS = {

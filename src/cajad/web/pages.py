@@ -7,6 +7,7 @@ GET so every view has an address that can be shared and bookmarked.
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -29,9 +30,12 @@ from cajad.tracker import (
     CountingRule,
     Dimension,
     Measure,
+    Progress,
     findings,
     progress,
 )
+from cajad.tracker import pace as pace_rule
+from cajad.tracker.progress import AGGREGATE_AREA_UNKNOWN, SIGNED_TYPES
 from cajad.tracker.quality import left_out
 from cajad.web.deps import BookDep, SessionDep
 from cajad.web.labels import breakdown_key
@@ -51,6 +55,23 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
 BREAKDOWNS = (Dimension.PILLAR, Dimension.COUNTRY, Dimension.INSTRUMENT, Dimension.YEAR)
+#: Words for the parts of a total, and the colour of each in the stacked bar.
+BASES = {"itemised": "Itemised", "aggregate": "Aggregate package total"}
+EVIDENCE = {
+    "financier": "financier's own record",
+    "company": "company disclosure",
+    "government": "government statement",
+    "press": "press report",
+    "unknown": "evidence not curated",
+}
+STATUSES = {"signed": "signed", "announced": "announced"}
+_COLOURS = {
+    ("itemised", "signed"): "#2e7d4f",
+    ("itemised", "announced"): "#8cc5a0",
+    ("aggregate", "signed"): "#b7791f",
+    ("aggregate", "announced"): "#e0b36a",
+}
+AGGREGATE_AREA_LABEL = "Aggregate, area unknown"
 #: Central Asian currencies, offered right after the headline ones.
 REGIONAL = ("KZT", "KGS", "TJS", "TMT", "UZS")
 
@@ -85,8 +106,12 @@ def dashboard(
     results = {
         by.value: progress(session, rule, currency=code, by=by, book=book) for by in BREAKDOWNS
     }
+    headline = results[Dimension.PILLAR.value]
     context = {
-        "progress": results[Dimension.PILLAR.value],
+        "progress": headline,
+        "composition": composition_bar(headline),
+        "row_label": row_label,
+        "aggregate_of": aggregate_of,
         "breakdowns": results,
         "charts": {key: _chart(key, p.breakdown or []) for key, p in results.items()},
         "currencies": currency_choices(book, rule),
@@ -96,12 +121,58 @@ def dashboard(
     return render(request, "dashboard.html", context)
 
 
+def composition_bar(result: Progress) -> list[dict[str, Any]]:
+    """The segments of the stacked bar against the goal: one per composition row, its width
+    the part's share of the goal (scaled down together when the total passes the goal)."""
+    scale = max(Decimal(100), result.share_of_goal)
+    segments = []
+    for part in result.composition:
+        of_goal = part.total * 100 / result.goal if result.goal else Decimal(0)
+        label = f"{BASES[part.basis]}, {STATUSES[part.status]} ({EVIDENCE[part.evidence]})"
+        segments.append(
+            {
+                "key": f"{part.basis}-{part.evidence}-{part.status}",
+                "label": label,
+                "total": part.total,
+                "share": part.share,
+                "of_goal": of_goal.quantize(Decimal("0.01")),
+                "width": float(of_goal * 100 / scale),
+                "colour": _COLOURS[(part.basis, part.status)],
+                "hatched": part.evidence in {"press", "unknown"},
+            }
+        )
+    return segments
+
+
+def aggregate_of(row: BreakdownRow) -> Decimal:
+    """How much of a breakdown row is aggregate package totals."""
+    return sum((c.total for c in row.composition if c.basis == "aggregate"), Decimal(0))
+
+
+def row_label(key: str, dimension: str) -> str:
+    """A breakdown row's label; aggregates of unknown area are named as such."""
+    return AGGREGATE_AREA_LABEL if key == AGGREGATE_AREA_UNKNOWN else breakdown_key(key, dimension)
+
+
+@router.get("/method")
+def method(request: Request) -> Response:
+    """How the tracker counts, splits and judges progress: the rules behind every figure."""
+    context = {
+        "min_days": pace_rule.MIN_DAYS,
+        "most": pace_rule.MOST,
+        "bases": BASES,
+        "evidence": EVIDENCE,
+        "signed_types": sorted(int(t) for t in SIGNED_TYPES),
+    }
+    return render(request, "method.html", context)
+
+
 def _chart(dimension: str, rows: list[BreakdownRow]) -> dict[str, Any]:
     """What dashboard.js draws: keys, labels and totals (as strings; exact in the table)."""
     return {
         "dimension": dimension,
         "keys": [r.key for r in rows],
-        "labels": [breakdown_key(r.key, dimension) for r in rows],
+        "labels": [row_label(r.key, dimension) for r in rows],
         "totals": [str(r.total) for r in rows],
         "shares": [str(r.share) for r in rows],
     }

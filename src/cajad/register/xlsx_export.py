@@ -1,0 +1,283 @@
+"""An XLSX workbook of any filtered project list, with the columns a reader chooses.
+
+Sheet ``Projects`` has one row per project a :class:`~cajad.register.filters.ProjectFilter`
+selects, ordered by identifier, with the chosen :data:`COLUMNS`. Amounts are numeric cells
+(written from the exact decimals, shown with a number format) with their currency in a column
+of its own: each is the sum of the project's own transactions of a measure's types, each
+converted into one currency at its value date, exactly as ``/api/transactions`` converts it.
+Sheet ``About`` states what the figures are: the filter, the basis of the amounts, the counting
+rule the caller names, the exchange rates (sources and dates of the quotes used) and the date of
+the data. Publisher text that would start a spreadsheet formula is defused as in the CSV export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Final
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from cajad.register.errors import ConversionError, InputError
+from cajad.register.filters import ProjectFilter, filter_projects
+from cajad.register.fx import Conversion, RateBook
+from cajad.register.models import Document, Project, Transaction
+from cajad.register.queries import project_areas
+from cajad.register.transactions_export import defuse_cell as defused
+from cajad.register.vocab import TransactionType
+
+__all__ = [
+    "AMOUNT_COLUMNS",
+    "COLUMNS",
+    "MONEY_FORMAT",
+    "ProjectsXlsxReport",
+    "data_date",
+    "parse_columns",
+    "write_projects_xlsx",
+]
+
+#: The transaction types each amount column sums: the tracker's measures, by the same names
+#: (``tests/register/test_xlsx_export.py`` pins them to ``cajad.tracker.rule.MEASURE_TYPES``).
+AMOUNT_COLUMNS: Final[dict[str, frozenset[int]]] = {
+    "announced": frozenset({TransactionType.OUTGOING_PLEDGE, TransactionType.OUTGOING_COMMITMENT}),
+    "signed": frozenset({TransactionType.OUTGOING_COMMITMENT}),
+    "disbursed": frozenset({TransactionType.DISBURSEMENT, TransactionType.PURCHASE_OF_EQUITY}),
+}
+MONEY_FORMAT: Final = "#,##0.00"
+DATE_FORMAT: Final = "yyyy-mm-dd"
+
+Cell = str | int | bool | Decimal | dt.date | None
+
+
+def _joined(values: Sequence[str]) -> str:
+    return "; ".join(values)
+
+
+#: Every column, in the default order, with how its cell is read from a project.
+_TEXT: Final[dict[str, Callable[[Project], Cell]]] = {
+    "identifier": lambda p: defused(p.identifier),
+    "title": lambda p: defused(p.title),
+    "stage": lambda p: p.stage,
+    "instrument": lambda p: p.instrument,
+    "agreement_date": lambda p: p.agreement_date,
+    "date_precision": lambda p: p.agreement_date_precision,
+    "countries": lambda p: _joined([c.code for c in p.countries]),
+    "areas": lambda p: _joined([key for key, _pct in project_areas(p)]),
+    "counts_toward_goal": lambda p: p.counts_toward_goal,
+    "count_decision": lambda p: defused(p.count_decision or ""),
+    "package": lambda p: defused(p.package.identifier) if p.package is not None else None,
+    "source": lambda p: defused(p.documents[0].url) if p.documents else None,
+}
+COLUMNS: Final[tuple[str, ...]] = (
+    *_TEXT,
+    "currency",
+    *AMOUNT_COLUMNS,
+    "not_converted",
+)
+
+
+def _zeros() -> dict[str, Decimal]:
+    return dict.fromkeys(AMOUNT_COLUMNS, Decimal(0))
+
+
+def parse_columns(text: str | None) -> tuple[str, ...]:
+    """The columns a comma-separated list names, in its order (all of :data:`COLUMNS` when
+    ``None`` or empty); ``currency`` is put before the first amount when amounts are asked
+    for without it, so no amount stands without its currency."""
+    if not text or not text.strip():
+        return COLUMNS
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in COLUMNS]
+    if unknown:
+        raise InputError(f"columns must be among {', '.join(COLUMNS)}; got {', '.join(unknown)}")
+    chosen = list(dict.fromkeys(names))
+    amounts = [i for i, n in enumerate(chosen) if n in AMOUNT_COLUMNS]
+    if amounts and "currency" not in chosen:
+        chosen.insert(amounts[0], "currency")
+    return tuple(chosen)
+
+
+@dataclass
+class ProjectsXlsxReport:
+    """What the workbook holds: projects, totals of each amount column, the rates used."""
+
+    currency: str
+    projects: int = 0
+    totals: dict[str, Decimal] = field(default_factory=_zeros)
+    not_converted: int = 0
+    rate_sources: set[str] = field(default_factory=set)
+    quote_dates: set[dt.date] = field(default_factory=set)
+    data_date: dt.date | None = None
+
+    def rates_text(self) -> str:
+        """The rates used: sources and the dates of their quotes, or that none were needed."""
+        if not self.quote_dates:
+            return f"no conversion needed (every amount was in {self.currency})"
+        first, last = min(self.quote_dates), max(self.quote_dates)
+        return (
+            f"each transaction converted into {self.currency} at the dated rate for its value "
+            f"date (quotes of {first} to {last}); sources: {'; '.join(sorted(self.rate_sources))}"
+        )
+
+
+def write_projects_xlsx(
+    session: Session,
+    where: ProjectFilter,
+    out: IO[bytes],
+    *,
+    currency: str,
+    book: RateBook,
+    columns: Sequence[str] = COLUMNS,
+    notes: Mapping[str, str] | None = None,
+) -> ProjectsXlsxReport:
+    """Write the projects ``where`` selects to ``out`` as an XLSX workbook (see module doc).
+
+    ``notes`` are lines the caller adds to the ``About`` sheet (the counting rule in force).
+    """
+    if currency not in book.currencies:
+        raise InputError(
+            f"currency must be one with exchange rates ({', '.join(book.currencies)}); "
+            f"got {currency!r}"
+        )
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown:
+        raise InputError(f"columns must be among {', '.join(COLUMNS)}; got {', '.join(unknown)}")
+    report = ProjectsXlsxReport(currency=currency, data_date=data_date(session))
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # a new workbook has one sheet
+    sheet.title = "Projects"
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for project in session.scalars(_query(where)):
+        sheet.append(_row(project, columns, book, report))
+        report.projects += 1
+    _formats(sheet, columns)
+    _about(workbook.create_sheet("About"), where, report, notes or {})
+    workbook.save(out)
+    return report
+
+
+def data_date(session: Session) -> dt.date | None:
+    """The date of the data: the latest publication date of a source document, else the
+    latest value date of a transaction (``None`` in an empty register)."""
+    published = session.scalar(select(func.max(Document.published)))
+    return published or session.scalar(select(func.max(Transaction.value_date)))
+
+
+def _query(where: ProjectFilter) -> Select[Project]:
+    return (
+        filter_projects(select(Project), where)
+        .order_by(Project.identifier)
+        .options(
+            selectinload(Project.countries),
+            selectinload(Project.sectors),
+            selectinload(Project.documents),
+            selectinload(Project.transactions),
+            selectinload(Project.package),
+        )
+    )
+
+
+def _row(
+    project: Project, columns: Sequence[str], book: RateBook, report: ProjectsXlsxReport
+) -> list[Cell]:
+    sums = _zeros()
+    missing = 0
+    for tx in project.transactions:
+        wanted = [name for name, types in AMOUNT_COLUMNS.items() if tx.type in types]
+        if not wanted:
+            continue
+        conversion = _convert(tx, report.currency, book)
+        if conversion is None:
+            missing += 1
+            continue
+        report.rate_sources.update(conversion.sources)
+        report.quote_dates.update(q.period_start for q in conversion.quotes)
+        for name in wanted:
+            sums[name] += conversion.converted
+    for name, value in sums.items():
+        report.totals[name] += value
+    report.not_converted += missing
+    cells: dict[str, Cell] = {"currency": report.currency, "not_converted": missing, **sums}
+    return [cells[c] if c in cells else _TEXT[c](project) for c in columns]
+
+
+def _convert(tx: Transaction, currency: str, book: RateBook) -> Conversion | None:
+    if tx.value_date is None:
+        return None
+    try:
+        return book.convert(tx.value, tx.currency, currency, tx.value_date)
+    except ConversionError:
+        return None
+
+
+def _formats(sheet: Worksheet, columns: Sequence[str]) -> None:
+    """Number and date formats, widths, and a frozen header row."""
+    for index, name in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        number_format = (
+            MONEY_FORMAT
+            if name in AMOUNT_COLUMNS
+            else DATE_FORMAT
+            if name == "agreement_date"
+            else None
+        )
+        if number_format is not None:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = number_format
+        sheet.column_dimensions[letter].width = 60 if name == "title" else 18
+    sheet.freeze_panes = "A2"
+
+
+def _about(
+    sheet: Worksheet, where: ProjectFilter, report: ProjectsXlsxReport, notes: Mapping[str, str]
+) -> None:
+    """What the figures are: filter, basis, rule, rates and data date."""
+    kinds = "; ".join(
+        f"{name}: {', '.join(_type_name(t) for t in sorted(types))}"
+        for name, types in AMOUNT_COLUMNS.items()
+    )
+    lines: list[tuple[str, str]] = [
+        ("Projects", f"{report.projects} projects of the CA+JAD Tokyo Initiative register"),
+        ("Filter", _describe(where)),
+        (
+            "Basis",
+            f"each amount sums the project's own transactions of these types, any date ({kinds}); "
+            "a package total and its parts are separate rows: do not add both",
+        ),
+        ("Currency", report.currency),
+        ("Rates", report.rates_text()),
+        ("Not converted", f"{report.not_converted} transactions (no value date or no rate)"),
+        ("Data as of", report.data_date.isoformat() if report.data_date else "no data"),
+        ("Written", dt.date.today().isoformat()),
+        *notes.items(),
+    ]
+    for key, value in lines:
+        sheet.append([key, defused(value)])
+        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 18
+    sheet.column_dimensions["B"].width = 120
+
+
+def _type_name(code: int) -> str:
+    return TransactionType(code).name.lower().replace("_", " ")
+
+
+def _describe(where: ProjectFilter) -> str:
+    given = {
+        name: value
+        for name, value in vars(where).items()
+        if value is not None and name != "project_ids"
+    }
+    if where.project_ids is not None:
+        given["projects"] = f"{len(where.project_ids)} chosen"
+    return ", ".join(f"{k}={v}" for k, v in given.items()) or "none (every project)"

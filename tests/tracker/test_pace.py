@@ -1,0 +1,82 @@
+"""The pace rule's boundaries: one year of data before any projection, "most" is more than
+half, and the order in which the verdicts apply."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from cajad.tracker import CountingRule
+from cajad.tracker.pace import MIN_DAYS, MOST, pace_of
+
+RULE = CountingRule()
+START = RULE.period_start
+GOAL = Decimal("3000000000000")
+
+
+def _pace(day: dt.date, to_date: str, aggregate: str = "0", last_year: str | None = None) -> str:
+    amount = Decimal(to_date)
+    recent = Decimal(last_year) if last_year is not None else amount
+    pace = pace_of(RULE, day, GOAL, to_date=amount, aggregate=Decimal(aggregate), last_year=recent)
+    return pace.verdict
+
+
+def test_the_boundaries_are_policy() -> None:
+    assert MIN_DAYS == 365
+    assert Decimal(50) == MOST
+
+
+def test_no_projection_from_less_than_a_year_of_data() -> None:
+    last_early = START + dt.timedelta(days=MIN_DAYS - 2)  # day 364
+    first_year = START + dt.timedelta(days=MIN_DAYS - 1)  # day 365
+    early = pace_of(RULE, last_early, GOAL, to_date=GOAL, aggregate=Decimal(0), last_year=GOAL)
+    year = pace_of(RULE, first_year, GOAL, to_date=GOAL, aggregate=Decimal(0), last_year=GOAL)
+    assert (early.days_of_data, year.days_of_data) == (364, 365)
+    assert early.verdict == "too early to project"
+    assert early.projection is None and early.projection_low is None
+    assert str(first_year) in early.note
+    assert year.verdict == "on track"
+    assert year.projection_low is not None and year.projection_high is not None
+
+
+def test_most_means_more_than_half() -> None:
+    day = START + dt.timedelta(days=400)
+    assert _pace(day, "100", aggregate="50") != "mostly unitemised aggregates"
+    assert _pace(day, "100", aggregate="50.01") == "mostly unitemised aggregates"
+
+
+def test_aggregates_come_before_the_end_and_before_too_early() -> None:
+    assert _pace(START - dt.timedelta(days=1), "100", aggregate="100") == "period not started"
+    assert _pace(START, "100", aggregate="90") == "mostly unitemised aggregates"
+    after = RULE.period_end + dt.timedelta(days=1)
+    assert _pace(after, "4000000000000", aggregate="3000000000000") == (
+        "mostly unitemised aggregates"
+    )
+    assert _pace(after, "4000000000000") == "goal reached"
+    assert _pace(after, "1") == "goal missed"
+
+
+def test_the_range_runs_between_the_two_paces() -> None:
+    day = START + dt.timedelta(days=729)  # day 730: two years
+    pace = pace_of(
+        RULE, day, GOAL, to_date=Decimal("730"), aggregate=Decimal(0), last_year=Decimal("730")
+    )
+    remaining = Decimal((RULE.period_end - day).days)
+    # whole period: 1 a day; latest year: 2 a day
+    assert pace.projection_low == Decimal(730) + remaining
+    assert pace.projection_high == Decimal(730) + 2 * remaining
+
+
+@pytest.mark.parametrize(
+    ("to_date", "last_year", "verdict"),
+    [
+        ("1460000000000", "1000000000000", "on track"),  # low end reaches the goal
+        ("10", "10", "behind"),  # even the high end falls short
+        ("900000000000", "800000000000", "uncertain"),  # the goal lies inside the range
+    ],
+)
+def test_on_track_behind_uncertain(to_date: str, last_year: str, verdict: str) -> None:
+    day = START + dt.timedelta(days=729)
+    assert _pace(day, to_date, last_year=last_year) == verdict
