@@ -36,7 +36,8 @@ from cajad.iati import (
 )
 from cajad.iati._export import replacing
 from cajad.register import ProjectFilter, RateBook, session_scope, write_transactions_csv
-from cajad.register.cli import export_brief_command, export_xlsx_command
+from cajad.register.cli import export_xlsx_command
+from cajad.tracker.cli import export_brief_command
 
 __all__ = ["register"]
 

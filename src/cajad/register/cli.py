@@ -40,10 +40,9 @@ from cajad.register import (
     session_scope,
 )
 from cajad.register.xlsx_export import COLUMNS, parse_columns, write_projects_xlsx
-from cajad.tracker import CountingRule, Measure
-from cajad.tracker.brief import brief, money
+from cajad.tracker import CountingRule
 
-__all__ = ["export_brief_command", "export_xlsx_command", "register"]
+__all__ = ["export_xlsx_command", "register"]
 
 
 def register(app: typer.Typer) -> None:
@@ -194,25 +193,5 @@ def export_xlsx_command(
             notes={"Counting rule": CountingRule().describe()},
         )
     out_file.write_bytes(buffer.getvalue())
-    totals = "; ".join(f"{k} {money(v, report.currency)}" for k, v in report.totals.items())
+    totals = "; ".join(f"{k} {report.currency} {v:,.2f}" for k, v in report.totals.items())
     out.print(f"{out_file}: {report.projects} projects; {totals}.", highlight=False)
-
-
-@exit_codes
-def export_brief_command(
-    out_file: Annotated[Path, typer.Argument(metavar="OUT.pdf", help="File to write.")],
-    currency: Annotated[str, typer.Option(help="Currency of the figures.")] = "JPY",
-    measure: Annotated[Measure, typer.Option(help="What money counts.")] = Measure.ANNOUNCED,
-) -> None:
-    """Write a one-page PDF brief of progress toward the goal (rule, basis, rates, data date)."""
-    writable_file(out_file, "OUT.pdf")
-    engine = open_register()
-    with session_scope(engine) as session:
-        made = brief(session, currency=currency, measure=measure)
-    out_file.write_bytes(made.pdf)
-    figures = made.progress
-    out.print(
-        f"{out_file}: {money(figures.total, figures.currency)}, {figures.share_of_goal} % of "
-        f"the goal ({figures.rule.measure.value}).",
-        highlight=False,
-    )

@@ -16,12 +16,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -32,6 +28,9 @@ from cajad.register.models import Document, Project, Transaction
 from cajad.register.queries import project_areas
 from cajad.register.transactions_export import defuse_cell as defused
 from cajad.register.vocab import TransactionType
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, not with the register
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "AMOUNT_COLUMNS",
@@ -150,6 +149,9 @@ def write_projects_xlsx(
     if unknown:
         raise InputError(f"columns must be among {', '.join(COLUMNS)}; got {', '.join(unknown)}")
     report = ProjectsXlsxReport(currency=currency, data_date=data_date(session))
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None  # a new workbook has one sheet
@@ -222,6 +224,8 @@ def _convert(tx: Transaction, currency: str, book: RateBook) -> Conversion | Non
 
 def _formats(sheet: Worksheet, columns: Sequence[str]) -> None:
     """Number and date formats, widths, and a frozen header row."""
+    from openpyxl.utils import get_column_letter
+
     for index, name in enumerate(columns, start=1):
         letter = get_column_letter(index)
         number_format = (
@@ -242,6 +246,8 @@ def _about(
     sheet: Worksheet, where: ProjectFilter, report: ProjectsXlsxReport, notes: Mapping[str, str]
 ) -> None:
     """What the figures are: filter, basis, rule, rates and data date."""
+    from openpyxl.styles import Font
+
     kinds = "; ".join(
         f"{name}: {', '.join(_type_name(t) for t in sorted(types))}"
         for name, types in AMOUNT_COLUMNS.items()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,14 +19,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from cajad._cli import as_date, exit_codes, open_register, out
+from cajad._cli import as_date, exit_codes, open_register, out, writable_file
 from cajad.register import RateBook, session_scope
 from cajad.tracker.chains import MAX_DEPTH, ChainLink, ChainMoney, FundingChain, funding_chain
 from cajad.tracker.progress import Dimension, Progress, progress
 from cajad.tracker.quality import findings
 from cajad.tracker.rule import CountingRule, Measure
 
-__all__ = ["chain_tree", "register"]
+__all__ = ["chain_tree", "export_brief_command", "register"]
 
 
 def register(app: typer.Typer) -> None:
@@ -221,4 +222,26 @@ def _money_line(money: ChainMoney) -> str:
     return (
         f"{escape(money.type_name)} {amount}{converted} on {when}, reported by "
         f"{escape(money.reported_by)}: {counted}\n[dim]{escape(money.conversion)}[/]"
+    )
+
+
+@exit_codes
+def export_brief_command(
+    out_file: Annotated[Path, typer.Argument(metavar="OUT.pdf", help="File to write.")],
+    currency: Annotated[str, typer.Option(help="Currency of the figures.")] = "JPY",
+    measure: Annotated[Measure, typer.Option(help="What money counts.")] = Measure.ANNOUNCED,
+) -> None:
+    """Write a one-page PDF brief of progress toward the goal (rule, basis, rates, data date)."""
+    from cajad.tracker.brief import brief, money  # the PDF library loads only when asked
+
+    writable_file(out_file, "OUT.pdf")
+    engine = open_register()
+    with session_scope(engine) as session:
+        made = brief(session, currency=currency, measure=measure)
+    out_file.write_bytes(made.pdf)
+    figures = made.progress
+    out.print(
+        f"{out_file}: {money(figures.total, figures.currency)}, {figures.share_of_goal} % of "
+        f"the goal ({figures.rule.measure.value}).",
+        highlight=False,
     )
