@@ -80,3 +80,18 @@ def test_the_range_runs_between_the_two_paces() -> None:
 def test_on_track_behind_uncertain(to_date: str, last_year: str, verdict: str) -> None:
     day = START + dt.timedelta(days=729)
     assert _pace(day, to_date, last_year=last_year) == verdict
+
+
+def test_reaching_the_goal_exactly_counts_as_reaching_it() -> None:
+    """At equality the goal is met: a low end, a total after the period, or a high end equal
+    to the goal is on track / reached / still possible, never behind or missed."""
+    from cajad.tracker.pace import _verdict
+
+    day = START + dt.timedelta(days=400)
+    after = RULE.period_end + dt.timedelta(days=1)
+    zero = Decimal(0)
+    assert _verdict(RULE, day, GOAL, zero, zero, GOAL, GOAL * 2) == "on track"
+    assert _verdict(RULE, day, GOAL, zero, zero, GOAL - 1, GOAL) == "uncertain"
+    assert _verdict(RULE, day, GOAL, zero, zero, GOAL - 2, GOAL - 1) == "behind"
+    assert _verdict(RULE, after, GOAL, GOAL, zero, None, None) == "goal reached"
+    assert _verdict(RULE, after, GOAL, GOAL - 1, zero, None, None) == "goal missed"
