@@ -50,6 +50,7 @@ class Dimension(StrEnum):
     INSTRUMENT = "instrument"
     SECTOR = "sector"
     YEAR = "year"
+    MONTH = "month"
     FINANCE = "finance"
     ORIGIN = "origin"
 
@@ -60,6 +61,7 @@ _ROLLUP_DIMENSION = {
     Dimension.INSTRUMENT: "instrument",
     Dimension.SECTOR: "sector",
     Dimension.YEAR: "total",
+    Dimension.MONTH: "total",
     Dimension.FINANCE: "finance",
     Dimension.ORIGIN: "origin",
 }
@@ -81,6 +83,8 @@ _ZEROS = {
     Dimension.PILLAR: tuple(a.value for a in PriorityArea if a is not PriorityArea.UNASSIGNED),
 }
 _TIERS = list(rollup.EVIDENCE)
+#: Breakdowns by value date, and how much of the ISO date names their key ("2025", "2025-12").
+_BY_DATE = {Dimension.YEAR: 4, Dimension.MONTH: 7}
 
 
 class CompositionRow(BaseModel):
@@ -158,7 +162,7 @@ def progress(
         for variant in variants:
             agg = _direct(session, variant, currency, ["total"], book)
             measures[variant.measure.value] = agg.get(("total", ""), (Decimal(0), 0))[0]
-    by_date = by is Dimension.YEAR
+    by_date = by in _BY_DATE
     agg = (
         _rollup(session, rule, currency, dims, by_date=by_date)
         if fast
@@ -196,17 +200,17 @@ def _total(agg: Aggregate, by_date: bool) -> tuple[Decimal, int]:
 
 
 def _breakdown(agg: Aggregate, by: Dimension, total: Decimal) -> list[BreakdownRow]:
-    wanted = "total" if by is Dimension.YEAR else _ROLLUP_DIMENSION[by]
+    wanted = _ROLLUP_DIMENSION[by]
     grouped: dict[str, list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
     for key in _ZEROS.get(by, ()):
         grouped[key]
     for (dimension, key), (amount, n) in agg.items():
         if dimension != wanted:
             continue
-        key = key[:4] if by is Dimension.YEAR else key
+        key = key[: _BY_DATE[by]] if by in _BY_DATE else key
         grouped[key][0] += amount
         grouped[key][1] += n
-    year = by is Dimension.YEAR
+    year = by in _BY_DATE
     rows = []
     for key, (sum_, count) in grouped.items():
         amount, n = Decimal(sum_), int(count)
@@ -272,7 +276,7 @@ def _composition(
         if dim != dimension:
             continue
         code, inner, tx_type = _parse_label(label)
-        if key is not None and (inner[:4] if by_date else inner) != key:
+        if key is not None and (inner[: len(key)] if by_date else inner) != key:
             continue
         basis, evidence = rollup.decode_composition(code)
         status = "signed" if tx_type in SIGNED_TYPES else "announced"
