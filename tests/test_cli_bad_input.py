@@ -29,6 +29,7 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["route", "Yokohama", "Tashkent", "--avoid", "ZZ"], "unknown country 'ZZ'"),
     (["route", "Yokohama", "Tashkent", "--max-transshipments", "0"], "no route"),
     (["scenario", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
+    (["changes", "--project", "no-such-project"], "no project 'no-such-project'"),
     (["convert", "1", "XXX", "JPY", "2024-01-01"], "no exchange rate from XXX"),
     (["convert", "NaN", "USD", "JPY", "2024-01-01"], "AMOUNT must be a number"),
     (["convert", "1", "USD", "JPY", "0001-01-01"], "ON must be a date"),

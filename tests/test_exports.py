@@ -16,11 +16,17 @@ def test_tracker_exports() -> None:
         "Measure",
         "Pace",
         "Progress",
+        "ProjectCount",
         "QualityFinding",
+        "ReportedAmount",
         "RuleError",
+        "Uncounted",
+        "count_project",
+        "counted",
         "findings",
         "funding_chain",
         "left_out",
         "progress",
+        "reported_amount",
     ]
     assert all(hasattr(cajad.tracker, name) for name in cajad.tracker.__all__)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from cajad.data import data_path
 from cajad.register.deals import evidence_of_url, read_deals
-from cajad.register.rollup import composition_of, composition_tag
+from cajad.register.rollup import BASES, EVIDENCE, composition_code, decode_composition
+from cajad.register.specs import ProjectSpec
 
 HEADER = (
     "id,title,country,sector,pillar,japanese_parties,central_asian_parties,instrument,amount,"
@@ -62,7 +64,7 @@ def test_a_package_is_an_aggregate_and_the_curation_decides(tmp_path: Path) -> N
     )
     specs, problems = read_deals(deals)
     assert problems == []
-    found = {s.identifier: composition_of(s.count_decision) for s in specs}
+    found = {s.identifier: (s.basis, s.evidence) for s in specs}
     assert found["pkg"] == ("aggregate", "press")
     assert found["part"] == ("itemised", "financier")
     assert found["chain"] == ("itemised", "financier")
@@ -88,19 +90,23 @@ def test_every_counted_bundled_row_is_curated() -> None:
     assert counted
     for spec in counted:
         assert spec.count_decision is not None
-        assert spec.count_decision.endswith(composition_tag(*composition_of(spec.count_decision)))
-    tags = {s.identifier: composition_of(s.count_decision) for s in counted}
+        assert "evidence:" not in spec.count_decision  # no tag left in the text
+    tags = {s.identifier: (s.basis, s.evidence) for s in counted}
     assert tags["uz-summit-2025-12bn-portfolio"][0] == "aggregate"
     assert tags["kz-summit-2025-60-agreements"][0] == "aggregate"
     assert tags["uz-jica-2019-navoi-tpp-phase2"][0] == "itemised"  # a funding chain
     assert tags["kg-jica-2015-intl-main-roads"] == ("itemised", "financier")
+    assert "unknown" not in {evidence for _basis, evidence in tags.values()}
 
 
-def test_untagged_decisions_are_itemised_of_unknown_evidence() -> None:
-    assert composition_of(None) == ("itemised", "unknown")
-    assert composition_of("a | b [aggregate; evidence: press] c [itemised; evidence: company]") == (
-        "itemised",
-        "company",
-    )
-    with pytest.raises(ValueError, match="basis must be"):
-        composition_tag("partial", "press")
+def test_an_uncurated_project_is_itemised_of_unknown_evidence() -> None:
+    spec = ProjectSpec(identifier="x", title="x", stage="idea")
+    assert (spec.basis, spec.evidence) == ("itemised", "unknown")
+    with pytest.raises(ValidationError, match="basis"):
+        ProjectSpec(identifier="x", title="x", stage="idea", basis="partial")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("basis", list(BASES))
+@pytest.mark.parametrize("evidence", list(EVIDENCE))
+def test_composition_codes_round_trip(basis: str, evidence: str) -> None:
+    assert decode_composition(composition_code(basis, evidence)) == (basis, evidence)

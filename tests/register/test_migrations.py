@@ -12,15 +12,18 @@ import textwrap
 from importlib import resources
 from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, text
 
 import cajad
+from cajad.register import session_scope
 from cajad.register.migrations.tables import TABLE_MODULES, metadata
-from cajad.register.models import Base
+from cajad.register.models import Base, Project
+from cajad.register.store import make_engine, migrate
 
 
 def test_one_head() -> None:
@@ -101,3 +104,34 @@ def test_every_module_that_declares_tables_is_in_the_migration_environment() -> 
     assert declaring <= set(TABLE_MODULES), "add the module to register/migrations/tables.py"
     mapped = {mapper.class_.__table__.name for mapper in Base.registry.mappers}
     assert set(Base.metadata.tables) == mapped  # no table declared outside a mapped class
+
+
+def test_the_composition_columns_round_trip_through_the_decision_tag(engine: Engine) -> None:
+    """0010 moves the composition tag of the decision text into columns; its downgrade puts
+    the tag back, and the upgrade again gives exactly the same projects."""
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("cajad.register") / "migrations"))
+    config.attributes["engine"] = engine
+    columns = (Project.identifier, Project.count_decision, Project.basis, Project.evidence)
+    with session_scope(engine) as session:
+        before = sorted(tuple(r) for r in session.execute(select(*columns)))
+    assert {basis for _i, _d, basis, _e in before} == {"itemised", "aggregate"}
+    command.downgrade(config, "0009")
+    with engine.connect() as conn:
+        tagged = dict(conn.execute(text("SELECT identifier, count_decision FROM project")).all())
+    for identifier, decision, basis, evidence in before:
+        assert tagged[identifier] == f"{decision} [{basis}; evidence: {evidence}]"
+    command.upgrade(config, "head")
+    with session_scope(engine) as session:
+        after = sorted(tuple(r) for r in session.execute(select(*columns)))
+    assert after == before
+
+
+def test_the_sqlite_rollup_is_stored_in_key_order(tmp_path: Path) -> None:
+    """0011: on SQLite the rollup is a WITHOUT ROWID table, its rows kept in key order."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'order.sqlite'}")
+    migrate(engine)
+    with engine.connect() as conn:
+        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'rollup'")).scalar()
+    engine.dispose()
+    assert sql is not None and "WITHOUT ROWID" in sql.upper()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import cajad.web
+from cajad.tracker.counted import Uncounted
 from cajad.web.middleware import CONTENT_SECURITY_POLICY
 
 from .conftest import TestClient
@@ -191,6 +192,25 @@ def test_project_page_shows_money_with_rates(client: TestClient) -> None:
             assert conversion["explanation"] in text
     assert detail["count"]["decision"].split(";")[0] in text
     assert detail["documents"][0]["url"] in text
+
+
+def test_project_page_says_what_its_money_is(client: TestClient) -> None:
+    detail = client.get("/api/projects/uz-summit-2025-12bn-portfolio").json()
+    assert (detail["count"]["basis"], detail["count"]["evidence"]) == ("aggregate", "press")
+    text = html(client, "/projects/uz-summit-2025-12bn-portfolio")
+    line = text.split('data-testid="composition"', 1)[1].split("</p>", 1)[0]
+    assert "Aggregate package total" in line and "press report" in line
+    assert "evidence:" not in detail["count"]["decision"]  # no tag left in the decision
+
+
+def test_method_page_states_the_order_of_reasons_not_to_count(client: TestClient) -> None:
+    """The page's list follows the service's first-match order."""
+    text = html(client, "/method")
+    items = text.split('data-testid="uncounted-order"', 1)[1].split("</ol>", 1)[0]
+    words = ["cancelled", "stage", "package", "not to count", "no amount", "no value date"]
+    words += ["outside the period", "guarantee", "exchange rate"]
+    assert items.count("<li>") == len(Uncounted)
+    assert [items.index(w) for w in words] == sorted(items.index(w) for w in words)
 
 
 def test_quality_page_lists_the_findings(client: TestClient) -> None:

@@ -442,7 +442,8 @@ def _activity_id(element: etree._Element | None, name: str) -> str | None:
 def counting(
     participants: tuple[ParticipationSpec, ...], countries: tuple[CountrySpec, ...]
 ) -> dict[str, object]:
-    """Whether the activity counts toward the goal: a Japanese funder in Central Asia."""
+    """Whether the activity counts toward the goal: a Japanese funder in Central Asia. An IATI
+    record is a publisher's own record of its activity: the financier's tier of evidence."""
     central = any(
         c.code in CENTRAL_ASIAN_COUNTRIES or (c.is_region and c.code == CENTRAL_ASIA_REGION)
         for c in countries
@@ -453,6 +454,7 @@ def counting(
             "counts_toward_goal": True,
             "count_decision": "IATI import: a Japanese funding or extending organisation and a "
             "Central Asian recipient, so it counts toward the goal",
+            "evidence": "financier",
         }
     return {
         "counts_toward_goal": False,

@@ -10,6 +10,13 @@ any of them never needs the whole package first.
 """
 
 from cajad.register import audit, rollup
+from cajad.register.changes import (
+    Change,
+    ChangePage,
+    FieldChange,
+    SourceDocument,
+    list_changes,
+)
 from cajad.register.codelists import codelist, is_code
 from cajad.register.errors import (
     ConversionError,
@@ -107,12 +114,15 @@ __all__ = [
     "Base",
     "Budget",
     "BudgetSpec",
+    "Change",
+    "ChangePage",
     "Conversion",
     "ConversionError",
     "CountrySpec",
     "Document",
     "DocumentSpec",
     "ExactDecimal",
+    "FieldChange",
     "FxRate",
     "IatiActivity",
     "IatiOrganisation",
@@ -142,6 +152,7 @@ __all__ = [
     "RegisterError",
     "Rollup",
     "SectorSpec",
+    "SourceDocument",
     "Stage",
     "StoreError",
     "TextSpec",
@@ -162,6 +173,7 @@ __all__ = [
     "init",
     "is_code",
     "is_initialised",
+    "list_changes",
     "list_organisations",
     "list_projects",
     "list_transactions",

@@ -31,11 +31,13 @@ from cajad._cli import (
 )
 from cajad.iati import import_path
 from cajad.register import (
+    Change,
     ImportReport,
     ProjectFilter,
     RateBook,
     import_file,
     init,
+    list_changes,
     load_demo,
     session_scope,
 )
@@ -46,11 +48,12 @@ __all__ = ["export_xlsx_command", "register"]
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``init``, ``load-demo``, ``import`` and ``convert`` to ``app``."""
+    """Add ``init``, ``load-demo``, ``import``, ``convert`` and ``changes`` to ``app``."""
     app.command("init")(init_command)
     app.command("load-demo")(load_demo_command)
     app.command("import")(import_command)
     app.command("convert")(convert_command)
+    app.command("changes")(changes_command)
 
 
 @exit_codes
@@ -147,6 +150,51 @@ def convert_command(
     out.print(f"  {result.explain()}", highlight=False)
     for source in result.sources:
         out.print(f"  Source: {source}", highlight=False)
+
+
+#: The mark of each kind of change in ``cajad changes``.
+CHANGE_MARKS = {"added": "+", "changed": "~", "removed": "-"}
+
+
+@exit_codes
+def changes_command(
+    project: Annotated[
+        str | None, typer.Option(help="Only changes of this project (identifier).")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(min=1, max=500, help="How many changes, newest first.")
+    ] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
+) -> None:
+    """What changed in the register, newest first: projects added, changed (each field
+    before → after) and removed; who, when, and the source documents (as the /changes feed)."""
+    engine = open_register()
+    with session_scope(engine) as session:
+        page = list_changes(session, limit=limit, project=project)
+    if as_json:
+        out.print_json(json.dumps([change.model_dump(mode="json") for change in page.items]))
+        return
+    if not page.items:
+        out.print("No changes recorded.")
+    for change in page.items:
+        print_change(change)
+
+
+def print_change(change: Change) -> None:
+    """One change: a line naming it, its summary, each field before → after, its sources."""
+    when = change.at.strftime("%Y-%m-%d %H:%M:%SZ")
+    lines = [
+        f"{CHANGE_MARKS[change.kind]} {change.project}  #{change.id} {when} by {change.actor}",
+        f"  {change.title}",
+        f"  {change.summary}",
+        *(f"    {f.field}: {f.before or '—'} → {f.after or '—'}" for f in change.fields),
+        *(
+            f"    source: {d.url}" + (f" ({d.published})" if d.published else "")
+            for d in change.sources
+        ),
+    ]
+    for line in lines:  # the register's text is data, never rich markup
+        out.print(line, markup=False, highlight=False)
 
 
 @exit_codes

@@ -20,8 +20,9 @@ Optional composition columns (``basis``, ``evidence``) say what a counted amount
 ``itemised`` project or an ``aggregate`` package total, and the tier of its evidence
 (``financier``, ``company``, ``government``, ``press``). Where empty, a project that other rows
 name as their package is an aggregate, and the evidence follows the source URL's publisher
-(:func:`evidence_of_url`). The choice is recorded as a tag at the end of the project's
-decision (``[aggregate; evidence: press]``), which the rollup reads.
+(:func:`evidence_of_url`). The choice is stored as the project's ``basis`` and ``evidence``,
+which the rollup reads. The row's value date is stored as the project's ``counting_date``,
+which places a project without money in the period (the summit window's documents).
 
 Optional name columns (``title_ja``, ``title_ru``) carry the project's name in Japanese or
 Russian where a source gives one; they become title narratives in those languages (beside the
@@ -49,7 +50,7 @@ from cajad.register.csvio import (
 )
 from cajad.register.errors import InputError, Problem
 from cajad.register.reference import organisation_aliases, sector_keywords
-from cajad.register.rollup import BASES, EVIDENCE, composition_tag
+from cajad.register.rollup import BASES, EVIDENCE
 from cajad.register.specs import (
     CountrySpec,
     DocumentSpec,
@@ -563,7 +564,10 @@ def _merge(primary: _Row, group: list[_Row], has_parts: bool) -> ProjectSpec:
         package=primary.package,
         priority_area_override=primary.area.value if primary.area else None,
         counts_toward_goal=any(r.counts for r in group),
-        count_decision=f"{decision} {composition_tag(basis, source.evidence)}",
+        count_decision=decision,
+        basis=basis,
+        evidence=source.evidence,
+        counting_date=primary.value_date,
         countries=primary.countries,
         sectors=primary.sectors,
         participants=tuple(participants.values()),

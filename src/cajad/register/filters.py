@@ -7,13 +7,14 @@ criterion left ``None`` does not narrow the selection.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, not_, or_
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_
 
 from cajad.register.errors import InputError
-from cajad.register.models import Project, ProjectCountry, ProjectSector
+from cajad.register.models import Project, ProjectCountry, ProjectSector, Transaction
 from cajad.register.reference import area_map
 from cajad.register.search import matches
 from cajad.register.vocab import PriorityArea, Stage
@@ -33,6 +34,13 @@ class ProjectFilter:
     the register's values; ``counts`` keeps the projects that do (or do not) count toward the
     goal; ``identifier_prefix`` keeps identifiers that start with it (a publisher's);
     ``project_ids`` keeps only these projects (a list the caller has already narrowed).
+
+    ``agreed_from`` and ``agreed_to`` bound the agreement date, both days included, at its
+    precision: a date known to the month (or year) is the whole month (or year), kept when it
+    overlaps the range ("Dec 2025" is kept by a range from 2025-12-20). ``new_since`` keeps
+    the projects new since that day: their money (any transaction's value date) or, without
+    money, the day the curation places them (``counting_date``, the summit window's
+    2025-12-20) or else their agreement period, falls on or after it.
     """
 
     q: str | None = None
@@ -43,10 +51,18 @@ class ProjectFilter:
     counts: bool | None = None
     identifier_prefix: str | None = None
     project_ids: frozenset[int] | None = None
+    agreed_from: dt.date | None = None
+    agreed_to: dt.date | None = None
+    new_since: dt.date | None = None
 
     def __post_init__(self) -> None:
         _check_choice("stage", self.stage, [s.value for s in Stage])
         _check_choice("area", self.area, [a.value for a in PriorityArea])
+        if self.agreed_from and self.agreed_to and self.agreed_to < self.agreed_from:
+            raise InputError(
+                f"agreed_to must not be before agreed_from; got {self.agreed_from}.."
+                f"{self.agreed_to}"
+            )
 
 
 def _check_choice(name: str, value: str | None, choices: list[str]) -> None:
@@ -82,7 +98,66 @@ def project_conditions(where: ProjectFilter) -> list[ColumnElement[bool]]:
         conditions.append(Project.counts_toward_goal.is_(where.counts))
     if where.identifier_prefix:
         conditions.append(Project.identifier.startswith(where.identifier_prefix, autoescape=True))
+    if where.agreed_from:
+        conditions.append(_agreed_on_or_after(where.agreed_from))
+    if where.agreed_to:
+        conditions.append(_agreed_on_or_before(where.agreed_to))
+    if where.new_since:
+        conditions.append(_new_since(where.new_since))
     return conditions
+
+
+#: How an agreement date is known; a date of a coarser precision stands for the whole period
+#: from its first day (a missing precision is a day).
+_MONTH, _YEAR = "month", "year"
+
+
+def _agreed_on_or_after(day: dt.date) -> ColumnElement[bool]:
+    """Projects whose agreement period ends on or after ``day``.
+
+    A period ends on or after ``day`` exactly when it starts on or after the first day of the
+    period of that precision holding ``day``: comparisons of stored dates, alike in every SQL.
+    """
+    return _by_precision(
+        day=Project.agreement_date >= day,
+        month=Project.agreement_date >= day.replace(day=1),
+        year=Project.agreement_date >= dt.date(day.year, 1, 1),
+    )
+
+
+def _agreed_on_or_before(day: dt.date) -> ColumnElement[bool]:
+    """Projects whose agreement period starts on or before ``day`` (it is before the next
+    period of its precision)."""
+    next_month = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return _by_precision(
+        day=Project.agreement_date <= day,
+        month=Project.agreement_date < next_month,
+        year=Project.agreement_date < dt.date(day.year + 1, 1, 1),
+    )
+
+
+def _by_precision(
+    *, day: ColumnElement[bool], month: ColumnElement[bool], year: ColumnElement[bool]
+) -> ColumnElement[bool]:
+    precision = Project.agreement_date_precision
+    return or_(
+        and_(precision == _MONTH, month),
+        and_(precision == _YEAR, year),
+        and_(or_(precision.is_(None), precision.not_in([_MONTH, _YEAR])), day),
+    )
+
+
+def _new_since(day: dt.date) -> ColumnElement[bool]:
+    """Projects whose money, or without money whose curated day or agreement period, falls
+    on or after ``day``."""
+    dated = and_(Transaction.project_id == Project.id, Transaction.value_date.is_not(None))
+    has_money = exists().where(dated)
+    money_since = exists().where(dated, Transaction.value_date >= day)
+    placed = or_(
+        Project.counting_date >= day,
+        and_(Project.counting_date.is_(None), _agreed_on_or_after(day)),
+    )
+    return or_(money_since, and_(not_(has_money), placed))
 
 
 def _in_area(area: PriorityArea) -> ColumnElement[bool]:

@@ -92,6 +92,14 @@ class Project(Base):
     priority_area_override: Mapped[str | None] = mapped_column(String(20))
     counts_toward_goal: Mapped[bool] = mapped_column(default=True)
     count_decision: Mapped[str | None] = mapped_column(Text)
+    #: What its counted money is: an ``itemised`` project or an ``aggregate`` package total,
+    #: and the tier of the evidence for it (see ``cajad.register.rollup.EVIDENCE``).
+    basis: Mapped[str] = mapped_column(String(10), default="itemised", server_default="itemised")
+    evidence: Mapped[str] = mapped_column(String(12), default="unknown", server_default="unknown")
+    #: The day the curation places a project without money of its own in time (the summit
+    #: window's 2025-12-20 for a document signed at the visits of 17-19 Dec); None: its
+    #: agreement date. Money is placed by its own transactions' value dates.
+    counting_date: Mapped[dt.date | None] = mapped_column(Date)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
     package: Mapped[Project | None] = relationship(remote_side=[id], back_populates="parts")
@@ -303,6 +311,9 @@ class Rollup(Base):
     """
 
     __tablename__ = "rollup"
+    # Stored in key order on SQLite, so that summing one dimension reads its rows in sequence
+    # (migration 0011); PostgreSQL ignores the option.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     dimension: Mapped[str] = mapped_column(String(12), primary_key=True)
     # 40 for a breakdown key, and 3 more for its composition code (``c:<dimension>`` rows).

@@ -27,10 +27,14 @@ from cajad.register.models import (
 )
 from cajad.register.reference import area_map
 from cajad.register.rollup import area_shares
-from cajad.register.vocab import PIPELINE, PriorityArea, Stage
+from cajad.register.vocab import PIPELINE, PriorityArea, Stage, TransactionType
 
-#: Keys a project list can be sorted by; a leading ``-`` sorts descending.
-PROJECT_SORTS = ("identifier", "title", "agreement_date", "stage")
+#: Keys a project list can be sorted by; a leading ``-`` sorts descending. ``amount`` is the
+#: project's reported amount: its largest outgoing pledge or commitment by its yen value.
+PROJECT_SORTS = ("identifier", "title", "agreement_date", "stage", "amount")
+
+#: Transaction types a project's reported amount is taken from.
+REPORTED_TYPES = (TransactionType.OUTGOING_COMMITMENT, TransactionType.OUTGOING_PLEDGE)
 
 _STAGE_ORDER = {stage.value: i for i, stage in enumerate((*PIPELINE, Stage.CANCELLED))}
 
@@ -91,12 +95,25 @@ def _project_order(sort: str) -> list[Any]:
     column: Any
     if key == "stage":
         column = case(_STAGE_ORDER, value=Project.stage, else_=len(_STAGE_ORDER))
+    elif key == "amount":
+        column = _reported_jpy()
     else:
         column = getattr(Project, key)
     first = column.desc() if descending else column.asc()
-    # Unknown dates go last whichever way the list is sorted; the identifier breaks ties.
-    nulls = [Project.agreement_date.is_(None)] if key == "agreement_date" else []
+    # Unknown dates and amounts go last whichever way the list is sorted; the identifier
+    # breaks ties.
+    nulls = [column.is_(None)] if key in ("agreement_date", "amount") else []
     return [*nulls, first, Project.identifier]
+
+
+def _reported_jpy() -> Any:
+    """The project's reported amount in yen (at each value date), for sorting; NULL without."""
+    return (
+        select(func.max(Transaction.value_jpy))
+        .where(Transaction.project_id == Project.id, Transaction.type.in_(REPORTED_TYPES))
+        .correlate(Project)
+        .scalar_subquery()
+    )
 
 
 def get_project(session: Session, identifier: str) -> Project:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,7 +56,6 @@ BASES = {"itemised": "i", "aggregate": "a"}
 #: a press report; ``unknown`` where no curation says.
 EVIDENCE = {"financier": "f", "company": "c", "government": "g", "press": "p", "unknown": "u"}
 COMPOSITION_PREFIX = "c:"
-_TAG = re.compile(r"\[(" + "|".join(BASES) + r"); evidence: (" + "|".join(EVIDENCE) + r")\]")
 
 Key = tuple[str, str, int, dt.date]
 Shares = tuple[tuple[str, Decimal], ...]
@@ -125,22 +123,8 @@ def allocate(amount: Decimal, shares: Sequence[Decimal]) -> list[Decimal]:
     return parts
 
 
-def composition_tag(basis: str, evidence: str) -> str:
-    """The tag the curation appends to a project's decision: ``[aggregate; evidence: press]``."""
-    if basis not in BASES or evidence not in EVIDENCE:
-        raise ValueError(f"basis must be in {list(BASES)} and evidence in {list(EVIDENCE)}")
-    return f"[{basis}; evidence: {evidence}]"
-
-
-def composition_of(decision: str | None) -> tuple[str, str]:
-    """The (basis, evidence) a project's decision records; the last tag wins (merged rows
-    list theirs in order); a project without one is itemised of unknown evidence."""
-    found = _TAG.findall(decision or "")
-    return (found[-1][0], found[-1][1]) if found else ("itemised", "unknown")
-
-
-def composition_code(decision: str | None) -> str:
-    basis, evidence = composition_of(decision)
+def composition_code(basis: str, evidence: str) -> str:
+    """The two-letter code of a project's composition (``"ap"``: aggregate, press report)."""
     return BASES[basis] + EVIDENCE[evidence]
 
 
@@ -166,7 +150,7 @@ def project_facts(project: Project) -> Facts:
         sectors=sectors or ((UNKNOWN, Decimal(100)),),
         instrument=project.instrument or UNKNOWN,
         japanese_funder=japanese,
-        composition=composition_code(project.count_decision),
+        composition=composition_code(project.basis, project.evidence),
     )
 
 
@@ -281,9 +265,11 @@ def rebuild(session: Session, *, batch: int = 10_000) -> int:
     totals = _stored_sums(session, None, batch)
     session.execute(delete(Rollup))
     columns = ("dimension", "key", "type", "value_date", "jpy", "usd", "eur", "n")
+    # Written in key order: a dimension's rows then lie together (PostgreSQL's heap, SQLite's
+    # key-ordered table), which the dashboard's sums over one dimension read in sequence.
     params = [
         dict(zip(columns, (*k, s.jpy, s.usd, s.eur, s.n), strict=True))
-        for k, s in totals.items()
+        for k, s in sorted(totals.items())
         if s.n > 0
     ]
     for start in range(0, len(params), batch):
@@ -362,12 +348,16 @@ def _stored_facts(session: Session, ids: list[int] | None = None) -> dict[int, F
         funders = funders.where(Participation.project_id.in_(ids))
     japanese = set(session.scalars(funders))
     projects = select(
-        Project.id, Project.priority_area_override, Project.instrument, Project.count_decision
+        Project.id,
+        Project.priority_area_override,
+        Project.instrument,
+        Project.basis,
+        Project.evidence,
     )
     if ids is not None:
         projects = projects.where(Project.id.in_(ids))
     facts: dict[int, Facts] = {}
-    for pid, override, instrument, decision in session.execute(projects.where(*_ELIGIBLE)):
+    for pid, override, instrument, basis, evidence in session.execute(projects.where(*_ELIGIBLE)):
         shares = tuple(sectors.get(pid, ()))
         facts[pid] = Facts(
             eligible=True,
@@ -376,6 +366,6 @@ def _stored_facts(session: Session, ids: list[int] | None = None) -> dict[int, F
             sectors=shares or ((UNKNOWN, Decimal(100)),),
             instrument=instrument or UNKNOWN,
             japanese_funder=pid in japanese,
-            composition=composition_code(decision),
+            composition=composition_code(basis, evidence),
         )
     return facts

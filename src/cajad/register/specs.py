@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -116,6 +116,14 @@ class TransactionSpec(Spec):
     receiver_activity: str | None = None
 
 
+#: What a project's counted money is: an itemised project or an aggregate package total.
+Basis = Literal["itemised", "aggregate"]
+#: The tier of the evidence for it, strongest first: the financier's own record (signed
+#: agreement, JICA/JBIC/NEXI release, IATI), a company's disclosure, a government's statement,
+#: a press report; ``unknown`` where no curation says.
+Evidence = Literal["financier", "company", "government", "press", "unknown"]
+
+
 class ProjectSpec(Spec):
     line: int | None = Field(default=None, exclude=True)
     identifier: str
@@ -130,6 +138,9 @@ class ProjectSpec(Spec):
     priority_area_override: str | None = None
     counts_toward_goal: bool = True
     count_decision: str | None = None
+    basis: Basis = "itemised"
+    evidence: Evidence = "unknown"
+    counting_date: dt.date | None = None
     language: str = "en"
     planned_start: dt.date | None = None
     planned_end: dt.date | None = None

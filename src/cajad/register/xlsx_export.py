@@ -71,6 +71,8 @@ _TEXT: Final[dict[str, Callable[[Project], Cell]]] = {
     "areas": lambda p: _joined([key for key, _pct in project_areas(p)]),
     "counts_toward_goal": lambda p: p.counts_toward_goal,
     "count_decision": lambda p: defused(p.count_decision or ""),
+    "basis": lambda p: p.basis,
+    "evidence": lambda p: p.evidence,
     "package": lambda p: defused(p.package.identifier) if p.package is not None else None,
     "source": lambda p: defused(p.documents[0].url) if p.documents else None,
 }

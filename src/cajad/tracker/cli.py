@@ -22,6 +22,7 @@ from rich.tree import Tree
 from cajad._cli import as_date, exit_codes, open_register, out, writable_file
 from cajad.register import RateBook, session_scope
 from cajad.tracker.chains import MAX_DEPTH, ChainLink, ChainMoney, FundingChain, funding_chain
+from cajad.tracker.pace import MIN_DAYS
 from cajad.tracker.progress import Dimension, Progress, progress
 from cajad.tracker.quality import findings
 from cajad.tracker.rule import CountingRule, Measure
@@ -98,11 +99,21 @@ def _print_progress(result: Progress, rule: CountingRule, by: Dimension | None) 
     out.print(composition)
     pace = result.pace
     if pace.projection_low is None or pace.projection_high is None:
+        # Under a year of data a per-year figure would read as a forecast: say what there is.
+        first = rule.period_start + dt.timedelta(days=MIN_DAYS - 1)
+        days = f"{pace.days_of_data} day{'' if pace.days_of_data == 1 else 's'}"
+        rate = (
+            f"{c} {pace.to_date:,.0f} counted so far over {days}; "
+            f"a yearly pace needs {MIN_DAYS} days (from {first})"
+            if pace.days_of_data
+            else f"no pace: the period starts on {rule.period_start}"
+        )
         projected = "no projection"
     else:
+        rate = f"{c} {pace.per_year:,.0f} a year"
         projected = f"projection {c} {pace.projection_low:,.0f} to {c} {pace.projection_high:,.0f}"
     out.print(
-        f"  pace   {c} {pace.per_year:,.0f} a year; {projected} by "
+        f"  pace   {rate}; {projected} by "
         f"{rule.period_end}: [bold]{pace.verdict}[/] (as of {pace.as_of}, "
         f"{pace.elapsed_share}% of the period gone)"
     )

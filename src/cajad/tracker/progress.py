@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, null, select
+from sqlalchemy import String, case, func, null, select
 from sqlalchemy.orm import Session, selectinload
 
 from cajad.register import (
@@ -35,7 +35,6 @@ from cajad.register import (
     Rollup,
     Transaction,
     TransactionType,
-    quantize_money,
     rollup,
 )
 from cajad.tracker.pace import MIN_DAYS, Pace, pace_of
@@ -147,27 +146,14 @@ def progress(
     rule = rule or CountingRule()
     book = book or RateBook.from_session(session)
     goal = book.convert(rule.goal, rule.goal_currency, currency, rule.period_start)
-    plain = ["total"] + ([_ROLLUP_DIMENSION[by]] if by else [])
-    dims = plain + [_C + d for d in plain]
-    measures: dict[str, Decimal] = {}
     fast = rule.uses_rollup and currency in MATERIALISED and not direct
-    variants = [rule.model_copy(update={"measure": measure}) for measure in Measure]
-    if fast:  # one query for every measure: the composition rows carry their type
-        every = frozenset().union(*(v.types for v in variants))
-        by_type = _by_type(_rollup(session, rule, currency, [_C + "total"], types=every))
-        for variant in variants:
-            amount = sum((by_type.get(t, Decimal(0)) for t in variant.types), Decimal(0))
-            measures[variant.measure.value] = amount
-    else:
-        for variant in variants:
-            agg = _direct(session, variant, currency, ["total"], book)
-            measures[variant.measure.value] = agg.get(("total", ""), (Decimal(0), 0))[0]
-    by_date = by in _BY_DATE
-    agg = (
-        _rollup(session, rule, currency, dims, by_date=by_date)
+    today = as_of or dt.date.today()
+    counted = (
+        _from_rollup(session, rule, currency, by, today)
         if fast
-        else _direct(session, rule, currency, dims, book, by_date=by_date)
+        else _from_register(session, rule, currency, by, today, book)
     )
+    agg, by_date = counted.agg, by in _BY_DATE
     total, count = _total(agg, by_date)
     composition = _composition(agg, None, total)
     share = _percent(total, goal.converted)
@@ -182,8 +168,15 @@ def progress(
         rule=rule,
         rule_text=rule.describe(),
         path="rollup" if fast else "direct",
-        measures=measures,
-        pace=_pace(session, rule, currency, goal.converted, as_of, fast, book),
+        measures=counted.measures,
+        pace=pace_of(
+            rule,
+            today,
+            goal.converted,
+            to_date=counted.to_date,
+            aggregate=counted.aggregate,
+            last_year=counted.last_year,
+        ),
         composition=composition,
         headline=_headline(share, composition, goal.converted),
         data_as_of=session.scalar(select(func.max(Document.published))),
@@ -324,63 +317,143 @@ def _percent(part: Decimal, whole: Decimal) -> Decimal:
     return (part * 100 / whole).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
 
 
-def _rollup(
+@dataclass
+class _Counted:
+    """What one progress() call counts: the aggregate of its dimensions, every measure's
+    total, and the pace's inputs (counted to date, of it aggregates, in the latest year)."""
+
+    agg: Aggregate
+    measures: dict[str, Decimal]
+    to_date: Decimal
+    aggregate: Decimal
+    last_year: Decimal
+
+
+def _pace_days(rule: CountingRule, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The pace's day (``today`` within the period) and the first day of the year to it."""
+    day = min(max(today, rule.period_start), rule.period_end)
+    return day, day - dt.timedelta(days=MIN_DAYS - 1)
+
+
+def _from_rollup(
+    session: Session, rule: CountingRule, currency: str, by: Dimension | None, today: dt.date
+) -> _Counted:
+    """Everything from the rollup in one or two queries: one pass over the ``c:total`` rows
+    gives the measures, the total, its composition (by date if asked) and the pace; a
+    breakdown by anything but the date reads its own composition rows."""
+    variants = [rule.model_copy(update={"measure": measure}) for measure in Measure]
+    every = frozenset().union(*(v.types for v in variants))
+    day, last_year = _pace_days(rule, today)
+    width = _BY_DATE.get(by) if by else None
+    result: dict[tuple[str, str], list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
+    by_type: dict[int, Decimal] = defaultdict(Decimal)
+    to_date = aggregate = recent = Decimal(0)
+    for key, tx_type, when, amount, n, upto, latest in _total_rows(
+        session, rule, currency, every, (day, last_year), width
+    ):
+        by_type[tx_type] += amount
+        if tx_type not in rule.types:
+            continue
+        code, _inner = key.split(":", 1)
+        for target in (("total", when or ""), (_C + "total", f"{code}:{when or ''}#{tx_type}")):
+            result[target][0] += amount
+            result[target][1] += n
+        to_date += upto
+        recent += latest
+        if rollup.decode_composition(code)[0] == "aggregate":
+            aggregate += upto
+    agg = {k: (Decimal(v[0]), int(v[1])) for k, v in result.items()}
+    if by is not None and width is None:
+        agg.update(_breakdown_rows(session, rule, currency, _ROLLUP_DIMENSION[by]))
+    measures = {
+        v.measure.value: sum((by_type.get(t, Decimal(0)) for t in v.types), Decimal(0))
+        for v in variants
+    }
+    # Under a year of the period: the latest year's pace is the whole period's.
+    recent = recent if last_year > rule.period_start else to_date
+    return _Counted(agg, measures, to_date, aggregate, recent)
+
+
+def _total_rows(
     session: Session,
     rule: CountingRule,
     currency: str,
-    dims: list[str],
-    *,
-    by_date: bool = False,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    types: frozenset[int] | None = None,
-) -> Aggregate:
+    types: frozenset[int],
+    days: tuple[dt.date, dt.date],
+    width: int | None,
+) -> Any:
+    """The ``c:total`` rows of the period summed per composition code and type (and date
+    prefix ``width`` long): amount, count, amount up to the pace's day, and in its last year."""
     column = getattr(Rollup, currency.lower())
-    # Only the composition rows are read: each plain row is the sum of its composition rows
-    # (the same allocation), so the plain figures are summed from them here.
-    plain = {d for d in dims if not d.startswith(_C)}
-    if by_date:
-        plain = {"total"}
-    wanted = sorted({d if d.startswith(_C) else _C + d for d in dims} | {_C + d for d in plain})
-    day_or_none = Rollup.value_date if by_date else null()
-    groups: list[Any] = [Rollup.dimension, Rollup.key, Rollup.type]
-    groups += [Rollup.value_date] if by_date else []
+    day, last_year = days
+
+    def until_day(since: dt.date) -> Any:
+        return func.sum(case((Rollup.value_date.between(since, day), column), else_=0))
+
+    when = _date_prefix(session, width) if width else null()
     query = (
         select(
-            Rollup.dimension,
             Rollup.key,
             Rollup.type,
-            day_or_none,
+            when,
             func.sum(column),
             func.sum(Rollup.n),
+            until_day(rule.period_start),
+            until_day(last_year),
         )
         .where(
-            Rollup.dimension.in_(wanted),
-            Rollup.type.in_(sorted(types or rule.types)),
-            Rollup.value_date.between(since or rule.period_start, until or rule.period_end),
+            Rollup.dimension == _C + "total",
+            Rollup.type.in_(sorted(types)),
+            _in_period(session, rule),
         )
-        .group_by(*groups)
+        .group_by(Rollup.key, Rollup.type, *([when] if width else []))
+    )
+    return session.execute(query)
+
+
+def _breakdown_rows(
+    session: Session, rule: CountingRule, currency: str, dimension: str
+) -> Aggregate:
+    """The period's rows of one breakdown dimension summed per key and type in SQL, as the
+    aggregate's plain rows and composition rows."""
+    column = getattr(Rollup, currency.lower())
+    query = (
+        select(Rollup.key, Rollup.type, func.sum(column), func.sum(Rollup.n))
+        .where(
+            Rollup.dimension == _C + dimension,
+            Rollup.type.in_(sorted(rule.types)),
+            _in_period(session, rule),
+        )
+        .group_by(Rollup.key, Rollup.type)
     )
     result: dict[tuple[str, str], list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
-    for dimension, key, tx_type, day, amount, n in session.execute(query):
-        money, count = quantize_money(Decimal(amount)), int(n)
-        targets = [(dimension, key)]
-        if dimension.removeprefix(_C) in plain:
-            targets.append((dimension.removeprefix(_C), key.split(":", 1)[1]))
-        for target, target_key in targets:
-            slot = result[(target, _label(target, target_key, tx_type, day, by_date))]
-            slot[0] += money
-            slot[1] += count
+    for key, tx_type, amount, n in session.execute(query):
+        code, inner = key.split(":", 1)
+        for target in ((dimension, inner), (_C + dimension, f"{code}:{inner}#{tx_type}")):
+            result[target][0] += amount
+            result[target][1] += n
     return {k: (Decimal(v[0]), int(v[1])) for k, v in result.items()}
 
 
-def _by_type(agg: Aggregate) -> dict[int, Decimal]:
-    """The whole total per transaction type, from the ``c:total`` rows."""
-    sums: dict[int, Decimal] = defaultdict(Decimal)
-    for (dimension, label), (amount, _n) in agg.items():
-        if dimension == _C + "total":
-            sums[_parse_label(label)[2]] += amount
-    return sums
+def _in_period(session: Session, rule: CountingRule) -> Any:
+    """The rollup rows dated in the rule's period."""
+    day: Any = Rollup.value_date
+    if session.get_bind().dialect.name == "sqlite":
+        # COALESCE keeps the date out of the index search: with it there, SQLite's planner
+        # skip-scans every dimension for the date range instead of reading just the one asked.
+        # PostgreSQL searches the date in its index well, and estimates the rows it reads.
+        day = func.coalesce(day, day)
+    return day.between(rule.period_start, rule.period_end)
+
+
+_DATE_FORMAT = {4: "YYYY", 7: "YYYY-MM"}
+
+
+def _date_prefix(session: Session, width: int) -> Any:
+    """The first ``width`` characters of the ISO value date, in SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(Rollup.value_date, _DATE_FORMAT[width], type_=String)
+    return func.substr(Rollup.value_date, 1, width, type_=String)  # SQLite: ISO text
 
 
 def _label(dimension: str, key: str, tx_type: int, day: dt.date | None, by_date: bool) -> str:
@@ -445,32 +518,37 @@ def _in_currency(tx: Transaction, currency: str, book: RateBook) -> rollup.Money
     )
 
 
-def _pace(
+def _from_register(
     session: Session,
     rule: CountingRule,
     currency: str,
-    goal: Decimal,
-    as_of: dt.date | None,
-    fast: bool,
+    by: Dimension | None,
+    today: dt.date,
     book: RateBook,
-) -> Pace:
-    today = as_of or dt.date.today()
-    day = min(max(today, rule.period_start), rule.period_end)
+) -> _Counted:
+    """Everything recomputed from the register (the direct path)."""
+    measures: dict[str, Decimal] = {}
+    for measure in Measure:
+        variant = rule.model_copy(update={"measure": measure})
+        agg = _direct(session, variant, currency, ["total"], book)
+        measures[measure.value] = agg.get(("total", ""), (Decimal(0), 0))[0]
+    plain = ["total"] + ([_ROLLUP_DIMENSION[by]] if by else [])
+    dims = plain + [_C + d for d in plain]
+    agg = _direct(session, rule, currency, dims, book, by_date=by in _BY_DATE)
+    day, last_year = _pace_days(rule, today)
 
     def counted(since: dt.date | None = None) -> Aggregate:
-        dims = ["total", _C + "total"]
-        if fast:
-            return _rollup(session, rule, currency, dims, since=since, until=day)
-        return _direct(session, rule, currency, dims, book, since=since, until=day)
+        return _direct(
+            session, rule, currency, ["total", _C + "total"], book, since=since, until=day
+        )
 
-    agg = counted()
-    to_date = agg.get(("total", ""), (Decimal(0), 0))[0]
+    so_far = counted()
+    to_date = so_far.get(("total", ""), (Decimal(0), 0))[0]
     aggregate = sum(
-        (c.total for c in _composition(agg, None, to_date) if c.basis == "aggregate"),
+        (c.total for c in _composition(so_far, None, to_date) if c.basis == "aggregate"),
         Decimal(0),
     )
-    last_year = day - dt.timedelta(days=MIN_DAYS - 1)
     recent = to_date
     if last_year > rule.period_start:  # a year of data: the latest year's pace is needed
         recent = counted(last_year).get(("total", ""), (Decimal(0), 0))[0]
-    return pace_of(rule, today, goal, to_date=to_date, aggregate=aggregate, last_year=recent)
+    return _Counted(agg, measures, to_date, aggregate, recent)

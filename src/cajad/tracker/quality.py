@@ -87,8 +87,10 @@ def findings(
 
 
 def _in_period(project: Project, rule: CountingRule) -> bool:
+    """Whether a project falls in the period: by its money's value dates, or, without money,
+    by the day its curation places it (the summit window's documents) or its agreement date."""
     dates: list[dt.date | None] = [t.value_date for t in project.transactions if t.value_date]
-    dates = dates or [project.agreement_date]
+    dates = dates or [project.counting_date or project.agreement_date]
     return any(d is not None and rule.period_start <= d <= rule.period_end for d in dates)
 
 

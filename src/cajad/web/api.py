@@ -12,13 +12,16 @@ from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from cajad.iati import export_activities
 from cajad.iati.results import Result, project_results
 from cajad.register import (
     ConversionError,
     PriorityArea,
+    Project,
     ProjectFilter,
+    RateBook,
     Stage,
     TransactionFilter,
     TransactionType,
@@ -28,10 +31,21 @@ from cajad.register import (
     list_transactions,
     write_transactions_csv,
 )
-from cajad.tracker import Dimension, Measure, Progress, findings, progress
+from cajad.tracker import (
+    CountingRule,
+    Dimension,
+    Measure,
+    Progress,
+    counted,
+    findings,
+    progress,
+    reported_amount,
+)
 from cajad.web.deps import BookDep, SessionDep
 from cajad.web.errors import ParameterError, error_responses
 from cajad.web.params import (
+    AgreedFrom,
+    AgreedTo,
     CountryCode,
     CurrencyCode,
     Limit,
@@ -39,6 +53,8 @@ from cajad.web.params import (
     ProjectSort,
     SearchText,
     Severity,
+    SinceSummit,
+    agreement_range,
     check_order,
     checked_currency,
     counting_rule,
@@ -72,8 +88,12 @@ def project_filter(
     instrument: Annotated[str | None, Query(max_length=40)] = None,
     area: Annotated[PriorityArea | None, Query(description="Priority area.")] = None,
     counts: Annotated[bool | None, Query(description="Counted toward the goal.")] = None,
+    agreed_from: AgreedFrom = None,
+    agreed_to: AgreedTo = None,
+    since_summit: SinceSummit = False,
 ) -> ProjectFilter:
-    """The project filters shared by the list and its downloads."""
+    """The project filters shared by the list (API and page) and its downloads."""
+    first, last = agreement_range(agreed_from, agreed_to)
     return ProjectFilter(
         q=q,
         country=country.upper() if country else None,
@@ -81,6 +101,9 @@ def project_filter(
         instrument=instrument,
         area=area.value if area else None,
         counts=counts,
+        agreed_from=first,
+        agreed_to=last,
+        new_since=CountingRule().period_start if since_summit else None,
     )
 
 
@@ -90,14 +113,33 @@ ProjectFilterDep = Annotated[ProjectFilter, Depends(project_filter)]
 @router.get("/projects", response_model=Page[ProjectSummary], summary="List projects")
 def projects(
     session: SessionDep,
+    book: BookDep,
     where: ProjectFilterDep,
     sort: ProjectSort = ProjectSort.IDENTIFIER,
+    currency: CurrencyCode = "JPY",
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[ProjectSummary]:
-    """Projects matching every filter given, sorted and paged; ``total`` counts all matches."""
+    """Projects matching every filter given, sorted and paged; ``total`` counts all matches.
+
+    Each names its reported amount (its largest pledge or commitment, the value ``amount``
+    sorts by, in yen) and what of it counts under the default rule, in ``currency``.
+    """
+    code = checked_currency(book, currency)
     rows, total = list_projects(session, where, sort=sort.value, limit=limit, offset=offset)
-    return Page(total=total, limit=limit, offset=offset, items=[project_summary(p) for p in rows])
+    items = summaries(session, book, rows, code)
+    return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+def summaries(
+    session: Session, book: RateBook, rows: list[Project], currency: str
+) -> list[ProjectSummary]:
+    """The list's rows: each project with its reported amount and what of it counts."""
+    counts = counted(session, CountingRule(), projects=rows, currency=currency, book=book)
+    return [
+        project_summary(p, counted=counts[p.identifier], amount=reported_amount(p, currency, book))
+        for p in rows
+    ]
 
 
 @router.get(

@@ -28,6 +28,7 @@ from cajad.errors import CajadError
 from cajad.web import (
     api,
     chains_api,
+    changes,
     corridor_api,
     corridor_pages,
     errors,
@@ -57,6 +58,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     chains_api.router,
     api.router,
     exports_api.router,
+    changes.router,
     pages.router,
     corridor_api.router,
     corridor_pages.router,

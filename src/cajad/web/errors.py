@@ -204,9 +204,15 @@ def _field_error(error: Any) -> FieldError:
     return FieldError(field=field, message=message)
 
 
+#: Addresses outside /api that programs read, not people (the Atom feed of changes): their
+#: errors are problem JSON too.
+MACHINE_READ = frozenset({"/changes"})
+
+
 def wants_json(request: Request) -> bool:
-    """API paths answer JSON; pages answer HTML."""
-    return request.url.path == "/api" or request.url.path.startswith("/api/")
+    """API paths and machine-read feeds answer JSON; pages answer HTML."""
+    path = request.url.path
+    return path == "/api" or path.startswith("/api/") or path in MACHINE_READ
 
 
 async def handle_exception(request: Request, exc: Exception) -> Response:

@@ -38,6 +38,24 @@ MEASURE_NOTES = {
     "disbursed": _("disbursements and equity purchases: money that moved"),
 }
 
+#: Why a measure may count nothing yet: the dashboard's empty state.
+EMPTY_MEASURES = {
+    "announced": _(
+        "Nothing announced or committed is recorded in the period yet: the register counts "
+        "pledges and commitments dated from the start of the period on."
+    ),
+    "signed": _(
+        "No signed commitment is recorded in the period yet: a loan, grant, order or contract "
+        "counts here once its agreement is signed, which may come long after it is announced."
+    ),
+    "disbursed": _(
+        "No disbursement is recorded in the period yet: disbursements and equity purchases are "
+        "reported by the financiers (JICA, JBIC, the banks and companies) after the money "
+        "moves, usually months after a loan or contract is signed; the register holds what "
+        "they have published."
+    ),
+}
+
 DIMENSIONS = {
     "pillar": _("Priority area"),
     "country": _("Country"),
@@ -58,6 +76,8 @@ SORTS = {
     "-agreement_date": _("Newest first"),
     "stage": _("Stage (idea first)"),
     "-stage": _("Stage (operation first)"),
+    "amount": _("Amount (smallest first)"),
+    "-amount": _("Amount (largest first)"),
 }
 
 BREAKDOWN_TITLES = {

@@ -17,10 +17,7 @@ from cajad.iati.results import project_results
 from cajad.register import (
     MATERIALISED,
     ConversionError,
-    PriorityArea,
-    ProjectFilter,
     RateBook,
-    Stage,
     facets,
     get_project,
     list_projects,
@@ -37,18 +34,19 @@ from cajad.tracker import (
 from cajad.tracker import pace as pace_rule
 from cajad.tracker.progress import AGGREGATE_AREA_UNKNOWN, SIGNED_TYPES
 from cajad.tracker.quality import left_out
+from cajad.web.api import ProjectFilterDep, summaries
+from cajad.web.country_map import country_map
+from cajad.web.dashboard_figures import Timeline, empty_state, pace_words, timeline
 from cajad.web.deps import BookDep, SessionDep
 from cajad.web.labels import breakdown_key
 from cajad.web.params import (
-    CountryCode,
     CurrencyCode,
     ProjectSort,
-    SearchText,
     Severity,
     checked_currency,
     counting_rule,
 )
-from cajad.web.schemas import project_detail, project_summary
+from cajad.web.schemas import project_detail
 from cajad.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -107,13 +105,19 @@ def dashboard(
         by.value: progress(session, rule, currency=code, by=by, book=book) for by in BREAKDOWNS
     }
     headline = results[Dimension.PILLAR.value]
+    months = timeline(progress(session, rule, currency=code, by=Dimension.MONTH, book=book))
+    charts = {key: _chart(key, p.breakdown or []) for key, p in results.items()}
     context = {
         "progress": headline,
         "composition": composition_bar(headline),
         "row_label": row_label,
         "aggregate_of": aggregate_of,
         "breakdowns": results,
-        "charts": {key: _chart(key, p.breakdown or []) for key, p in results.items()},
+        "empty": empty_state(headline),
+        "pace_words": pace_words(headline.pace, rule),
+        "map": country_map(results[Dimension.COUNTRY.value].breakdown or [], code),
+        "timeline": months,
+        "charts": {**charts, "month": _timeline_chart(months)},
         "currencies": currency_choices(book, rule),
         "measures": [m.value for m in Measure],
         "excluded": left_out(findings(session, rule, book=book)),
@@ -178,32 +182,44 @@ def _chart(dimension: str, rows: list[BreakdownRow]) -> dict[str, Any]:
     }
 
 
+def _timeline_chart(months: Timeline) -> dict[str, Any]:
+    """What dashboard.js stacks by month: one series per basis and status, coloured as the
+    composition bar (amounts as strings; exact in the table under the chart)."""
+    return {
+        "dimension": "month",
+        "keys": months.months,
+        "totals": [str(t) for t in months.totals],
+        "series": [
+            {
+                "name": f"{BASES[s.basis]}, {STATUSES[s.status]}",
+                "colour": _COLOURS[(s.basis, s.status)],
+                "values": [str(v) for v in s.values],
+            }
+            for s in months.series
+        ],
+    }
+
+
 @router.get("/projects")
 def projects(
     request: Request,
     session: SessionDep,
-    q: SearchText = None,
-    country: CountryCode = None,
-    stage: Stage | None = None,
-    instrument: Annotated[str | None, Query(max_length=40)] = None,
-    area: PriorityArea | None = None,
-    counts: bool | None = None,
+    book: BookDep,
+    where: ProjectFilterDep,
     sort: ProjectSort = ProjectSort.IDENTIFIER,
+    currency: CurrencyCode = "JPY",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """The project list with search, filters, sorting and pagination."""
-    where = ProjectFilter(
-        q=q,
-        country=country.upper() if country else None,
-        stage=stage.value if stage else None,
-        instrument=instrument,
-        area=area.value if area else None,
-        counts=counts,
-    )
+    """The project list with search, filters (those of ``/api/projects``), sorting and
+    pagination; each row's amount and what of it counts, in ``currency``."""
+    code = checked_currency(book, currency)
     offset = (page - 1) * PAGE_SIZE
     rows, total = list_projects(session, where, sort=sort.value, limit=PAGE_SIZE, offset=offset)
     context = {
-        "items": [project_summary(p) for p in rows],
+        "items": summaries(session, book, rows, code),
+        "currency": code,
+        "currencies": currency_choices(book, CountingRule()),
+        "period_start": CountingRule().period_start,
         "total": total,
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
@@ -227,6 +243,8 @@ def project(request: Request, session: SessionDep, book: BookDep, identifier: st
         "targets": MATERIALISED,
         "rate_sources": sorted(sources),
         "results": project_results(session, identifier),
+        "BASES": BASES,
+        "EVIDENCE": EVIDENCE,
     }
     return render(request, "project.html", context)
 

@@ -29,6 +29,8 @@ class ProjectSort(StrEnum):
     AGREEMENT_DATE_DESC = "-agreement_date"
     STAGE = "stage"
     STAGE_DESC = "-stage"
+    AMOUNT = "amount"
+    AMOUNT_DESC = "-amount"
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
@@ -45,6 +47,33 @@ Severity = Annotated[
 ]
 CurrencyCode = Annotated[
     str, Query(pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code, e.g. JPY, USD, EUR, KZT.")
+]
+_DAY_MONTH_OR_YEAR = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+AgreedFrom = Annotated[
+    str | None,
+    Query(
+        alias="from",
+        pattern=_DAY_MONTH_OR_YEAR,
+        description="Agreed on or after: a day YYYY-MM-DD, a month YYYY-MM or a year YYYY "
+        "(its first day). A date known to the month or year is kept when its period overlaps.",
+    ),
+]
+AgreedTo = Annotated[
+    str | None,
+    Query(
+        alias="to",
+        pattern=_DAY_MONTH_OR_YEAR,
+        description="Agreed on or before: a day YYYY-MM-DD, a month YYYY-MM or a year YYYY "
+        "(its last day).",
+    ),
+]
+SinceSummit = Annotated[
+    bool,
+    Query(
+        description="Only projects new since the summit: their money (value dates) or, "
+        "without money, their curated date or agreement period on or after the counting "
+        "period's start, 2025-12-20."
+    ),
 ]
 
 
@@ -81,6 +110,37 @@ def checked_currency(book: RateBook, currency: str, field: str = "currency") -> 
             field, f"must be a currency with exchange rates (see /api/currencies); got {currency!r}"
         )
     return code
+
+
+def agreement_range(
+    date_from: str | None, date_to: str | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """The days the ``from`` and ``to`` parameters (a day, a month or a year) stand for: the
+    first day of ``from``'s period, the last of ``to``'s; refused when not a date or reversed."""
+    first = _bound(date_from, "from", last=False)
+    last = _bound(date_to, "to", last=True)
+    check_order(first, last)
+    return first, last
+
+
+def _bound(text: str | None, field: str, *, last: bool) -> dt.date | None:
+    if not text:
+        return None
+    year, month, day = [*(int(p) for p in text.split("-")), None, None][:3]
+    assert year is not None  # the pattern holds a year
+    try:
+        if month is None:
+            return dt.date(year, 12, 31) if last else dt.date(year, 1, 1)
+        if day is not None:
+            return dt.date(year, month, day)
+        first = dt.date(year, month, 1)
+    except ValueError as exc:
+        raise ParameterError(
+            field, f"must be a day YYYY-MM-DD, a month YYYY-MM or a year YYYY; got {text!r}"
+        ) from exc
+    if not last:
+        return first
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 def check_order(date_from: dt.date | None, date_to: dt.date | None) -> None:

@@ -23,8 +23,16 @@ from cajad.register import (
     project_areas,
     sector_area,
 )
-from cajad.tracker import QualityFinding
+from cajad.tracker import (
+    CountingRule,
+    ProjectCount,
+    QualityFinding,
+    ReportedAmount,
+    count_project,
+    reported_amount,
+)
 from cajad.web import labels
+from cajad.web.templating import at_precision
 
 T = TypeVar("T")
 
@@ -56,13 +64,23 @@ class ProjectRef(BaseModel):
 
 
 class ProjectSummary(ProjectRef):
+    """A row of the project list. ``agreement_date`` is the first day of its period when it
+    is known only to the month or year; ``agreement_date_display`` says it at its precision
+    ("19 Dec 2025", "Dec 2025", "2025"). ``amount`` is the reported amount (the largest
+    outgoing pledge or commitment), ``counted`` what of the project counts under the default
+    rule, both in the list's currency."""
+
     stage: str
     instrument: str | None
     agreement_date: dt.date | None
+    agreement_date_precision: str | None
+    agreement_date_display: str
     countries: list[str]
     areas: list[str]
     counts_toward_goal: bool
     package: str | None
+    amount: ReportedAmount | None
+    counted: ProjectCount
 
 
 class QuoteOut(BaseModel):
@@ -163,6 +181,8 @@ class BudgetOut(BaseModel):
 class CountDecision(BaseModel):
     counts_toward_goal: bool
     decision: str | None
+    basis: str
+    evidence: str
 
 
 class ProjectDetail(ProjectRef):
@@ -173,6 +193,7 @@ class ProjectDetail(ProjectRef):
     default_currency: str | None
     agreement_date: dt.date | None
     agreement_date_precision: str | None
+    agreement_date_display: str
     planned_start: dt.date | None
     planned_end: dt.date | None
     actual_start: dt.date | None
@@ -181,6 +202,8 @@ class ProjectDetail(ProjectRef):
     package: ProjectRef | None
     parts: list[ProjectRef]
     count: CountDecision
+    amount: ReportedAmount | None
+    counted: ProjectCount
     priority_area_override: str | None
     countries: list[CountryShare]
     sectors: list[SectorShare]
@@ -211,17 +234,25 @@ def organisation_out(org: Organisation) -> OrganisationOut:
     )
 
 
-def project_summary(project: Project) -> ProjectSummary:
+def project_summary(
+    project: Project, *, counted: ProjectCount, amount: ReportedAmount | None
+) -> ProjectSummary:
     return ProjectSummary(
         identifier=project.identifier,
         title=project.title,
         stage=project.stage,
         instrument=project.instrument,
         agreement_date=project.agreement_date,
+        agreement_date_precision=project.agreement_date_precision,
+        agreement_date_display=at_precision(
+            project.agreement_date, project.agreement_date_precision
+        ),
         countries=[c.code for c in project.countries],
         areas=[key for key, _pct in project_areas(project)],
         counts_toward_goal=project.counts_toward_goal,
         package=project.package.identifier if project.package is not None else None,
+        amount=amount,
+        counted=counted,
     )
 
 
@@ -279,7 +310,9 @@ def transaction_out(tx: Transaction, book: RateBook, project: str) -> Transactio
     )
 
 
-def project_detail(project: Project, book: RateBook) -> ProjectDetail:
+def project_detail(project: Project, book: RateBook, currency: str = "JPY") -> ProjectDetail:
+    """Everything about ``project``; its amount and what of it counts (under the default
+    rule) in ``currency``."""
     return ProjectDetail(
         identifier=project.identifier,
         title=project.title,
@@ -290,6 +323,9 @@ def project_detail(project: Project, book: RateBook) -> ProjectDetail:
         default_currency=project.default_currency,
         agreement_date=project.agreement_date,
         agreement_date_precision=project.agreement_date_precision,
+        agreement_date_display=at_precision(
+            project.agreement_date, project.agreement_date_precision
+        ),
         planned_start=project.planned_start,
         planned_end=project.planned_end,
         actual_start=project.actual_start,
@@ -298,8 +334,13 @@ def project_detail(project: Project, book: RateBook) -> ProjectDetail:
         package=_ref(project.package) if project.package is not None else None,
         parts=[_ref(p) for p in sorted(project.parts, key=lambda p: p.identifier)],
         count=CountDecision(
-            counts_toward_goal=project.counts_toward_goal, decision=project.count_decision
+            counts_toward_goal=project.counts_toward_goal,
+            decision=project.count_decision,
+            basis=project.basis,
+            evidence=project.evidence,
         ),
+        amount=reported_amount(project, currency, book),
+        counted=count_project(project, CountingRule(), currency=currency, book=book),
         priority_area_override=project.priority_area_override,
         countries=[
             CountryShare(

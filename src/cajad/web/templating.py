@@ -8,6 +8,7 @@ installed by importing a module; :func:`render` uses the environment of the requ
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -18,6 +19,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from cajad.tracker.counted import short_amount
 from cajad.web import labels
 
 TEMPLATES = resources.files("cajad.web") / "templates"
@@ -45,6 +47,8 @@ def _environment(extra_globals: Mapping[str, Any]) -> jinja2.Environment:
         document_category=labels.document_category,
         breakdown_key=labels.breakdown_key,
         exact=str,
+        at_precision=at_precision,
+        short_amount=short_amount,
         path=lambda text: quote(str(text), safe=""),
     )
     env.globals.update(
@@ -60,6 +64,22 @@ def _environment(extra_globals: Mapping[str, Any]) -> jinja2.Environment:
     )
     env.globals.update(extra_globals)
     return env
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def at_precision(day: dt.date | None, precision: str | None = "day") -> str:
+    """A date as precisely as it is known: ``19 Dec 2025``, ``Dec 2025`` (month) or ``2025``
+    (year); blank when unknown. A coarse date is stored as its period's first day, which must
+    never read as that day (2025-12-01 is "Dec 2025", not before the summit)."""
+    if day is None:
+        return ""
+    if precision == "year":
+        return str(day.year)
+    if precision == "month":
+        return f"{_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def with_query(params: Mapping[str, Any], **changes: Any) -> str:

@@ -41,6 +41,41 @@
     window.Plotly.newPlot(node, [trace], layout, { displayModeBar: false, responsive: true });
   }
 
+  // Money by month, stacked by basis and status in the composition bar's colours.
+  function drawTimeline(node, chart) {
+    var traces = chart.series.map(function (series) {
+      return {
+        type: "bar",
+        name: series.name,
+        x: chart.keys,
+        y: series.values.map(Number),
+        marker: { color: series.colour },
+        hovertemplate: "%{x}<br>" + series.name + ": %{y:,.0f}<extra></extra>",
+      };
+    });
+    var layout = {
+      barmode: "stack",
+      margin: { l: 56, r: 16, t: 8, b: 40 },
+      height: 280,
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "rgba(0,0,0,0)",
+      font: { family: "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", size: 12, color: "#243140" },
+      xaxis: { type: "category", tickangle: -45 },
+      yaxis: { gridcolor: "#e3e8ee", rangemode: "tozero" },
+      showlegend: true,
+      legend: { orientation: "h", y: -0.35, font: { size: 11 } },
+    };
+    window.Plotly.newPlot(node, traces, layout, { displayModeBar: false, responsive: true });
+  }
+
+  // A chart is drawn only when it has money: all-zero rows (every country and area is listed)
+  // would draw an empty frame, and the page explains the empty measure in words instead.
+  function hasMoney(chart) {
+    return chart.totals.some(function (total) {
+      return Number(total) !== 0;
+    });
+  }
+
   function drawAll() {
     var source = document.getElementById("chart-data");
     if (!source || !window.Plotly) {
@@ -49,7 +84,12 @@
     var charts = JSON.parse(source.textContent);
     document.querySelectorAll("[data-chart]").forEach(function (node) {
       var chart = charts[node.getAttribute("data-chart")];
-      if (chart && chart.keys.length) {
+      if (!chart || !chart.keys.length || !hasMoney(chart)) {
+        return;
+      }
+      if (chart.series) {
+        drawTimeline(node, chart);
+      } else {
         draw(node, chart);
       }
     });
