@@ -48,7 +48,7 @@ from cajad.register import (
     TransactionType,
     rollup,
 )
-from cajad.tracker.progress import _in_currency
+from cajad.tracker.progress import in_currency
 from cajad.tracker.rule import CountingRule
 
 #: Transaction types a project's reported amount is taken from.
@@ -172,7 +172,7 @@ def _in_rule(project: Project, rule: CountingRule) -> list[Transaction]:
 def _money(tx: Transaction, currency: str, book: RateBook) -> rollup.Money:
     """The transaction in ``currency`` as the direct path sees it; no value without a rate."""
     try:
-        return _in_currency(tx, currency, book)
+        return in_currency(tx, currency, book)
     except ConversionError:
         money = rollup.transaction_money(tx)
         return replace(money, jpy=None, usd=None, eur=None)

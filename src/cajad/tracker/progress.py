@@ -490,7 +490,7 @@ def _direct(
     for project in projects:
         eligible = project.counts_toward_goal and project.stage in stages
         facts = replace(rollup.project_facts(project), eligible=eligible)
-        money = [_in_currency(t, currency, book) for t in project.transactions]
+        money = [in_currency(t, currency, book) for t in project.transactions]
         for (dimension, key, tx_type, day), sums in rollup.contribution(facts, money).items():
             if dimension not in dims or tx_type not in rule.types:
                 continue
@@ -504,7 +504,7 @@ def _direct(
     return {k: (Decimal(v[0]), int(v[1])) for k, v in result.items()}
 
 
-def _in_currency(tx: Transaction, currency: str, book: RateBook) -> rollup.Money:
+def in_currency(tx: Transaction, currency: str, book: RateBook) -> rollup.Money:
     """The transaction with ``currency`` in the first value slot (the one _direct reads)."""
     money = rollup.transaction_money(tx)
     if currency in MATERIALISED:
