@@ -10,7 +10,9 @@ Run: ``PYTHONPATH=src python benchmarks/screening_accuracy.py [--part heldout|de
    and imports it with the register's own deals reader, so the DAC codes come from the
    register's keyword table exactly as for a user's import. A row whose sector text matches
    no keyword is imported as ``unspecified`` (what a user told to "give sectors" would do).
-   The project's description (World Bank PDO) is kept as the register project's description.
+   The project's description (World Bank PDO) is kept as the register project's description,
+   and the free-text sector is given to the subject (``--no-sector-text``: not given, which is
+   what the register keeps today).
 3. Screens each subject with the catalogue (default: the latest) and compares the automatic
    category (no reviewer answer) with the published one: confusion matrix, agreement, the
    number of published-A projects placed in C, agreement per financier and per region.
@@ -37,6 +39,7 @@ from cajad.screening.engine import screen
 from cajad.screening.subject import MoneyFacts, Subject
 
 BENCH = data_path("screening") / "benchmark"
+PROPOSED = data_path("screening") / "proposed" / "2026.2"  # not yet released (see report)
 LABELS = ("A", "B", "C", "FI")
 #: The deals instrument a user would choose for each published lending instrument.
 INSTRUMENTS = {
@@ -83,7 +86,7 @@ def deals_row(row: Row, *, sector: str | None = None) -> Row:
     }
 
 
-def subjects(rows: Sequence[Row]) -> tuple[dict[str, Subject], int]:
+def subjects(rows: Sequence[Row], *, sector_text: bool = True) -> tuple[dict[str, Subject], int]:
     """Subjects keyed by benchmark id, and how many rows fell back to ``unspecified``."""
     by_deal = {f"bench-{r['id']}": r for r in rows}
     specs, problems = _import([deals_row(r) for r in rows])
@@ -111,6 +114,7 @@ def subjects(rows: Sequence[Row]) -> tuple[dict[str, Subject], int]:
             money=MoneyFacts(transactions=1, outgoing=1, committed_usd=size)
             if size
             else MoneyFacts(),
+            sector_text=row["sector"] if sector_text else None,
         )
     return found, fallback
 
@@ -171,14 +175,23 @@ def baselines(train: Sequence[Row], test: Sequence[Row]) -> dict[str, list[str]]
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("heldout", "development"), default="heldout")
-    parser.add_argument("--catalogue", default=None, help="catalogue version (default latest)")
+    parser.add_argument(
+        "--catalogue",
+        default=str(PROPOSED),
+        help="catalogue version or folder (default: the proposed 2026.2; 2026.1 for before)",
+    )
+    parser.add_argument(
+        "--no-sector-text",
+        action="store_true",
+        help="screen without the free-text sector (what the register keeps today: codes only)",
+    )
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
     args = parser.parse_args(argv)
     rows = read_rows()
     test = [r for r in rows if r["part"] == args.part]
     train = [r for r in rows if r["part"] == "development"]
     catalogue = load_catalogue(args.catalogue)
-    found, fallback = subjects(test)
+    found, fallback = subjects(test, sector_text=not args.no_sector_text)
     predicted = []
     for row in test:
         verdict = screen(found[row["id"]], catalogue)
@@ -191,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             )
     print(
         f"part {args.part}: {len(test)} rows; catalogue {catalogue.version}; "
-        f"{fallback} rows imported with sector 'unspecified' (no keyword matched)"
+        f"{fallback} rows imported with sector 'unspecified' (no keyword matched); "
+        f"free-text sector {'not ' if args.no_sector_text else ''}given to the screening"
     )
     ours = report(f"cajad {catalogue.version}", test, predicted)
     for name, guess in baselines(train, test).items():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from cajad.screening.catalogue import Catalogue
 from cajad.screening.checks import CHECKS
+from cajad.screening.inference import Inferred, infer
 from cajad.screening.schema import Rule
 from cajad.screening.subject import Subject
 from cajad.screening.verdict import (
@@ -33,11 +34,13 @@ class _Context:
     subject: Subject
     category: str = ""
     standards: dict[str, bool] = field(default_factory=dict)
+    inferred: Inferred | None = None
 
 
 def screen(subject: Subject, catalogue: Catalogue, *, inputs_digest: str | None = None) -> Verdict:
     """The verdict of ``catalogue`` on ``subject`` (``inputs_digest``: if already computed)."""
-    ctx = _Context(subject)
+    table = catalogue.inference
+    ctx = _Context(subject, inferred=infer(subject, table) if table is not None else None)
     categorised = _categorise(ctx, catalogue)
     ctx.category = categorised.category
     standards = _standards(ctx, catalogue)
@@ -76,6 +79,7 @@ def screen(subject: Subject, catalogue: Catalogue, *, inputs_digest: str | None 
         missing_evidence=missing,
         standards=standards,
         findings=findings,
+        inferred=ctx.inferred,
     )
 
 
