@@ -14,7 +14,8 @@ Run: ``PYTHONPATH=src python benchmarks/screening_accuracy.py [--part heldout|de
    and the free-text sector is given to the subject (``--no-sector-text``: not given, which is
    what the register keeps today).
 3. Screens each subject with the catalogue (default: the latest) and compares the automatic
-   category (no reviewer answer) with the published one: confusion matrix, agreement, the
+   category (no reviewer answer; a fitted estimate where no rule decided, also shown without
+   it as "rules alone") with the published one: confusion matrix, agreement, the
    number of published-A projects placed in C, agreement per financier and per region.
 4. Baselines on the same split: TF-IDF + logistic regression on title, sector and
    description, trained on the development part; and the development part's majority class.
@@ -39,7 +40,6 @@ from cajad.screening.engine import screen
 from cajad.screening.subject import MoneyFacts, Subject
 
 BENCH = data_path("screening") / "benchmark"
-PROPOSED = data_path("screening") / "proposed" / "2026.2"  # not yet released (see report)
 LABELS = ("A", "B", "C", "FI")
 #: The deals instrument a user would choose for each published lending instrument.
 INSTRUMENTS = {
@@ -177,8 +177,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--part", choices=("heldout", "development"), default="heldout")
     parser.add_argument(
         "--catalogue",
-        default=str(PROPOSED),
-        help="catalogue version or folder (default: the proposed 2026.2; 2026.1 for before)",
+        default=None,
+        help="catalogue version or folder (default: the latest; 2026.1 for before issue 12)",
     )
     parser.add_argument(
         "--no-sector-text",
@@ -192,10 +192,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     train = [r for r in rows if r["part"] == "development"]
     catalogue = load_catalogue(args.catalogue)
     found, fallback = subjects(test, sector_text=not args.no_sector_text)
-    predicted = []
+    predicted, rules_alone = [], []
+    default = catalogue.categorisation.default.category
     for row in test:
         verdict = screen(found[row["id"]], catalogue)
         predicted.append(verdict.category.automatic)
+        fitted = verdict.category.source == "fitted"
+        rules_alone.append(default if fitted else verdict.category.automatic)
         if args.errors and verdict.category.automatic != row["category"]:
             print(
                 f"{row['id']} {row['category']}->{verdict.category.automatic} "
@@ -207,6 +210,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{fallback} rows imported with sector 'unspecified' (no keyword matched); "
         f"free-text sector {'not ' if args.no_sector_text else ''}given to the screening"
     )
+    if any(p != r for p, r in zip(predicted, rules_alone, strict=True)):
+        report(f"cajad {catalogue.version}, rules alone (no fitted stage)", test, rules_alone)
     ours = report(f"cajad {catalogue.version}", test, predicted)
     for name, guess in baselines(train, test).items():
         theirs = report(name, test, guess)

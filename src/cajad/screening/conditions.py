@@ -81,6 +81,7 @@ class Condition(_Strict):
     standard: str | None = None
     near_sensitive: NearCondition | None = None
     signal_any: list[str] | None = None
+    title_signal_any: list[str] | None = None
     works_in: list[Literal["new", "existing", "none", "unsure"]] | None = None
     scale_at_least: ScaleCondition | None = None
     scale_below: ScaleCondition | None = None
@@ -354,6 +355,20 @@ def _signal_any(cond: Condition) -> Predicate:
     return pred
 
 
+def _title_signal_any(cond: Condition) -> Predicate:
+    wanted = frozenset(cond.title_signal_any or ())
+
+    def pred(ctx: Context) -> Reasons | None:
+        inferred = ctx.inferred
+        if inferred is None or not (wanted & inferred.title_ids):
+            return None
+        return [
+            f"title: {f.signal}: {f.evidence}" for f in inferred.of(wanted & inferred.title_ids)
+        ]
+
+    return pred
+
+
 def _works_in(cond: Condition) -> Predicate:
     allowed = frozenset(cond.works_in or ())
 
@@ -401,6 +416,7 @@ _COMPILERS: dict[str, Callable[[Condition], Predicate]] = {
     "standard": _standard,
     "near_sensitive": _near,
     "signal_any": _signal_any,
+    "title_signal_any": _title_signal_any,
     "works_in": _works_in,
     "scale_at_least": _scale(below=False),
     "scale_below": _scale(below=True),

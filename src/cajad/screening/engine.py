@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from cajad.screening.catalogue import Catalogue
 from cajad.screening.checks import CHECKS
+from cajad.screening.fitted import estimate, features
 from cajad.screening.inference import Inferred, infer
 from cajad.screening.schema import Rule
 from cajad.screening.subject import Subject
@@ -27,6 +28,7 @@ from cajad.screening.verdict import (
 
 _SCORED = frozenset({"pass", "partial", "claimed", "fail", "missing"})
 _DECIDED = frozenset({"pass", "partial", "fail"})
+FITTED_RULE = "CAT.FITTED"  # the rule id a fitted estimate is recorded under
 
 
 @dataclass(slots=True)
@@ -94,7 +96,7 @@ def _categorise(ctx: _Context, catalogue: Catalogue) -> Categorised:
             )
             break
     if automatic is None:
-        automatic = Categorised(
+        automatic = _fitted(ctx, catalogue) or Categorised(
             cat.default.category,
             cat.default.id,
             "rule",
@@ -116,6 +118,23 @@ def _categorise(ctx: _Context, catalogue: Catalogue) -> Categorised:
         ),
         automatic.category,
     )
+
+
+def _fitted(ctx: _Context, catalogue: Catalogue) -> Categorised | None:
+    """The fitted estimate where no rule decided (C only without, A only with an A-list sector)."""
+    model, inferred = catalogue.fitted, ctx.inferred
+    if model is None or inferred is None:
+        return None
+    sensitive = any(f.kind == "sensitive" for f in inferred.signals)
+    guess = estimate(model, features(ctx.subject, inferred), sensitive=sensitive)
+    default = catalogue.categorisation.default
+    because = (
+        f"fitted estimate, pending a reviewer: {guess.category} (probability "
+        f"{guess.probability:.2f}; model trained on {model.trained_on}); no rule decided, so "
+        f"the rules alone give {default.category} ({default.id})",
+        "weighed most: " + (", ".join(guess.features) or "nothing but the base rate"),
+    )
+    return Categorised(guess.category, FITTED_RULE, "fitted", because, guess.category)
 
 
 def _standards(ctx: _Context, catalogue: Catalogue) -> list[Applicability]:

@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from cajad.screening.scale import Quantity, quantities
 from cajad.screening.subject import Subject
 
-Kind = Literal["sensitive", "physical", "new", "existing", "intermediary", "trade", "soft"]
+Kind = Literal[
+    "sensitive", "physical", "new", "existing", "intermediary", "trade", "soft", "services"
+]
 Works = Literal["new", "existing", "none", "unsure"]
 
 
@@ -65,6 +67,7 @@ class Inferred:
     works: Works = "unsure"
     works_because: str = ""
     ids: frozenset[str] = field(default_factory=frozenset)
+    title_ids: frozenset[str] = field(default_factory=frozenset)  # found in the title
 
     def of(self, ids: frozenset[str]) -> list[Found]:
         return [f for f in self.signals if f.signal in ids]
@@ -111,20 +114,25 @@ def _cyrillic(word: str) -> bool:
 
 def infer(subject: Subject, table: CompiledTable) -> Inferred:
     """The facts ``table`` reads in ``subject``."""
-    # The title and the sector text say what is financed; a description's passing mention
-    # ("...and the energy sector") decides only when they say nothing.
-    head = f"{subject.title}\n{subject.sector_text or ''}".lower()
+    # The title says what is financed, the sector text in which sector, the description more
+    # loosely ("...and the energy sector"): the first of them that names works decides them.
+    title = subject.title.lower()
+    head = f"{title}\n{(subject.sector_text or '').lower()}"
     text = f"{head}\n{(subject.description or '').lower()}"
     found: list[Found] = []
+    in_title: list[Found] = []
     in_head: list[Found] = []
     for signal, pattern in table.patterns:
         match = pattern.search(text)
         if match is not None:
             item = Found(signal.id, signal.kind, signal.code, _around(text, match))
             found.append(item)
+            if match.start() < len(title):
+                in_title.append(item)
             if match.start() < len(head):
                 in_head.append(item)
-    works, because = _works(in_head) if _says_works(in_head) else _works(found)
+    scope = next((s for s in (in_title, in_head) if _says_works(s)), found)
+    works, because = _works(scope, named=scope is in_title)
     return Inferred(
         signals=tuple(found),
         sectors=_sectors(subject, found, works, table.policy),
@@ -132,6 +140,7 @@ def infer(subject: Subject, table: CompiledTable) -> Inferred:
         works=works,
         works_because=because,
         ids=frozenset(f.signal for f in found),
+        title_ids=frozenset(f.signal for f in in_title),
     )
 
 
@@ -141,10 +150,14 @@ def _around(text: str, match: re.Match[str]) -> str:
 
 
 def _says_works(found: list[Found]) -> bool:
-    return any(f.kind in ("sensitive", "physical", "new", "existing", "soft") for f in found)
+    return any(
+        f.kind in ("sensitive", "physical", "new", "existing", "soft", "services") for f in found
+    )
 
 
-def _works(found: list[Found]) -> tuple[Works, str]:
+def _works(found: list[Found], *, named: bool) -> tuple[Works, str]:
+    # ``named``: the words come from the title, so a sensitive asset there is the project
+    # itself; a sector list or a description naming the sector does not say what is built.
     kinds: dict[str, Found] = {}
     for f in found:
         kinds.setdefault(f.kind, f)
@@ -153,15 +166,20 @@ def _works(found: list[Found]) -> tuple[Works, str]:
         return "new", f"new works: {kinds['new'].evidence}"
     if "existing" in kinds and asset is not None:
         return "existing", f"works on an existing asset: {kinds['existing'].evidence}"
-    if "sensitive" in kinds:
+    if "sensitive" in kinds and named:
         return (
             "new",
             f"the asset itself is named, no existing footprint: {kinds['sensitive'].evidence}",
         )
     if asset is not None:
         return "unsure", f"physical works named, new or existing not said: {asset.evidence}"
-    if "existing" in kinds:
+    if "existing" in kinds and "soft" not in kinds:  # "modernization" of a policy is no works
         return "existing", f"works on an existing asset: {kinds['existing'].evidence}"
+    if "services" in kinds:
+        return (
+            "unsure",
+            f"services, with or without works on facilities: {kinds['services'].evidence}",
+        )
     if "soft" in kinds or "intermediary" in kinds or "trade" in kinds:
         spec = kinds.get("soft") or kinds.get("intermediary") or kinds["trade"]
         return "none", f"nothing physical named; {spec.evidence}"

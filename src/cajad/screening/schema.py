@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from cajad.screening.conditions import Category, Condition
+from cajad.screening.fitted import FittedModel
 from cajad.screening.inference import InferenceTable
 
 #: Outcomes of a rule. ``claimed``: answered yes without the evidence the rule requires;
@@ -200,5 +201,6 @@ class Part(_Strict):
 
     categorisation: Categorisation | None = None
     inference: InferenceTable | None = None
+    fitted: FittedModel | None = None
     standards: list[Standard] = []
     rules: list[Rule] = []

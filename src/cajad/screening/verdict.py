@@ -76,7 +76,7 @@ class Categorised:
 
     category: str
     rule: str
-    source: str  # rule | reviewer
+    source: str  # rule | fitted (no rule decided: an estimate pending a reviewer) | reviewer
     because: tuple[str, ...]
     automatic: str  # the category the rules alone give
 
