@@ -30,9 +30,9 @@ def test_open_pit_mine_is_category_a_and_blocked_until_esia_and_rap(
     cases: Engine, catalogue: Catalogue
 ) -> None:
     r = screen_project(cases, "XM-CAJAD-TEST-COPPER-MINE").result
-    # Mining is on the illustrative category A list; the sectors are the reason given.
-    assert (r["category"], r["category_rule"]) == ("A", "CAT.A-EXTRACTIVE")
-    assert any("32264, 32265" in why for why in r["category_because"])
+    # Mining is on the illustrative category A list; the words read are the reason given.
+    assert (r["category"], r["category_rule"]) == ("A", "CAT.A-SENSITIVE")
+    assert any(why.startswith("mining: 'open-pit'") for why in r["category_because"])
     # SMBC and MUFG are EPFIs in a USD 1.2 bn financing: EP4 applies; a greenfield mine is
     # presumed to take land and affect habitat until the screening questions rule it out.
     assert {"PS1", "PS2", "PS3", "PS4", "PS5", "PS6", "EP4"} <= set(r["standards"])
@@ -75,7 +75,7 @@ def test_training_programme_is_category_c_without_safeguard_standards(
 ) -> None:
     ident = "XM-DAC-701-8-TC-2025-UZ-CUSTOMS"
     r = screen_project(cases, ident).result
-    assert (r["category"], r["category_rule"]) == ("C", "CAT.C-SOFT")
+    assert (r["category"], r["category_rule"]) == ("C", "CAT.C-NOTHING-PHYSICAL")
     assert set(r["standards"]) == {"EP1", "QII", "TRANSPARENCY", "INTEGRITY"}
     assert r["red_flags"] == []
     # Environment and resilience do not apply to training; they are not scored as zero.
@@ -130,7 +130,10 @@ def test_grant_with_no_documents_fails_transparency_and_cannot_score(
 ) -> None:
     ident = "XM-CAJAD-TEST-KHATLON-EQUIPMENT"
     r = screen_project(cases, ident).result
-    assert r["category"] == "C"  # equipment supply, no works
+    # Medical equipment for an existing hospital: no rule decides (equipment on an existing
+    # asset outside the category-A list), so the fitted estimate gives B, pending a reviewer.
+    # Doubtful: JICA grant equipment supply is often C; the World Bank often B (medical waste).
+    assert (r["category"], r["category_source"]) == ("B", "fitted")
     # Nothing public: no document, no IATI record. Not misconduct, so nothing blocks...
     assert r["outcomes"]["TR.DOCUMENTS"] == "fail" and r["outcomes"]["TR.IATI"] == "fail"
     assert r["red_flags"] == []

@@ -22,7 +22,7 @@ def test_every_demo_project_is_screened_and_readable_by_the_planner(engine: Engi
     # A JPY 128 bn gas-fired plant is category A; with no ESIA on file it is blocked.
     navoi = q["uz-jica-2019-navoi-tpp-phase2"]
     assert (navoi.category, navoi.grade, navoi.blocked) == ("A", "F", True)
-    assert "PS1.ESIA" in navoi.red_flags and "CAT.A-LARGE-INFRASTRUCTURE" in page
+    assert "PS1.ESIA" in navoi.red_flags and "CAT.A-SCALE" in page  # 650 MW ≥ 300 MW
     # Scholarships are category C; a solar plant with SMBC in the syndicate is B under EP4.
     assert q["tj-jds-scholarship-2017"].category == "C"
     assert q["uz-acwa-sazagan-solar-storage-jbic"].category == "B"

@@ -29,6 +29,8 @@ from cajad.screening.checks import CHECKS, DocumentMatcher
 from cajad.screening.conditions import Condition, Predicate, compile_condition, walk
 from cajad.screening.crosscheck import cross_check
 from cajad.screening.errors import CatalogueError, CatalogueProblem
+from cajad.screening.fitted import FittedModel
+from cajad.screening.inference import CompiledTable
 from cajad.screening.schema import CatalogueHead, Categorisation, Part, Rule, Standard
 from cajad.screening.verdict import Finding, MissingEvidence
 
@@ -47,6 +49,10 @@ class Catalogue:
         self.digest = content_digest(content)
         categorisation = [p.categorisation for p in parts.values() if p.categorisation]
         self.categorisation: Categorisation = categorisation[0]
+        tables = [p.inference for p in parts.values() if p.inference is not None]
+        self.inference = CompiledTable(tables[0]) if tables else None
+        models = [p.fitted for p in parts.values() if p.fitted is not None]
+        self.fitted: FittedModel | None = models[0] if models else None
         self.standards: tuple[Standard, ...] = tuple(
             _ordered([s for p in parts.values() for s in p.standards])
         )

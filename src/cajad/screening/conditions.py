@@ -14,6 +14,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from cajad.screening.inference import Inferred
+from cajad.screening.scale import largest
 from cajad.screening.subject import Subject
 
 Category = Literal["A", "B", "C", "FI"]
@@ -53,6 +55,13 @@ class NearCondition(_Strict):
     within_km: float = Field(gt=0, le=100)
 
 
+class ScaleCondition(_Strict):
+    """A size read from the text, in the canonical unit of ``quantity``, compared with ``value``."""
+
+    quantity: Literal["MW", "kV", "km", "t/yr", "ha", "m3", "beds"]
+    value: float = Field(ge=0)
+
+
 class Condition(_Strict):
     """Exactly one of the fields below."""
 
@@ -71,6 +80,11 @@ class Condition(_Strict):
     party: PartyCondition | None = None
     standard: str | None = None
     near_sensitive: NearCondition | None = None
+    signal_any: list[str] | None = None
+    title_signal_any: list[str] | None = None
+    works_in: list[Literal["new", "existing", "none", "unsure"]] | None = None
+    scale_at_least: ScaleCondition | None = None
+    scale_below: ScaleCondition | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -107,6 +121,7 @@ class Context(Protocol):
     subject: Subject
     category: str
     standards: dict[str, bool]
+    inferred: Inferred | None
 
 
 Reasons = list[str]
@@ -328,6 +343,62 @@ def _near(cond: Condition) -> Predicate:
     return pred
 
 
+def _signal_any(cond: Condition) -> Predicate:
+    wanted = frozenset(cond.signal_any or ())
+
+    def pred(ctx: Context) -> Reasons | None:
+        inferred = ctx.inferred
+        if inferred is None or not (wanted & inferred.ids):
+            return None
+        return [f"{f.signal}: {f.evidence}" for f in inferred.of(wanted)]
+
+    return pred
+
+
+def _title_signal_any(cond: Condition) -> Predicate:
+    wanted = frozenset(cond.title_signal_any or ())
+
+    def pred(ctx: Context) -> Reasons | None:
+        inferred = ctx.inferred
+        if inferred is None or not (wanted & inferred.title_ids):
+            return None
+        return [
+            f"title: {f.signal}: {f.evidence}" for f in inferred.of(wanted & inferred.title_ids)
+        ]
+
+    return pred
+
+
+def _works_in(cond: Condition) -> Predicate:
+    allowed = frozenset(cond.works_in or ())
+
+    def pred(ctx: Context) -> Reasons | None:
+        inferred = ctx.inferred
+        if inferred is None or inferred.works not in allowed:
+            return None
+        return [f"works {inferred.works} ({inferred.works_because})"]
+
+    return pred
+
+
+def _scale(below: bool) -> Callable[[Condition], Predicate]:
+    def build(cond: Condition) -> Predicate:
+        spec = cond.scale_below if below else cond.scale_at_least
+        assert spec is not None
+        quantity, limit = spec.quantity, spec.value
+
+        def pred(ctx: Context) -> Reasons | None:
+            size = largest(list(ctx.inferred.scale), quantity) if ctx.inferred else None
+            if size is None or (size.value < limit) != below:
+                return None
+            sign = "<" if below else "≥"
+            return [f"{quantity} {size.value:g} {sign} {limit:g} (read from {size.evidence!r})"]
+
+        return pred
+
+    return build
+
+
 _COMPILERS: dict[str, Callable[[Condition], Predicate]] = {
     "all": _all,
     "any": _any,
@@ -344,4 +415,9 @@ _COMPILERS: dict[str, Callable[[Condition], Predicate]] = {
     "party": _party,
     "standard": _standard,
     "near_sensitive": _near,
+    "signal_any": _signal_any,
+    "title_signal_any": _title_signal_any,
+    "works_in": _works_in,
+    "scale_at_least": _scale(below=False),
+    "scale_below": _scale(below=True),
 }

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from cajad.screening.catalogue import Catalogue
 from cajad.screening.checks import CHECKS
+from cajad.screening.fitted import estimate, features
+from cajad.screening.inference import Inferred, infer
 from cajad.screening.schema import Rule
 from cajad.screening.subject import Subject
 from cajad.screening.verdict import (
@@ -26,6 +28,7 @@ from cajad.screening.verdict import (
 
 _SCORED = frozenset({"pass", "partial", "claimed", "fail", "missing"})
 _DECIDED = frozenset({"pass", "partial", "fail"})
+FITTED_RULE = "CAT.FITTED"  # the rule id a fitted estimate is recorded under
 
 
 @dataclass(slots=True)
@@ -33,11 +36,13 @@ class _Context:
     subject: Subject
     category: str = ""
     standards: dict[str, bool] = field(default_factory=dict)
+    inferred: Inferred | None = None
 
 
 def screen(subject: Subject, catalogue: Catalogue, *, inputs_digest: str | None = None) -> Verdict:
     """The verdict of ``catalogue`` on ``subject`` (``inputs_digest``: if already computed)."""
-    ctx = _Context(subject)
+    table = catalogue.inference
+    ctx = _Context(subject, inferred=infer(subject, table) if table is not None else None)
     categorised = _categorise(ctx, catalogue)
     ctx.category = categorised.category
     standards = _standards(ctx, catalogue)
@@ -76,6 +81,7 @@ def screen(subject: Subject, catalogue: Catalogue, *, inputs_digest: str | None 
         missing_evidence=missing,
         standards=standards,
         findings=findings,
+        inferred=ctx.inferred,
     )
 
 
@@ -90,7 +96,7 @@ def _categorise(ctx: _Context, catalogue: Catalogue) -> Categorised:
             )
             break
     if automatic is None:
-        automatic = Categorised(
+        automatic = _fitted(ctx, catalogue) or Categorised(
             cat.default.category,
             cat.default.id,
             "rule",
@@ -112,6 +118,23 @@ def _categorise(ctx: _Context, catalogue: Catalogue) -> Categorised:
         ),
         automatic.category,
     )
+
+
+def _fitted(ctx: _Context, catalogue: Catalogue) -> Categorised | None:
+    """The fitted estimate where no rule decided (C only without, A only with an A-list sector)."""
+    model, inferred = catalogue.fitted, ctx.inferred
+    if model is None or inferred is None:
+        return None
+    sensitive = any(f.kind == "sensitive" for f in inferred.signals)
+    guess = estimate(model, features(ctx.subject, inferred), sensitive=sensitive)
+    default = catalogue.categorisation.default
+    because = (
+        f"fitted estimate, pending a reviewer: {guess.category} (probability "
+        f"{guess.probability:.2f}; model trained on {model.trained_on}); no rule decided, so "
+        f"the rules alone give {default.category} ({default.id})",
+        "weighed most: " + (", ".join(guess.features) or "nothing but the base rate"),
+    )
+    return Categorised(guess.category, FITTED_RULE, "fitted", because, guess.category)
 
 
 def _standards(ctx: _Context, catalogue: Catalogue) -> list[Applicability]:

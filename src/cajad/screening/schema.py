@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from cajad.screening.conditions import Category, Condition
+from cajad.screening.fitted import FittedModel
+from cajad.screening.inference import InferenceTable
 
 #: Outcomes of a rule. ``claimed``: answered yes without the evidence the rule requires;
 #: ``skipped``: the check could not run (no layer given); ``na``: not applicable.
@@ -198,5 +200,7 @@ class Part(_Strict):
     """An included file: any of categorisation, standards and rules."""
 
     categorisation: Categorisation | None = None
+    inference: InferenceTable | None = None
+    fitted: FittedModel | None = None
     standards: list[Standard] = []
     rules: list[Rule] = []

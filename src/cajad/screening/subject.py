@@ -120,6 +120,7 @@ class Subject:
     sites: tuple[SiteHit, ...] = ()
     layer: str | None = None
     answers: Mapping[str, AnswerFact] = field(default_factory=dict)
+    sector_text: str | None = None  # the free-text sector of an import, where it is kept
     text: str = field(init=False, repr=False, compare=False)
     doc_keys: tuple[tuple[str | None, str, str, str], ...] = field(
         init=False, repr=False, compare=False
@@ -144,7 +145,7 @@ class Subject:
 
     def to_inputs(self) -> dict[str, Any]:
         """JSON-ready facts (the ``inputs`` stored with a screening)."""
-        return {
+        inputs: dict[str, Any] = {
             "identifier": self.identifier,
             "title": self.title,
             "description": self.description,
@@ -169,6 +170,9 @@ class Subject:
             "layer": self.layer,
             "answers": {q: _answer_row(a) for q, a in sorted(self.answers.items())},
         }
+        if self.sector_text is not None:  # absent otherwise, so older digests stay the same
+            inputs["sector_text"] = self.sector_text
+        return inputs
 
     @classmethod
     def from_inputs(cls, data: Mapping[str, Any]) -> Subject:
@@ -199,6 +203,7 @@ class Subject:
             sites=tuple(SiteHit(**s) for s in data["sites"]),
             layer=data["layer"],
             answers={q: _answer_of(a) for q, a in data["answers"].items()},
+            sector_text=data.get("sector_text"),
         )
 
     def digest(self) -> str:

@@ -8,7 +8,10 @@ register documents, a reviewer's answer or override) and the facts it rests on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cajad.screening.inference import Inferred
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,7 @@ class Categorised:
 
     category: str
     rule: str
-    source: str  # rule | reviewer
+    source: str  # rule | fitted (no rule decided: an estimate pending a reviewer) | reviewer
     because: tuple[str, ...]
     automatic: str  # the category the rules alone give
 
@@ -96,10 +99,11 @@ class Verdict:
     missing_evidence: list[MissingEvidence]
     standards: list[Applicability]
     findings: list[Finding]
+    inferred: Inferred | None = None
 
     def summary(self) -> dict[str, Any]:
         """The stored form: everything but the findings' reasons and the catalogue's texts."""
-        return {
+        data = {
             "project": self.project,
             "catalogue_version": self.catalogue_version,
             "catalogue_digest": self.catalogue_digest,
@@ -119,3 +123,6 @@ class Verdict:
             "standards": [s.standard for s in self.standards],
             "outcomes": {f.rule: f.outcome for f in self.findings},
         }
+        if self.inferred is not None:  # catalogues with an inference table (2026.2 on)
+            data["inferred"] = self.inferred.as_dict()
+        return data
