@@ -17,7 +17,7 @@ COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --no-emit-index-url --no
 # LOCKED=no installs the newest versions pyproject.toml allows instead (see `test-latest`).
 LOCKED ?= yes
 
-.PHONY: run test setup system-deps lint typecheck pytest bench clean upgrade test-latest
+.PHONY: run test setup system-deps lint typecheck pytest bench mutation clean upgrade test-latest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,7 @@ run: $(VENV)/.run
 	mkdir -p var
 	$(BIN)/cajad init
 	$(BIN)/cajad load-demo
+	$(BIN)/cajad screen-all
 	test -f var/prospect-demo/metrics.json || $(BIN)/cajad prospect demo --out var/prospect-demo --resolution 10000
 	$(BIN)/cajad prospect record var/prospect-demo --commodity 'porphyry Cu'
 	$(BIN)/cajad serve --host $(HOST) --port $(PORT)
@@ -74,6 +75,10 @@ test: lint typecheck pytest
 
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/tracker.py
+
+## mutation: mutation score of the screening rules (mutmut; minutes, not part of `make test`)
+mutation: $(VENV)/.test
+	$(BIN)/python benchmarks/screening_mutation.py
 
 ## upgrade: move the locks to the newest versions pyproject.toml allows, then run the whole suite
 upgrade: $(VENV)/.test

@@ -14,9 +14,10 @@ Run: ``PYTHONPATH=src python benchmarks/screening_accuracy.py [--part heldout|de
    and the free-text sector is given to the subject (``--no-sector-text``: not given, which is
    what the register keeps today).
 3. Screens each subject with the catalogue (default: the latest) and compares the automatic
-   category (no reviewer answer; a fitted estimate where no rule decided, also shown without
-   it as "rules alone") with the published one: confusion matrix, agreement, the
-   number of published-A projects placed in C, agreement per financier and per region.
+   category (no reviewer answer; with the fitted estimate, which may raise a rule's B to A or
+   estimate where no rule decided, also shown without it as "rules alone") with the published
+   one: confusion matrix, agreement, the number of published-A projects placed in C, agreement
+   per financier and per region.
 4. Baselines on the same split: TF-IDF + logistic regression on title, sector and
    description, trained on the development part; and the development part's majority class.
 

@@ -26,7 +26,7 @@ def _assert_traceable(engine: Engine, identifier: str, catalogue: Catalogue) -> 
             assert finding.inputs, finding
 
 
-def test_open_pit_mine_is_category_a_and_blocked_until_esia_and_rap(
+def test_open_pit_mine_is_category_a_and_pending_esia_and_rap(
     cases: Engine, catalogue: Catalogue
 ) -> None:
     r = screen_project(cases, "XM-CAJAD-TEST-COPPER-MINE").result
@@ -37,9 +37,10 @@ def test_open_pit_mine_is_category_a_and_blocked_until_esia_and_rap(
     # presumed to take land and affect habitat until the screening questions rule it out.
     assert {"PS1", "PS2", "PS3", "PS4", "PS5", "PS6", "EP4"} <= set(r["standards"])
     assert "PS7" not in r["standards"] and "DEBT" not in r["standards"]  # SOE, not sovereign
-    # No ESIA and no resettlement plan on file: blocked whatever the score.
-    assert _rules(r["red_flags"]) == {"PS1.ESIA", "PS5.RAP"}
-    assert r["grade"] == "F" and r["blocked"]
+    # No ESIA and no resettlement plan on file yet: pending evidence, not a red flag.
+    assert r["red_flags"] == [] and r["grade"] != "F" and not r["blocked"]
+    states = {f["rule"]: f["state"] for f in r["findings"]}
+    assert states["PS1.ESIA"] == states["PS5.RAP"] == "pending" and r["pre_screening"]
     missing = _rules(r["missing_evidence"])
     assert {"PS1.ESIA", "PS5.RAP", "PS6.BIODIVERSITY", "EP4.INDEPENDENT-REVIEW"} <= missing
     assert "INT.OWNERSHIP" in missing  # a JBIC loan to a company: who owns it?
@@ -99,7 +100,7 @@ def test_training_programme_is_category_c_without_safeguard_standards(
     _assert_traceable(cases, ident, catalogue)
 
 
-def test_port_with_resettlement_is_blocked_by_ps5_and_needs_debt_evidence(
+def test_port_with_resettlement_is_pending_a_rap_and_needs_debt_evidence(
     cases: Engine, catalogue: Catalogue
 ) -> None:
     ident = "XM-CAJAD-TEST-AKTAU-PORT"
@@ -109,12 +110,16 @@ def test_port_with_resettlement_is_blocked_by_ps5_and_needs_debt_evidence(
     assert {"PS5", "DEBT"} <= set(r["standards"])  # resettlement; a sovereign ODA loan
     # The EIA on file satisfies PS1.ESIA (from the register document); the RAP is missing.
     assert r["outcomes"]["PS1.ESIA"] == "pass"
-    assert _rules(r["red_flags"]) == {"PS5.RAP"} and r["grade"] == "F"
-    assert {"DEBT.DSA", "DEBT.LIMITS", "INT.PROCUREMENT"} <= _rules(r["missing_evidence"])
+    assert r["red_flags"] == [] and r["grade"] != "F"  # no RAP on file yet: pending
+    assert {"PS5.RAP", "DEBT.DSA", "DEBT.LIMITS", "INT.PROCUREMENT"} <= _rules(
+        r["missing_evidence"]
+    )
     with session_scope(cases) as session:
         esia = next(f for f in explain(session, ident).verdict.findings if f.rule == "PS1.ESIA")
     assert esia.source == "documents" and "Environmental Impact Assessment" in esia.reason
-    # A disclosed RAP lifts the block; a debt-limit breach would impose another.
+    # A RAP answered "no" is a problem found: it blocks; a disclosed RAP lifts the block.
+    record_answer(cases, ident, "PS5.RAP", "no", reviewer="A. Sh.", note="no plan yet")
+    assert _rules(screen_project(cases, ident).result["red_flags"]) == {"PS5.RAP"}
     record_answer(
         cases, ident, "PS5.RAP", "yes", reviewer="A. Sh.", links=["https://example.org/rap"]
     )

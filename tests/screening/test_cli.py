@@ -55,11 +55,14 @@ def test_screen_json_has_the_documented_shape(env: Engine, tmp_path: Path) -> No
     ]
     for key in ("red_flags", "missing_evidence"):
         items = data[key]
-        assert isinstance(items, list) and items and all("rule" in item for item in items)
+        assert isinstance(items, list) and all("rule" in item for item in items)
+    assert data["missing_evidence"] and data["red_flags"] == []  # pending, not blocking
     report = tmp_path / "mine.html"
     human = runner.invoke(app, ["screen", MINE, "--html", str(report), "--history"])
     assert (
-        human.exit_code == 0 and "grade F" in human.stdout and "red flag PS1.ESIA" in human.stdout
+        human.exit_code == 0
+        and "Automatic pre-screening — no evidence reviewed" in human.stdout
+        and "pending evidence PS1.ESIA" in human.stdout
     )
     page = report.read_text(encoding="utf-8")
     assert "Yoshlik open-pit" in page and "CAT.A-SENSITIVE" in page and "PS5.RAP" in page

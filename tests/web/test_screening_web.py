@@ -116,7 +116,6 @@ def test_questions_say_what_evidence_satisfies_them(sclient: TestClient) -> None
 
 def test_not_screened_yet_is_404_in_the_shape(sclient: TestClient) -> None:
     for url in (
-        f"/api/projects/{UNSCREENED}/screening",
         "/api/projects/no-such-project/screening",
         "/api/projects/no-such-project/screening/history",
         "/api/projects/no-such-project/questions",
@@ -149,6 +148,8 @@ def test_outputs_for_the_planner_and_broker(sclient: TestClient) -> None:
         "catalogue_version",
         "screening",
         "screened_at",
+        "pending",
+        "pre_screening",
     }
     grade, category = first["grade"], first["category"]
     by_grade = get(sclient, "/api/screening", grade=grade.lower())

@@ -46,10 +46,12 @@ from cajad.register.models import (
     Project,
     ProjectCountry,
     ProjectSector,
+    ProjectText,
     Rollup,
     Transaction,
 )
 from cajad.register.queries import (
+    REPORTED_TYPES,
     TransactionFilter,
     facets,
     get_project,
@@ -109,6 +111,7 @@ __all__ = [
     "INCOMING_TYPES",
     "MATERIALISED",
     "PROJECT_COLUMNS",
+    "REPORTED_TYPES",
     "WHOLE_PROJECT",
     "AuditEntry",
     "Base",
@@ -147,6 +150,7 @@ __all__ = [
     "ProjectFilter",
     "ProjectSector",
     "ProjectSpec",
+    "ProjectText",
     "ProjectsXlsxReport",
     "RateBook",
     "RegisterError",

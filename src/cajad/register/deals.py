@@ -289,13 +289,17 @@ def evidence_of_url(url: str) -> str:
 
 
 def _names(raw: dict[str, str]) -> tuple[TextSpec, ...]:
-    """The title in the deals file's language plus its Japanese / Russian names, if any."""
+    """The title in the deals file's language plus its Japanese / Russian names, if any, and the
+    free-text sector as written (kind ``sector``: the DAC codes alone lose what screening reads).
+    """
     names = [
         TextSpec(kind="title", lang=lang, text=raw[column])
         for column, lang in NAME_COLUMNS.items()
         if raw.get(column)
     ]
-    return (TextSpec(kind="title", text=raw["title"]), *names) if names else ()
+    titles = (TextSpec(kind="title", text=raw["title"]), *names) if names else ()
+    sector = (raw.get("sector") or "").strip()
+    return (*titles, TextSpec(kind="sector", text=sector)) if sector else titles
 
 
 def _enum(check: RowChecker, column: str, text: str, kind: type[_E]) -> _E | None:

@@ -106,13 +106,21 @@ def _print_verdict(s: Screened) -> None:
         f"screening {s.id} {state} {s.screened_at:%Y-%m-%d %H:%M}",
         highlight=False,
     )
+    if r["pre_screening"]:
+        out.print("  Automatic pre-screening — no evidence reviewed", highlight=False)
+    n = r["counts"]
+    out.print(
+        f"  findings: {n['met']} met, {n['pending']} pending evidence, "
+        f"{n['shortfalls']} shortfalls, {n['red_flags']} red flags",
+        highlight=False,
+    )
     scores = "  ".join(f"{p} {v if v is not None else '—'}" for p, v in r["scores"].items())
     out.print(f"  scores: {scores}", highlight=False)
     out.print(f"  standards: {', '.join(r['standards'])}", highlight=False)
     for flag in r["red_flags"]:
         out.print(f"  [red]red flag[/] {flag['rule']}: {flag['message']}", highlight=False)
     for gap in r["missing_evidence"]:
-        out.print(f"  missing {gap['rule']}: {gap['evidence']}", highlight=False)
+        out.print(f"  pending evidence {gap['rule']}: {gap['evidence']}", highlight=False)
 
 
 def _print_history(past: list[Screened]) -> None:

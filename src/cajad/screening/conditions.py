@@ -249,17 +249,24 @@ def _text_any(cond: Condition) -> Predicate:
     return pred
 
 
-def _member(field: str, label: str) -> Callable[[Condition], Predicate]:
-    def build(cond: Condition) -> Predicate:
-        allowed = frozenset(getattr(cond, field) or ())
+def _member(cond: Condition, field: str, label: str) -> Predicate:
+    allowed = frozenset(getattr(cond, field) or ())
 
-        def pred(ctx: Context) -> Reasons | None:
-            value = getattr(ctx.subject, label)
-            return [f"{label} is {value!r}"] if value in allowed else None
+    def pred(ctx: Context) -> Reasons | None:
+        value = getattr(ctx.subject, label)
+        return [f"{label} is {value!r}"] if value in allowed else None
 
-        return pred
+    return pred
 
-    return build
+
+# Compilers are plain functions of the condition (no factories run at import), so that each
+# can be tested, and mutated, on its own.
+def _instrument_in(cond: Condition) -> Predicate:
+    return _member(cond, "instrument_in", "instrument")
+
+
+def _stage_in(cond: Condition) -> Predicate:
+    return _member(cond, "stage_in", "stage")
 
 
 def _country_in(cond: Condition) -> Predicate:
@@ -381,22 +388,27 @@ def _works_in(cond: Condition) -> Predicate:
     return pred
 
 
-def _scale(below: bool) -> Callable[[Condition], Predicate]:
-    def build(cond: Condition) -> Predicate:
-        spec = cond.scale_below if below else cond.scale_at_least
-        assert spec is not None
-        quantity, limit = spec.quantity, spec.value
+def _scale(cond: Condition, *, below: bool) -> Predicate:
+    spec = cond.scale_below if below else cond.scale_at_least
+    assert spec is not None
+    quantity, limit = spec.quantity, spec.value
 
-        def pred(ctx: Context) -> Reasons | None:
-            size = largest(list(ctx.inferred.scale), quantity) if ctx.inferred else None
-            if size is None or (size.value < limit) != below:
-                return None
-            sign = "<" if below else "≥"
-            return [f"{quantity} {size.value:g} {sign} {limit:g} (read from {size.evidence!r})"]
+    def pred(ctx: Context) -> Reasons | None:
+        size = largest(list(ctx.inferred.scale), quantity) if ctx.inferred else None
+        if size is None or (size.value < limit) != below:
+            return None
+        sign = "<" if below else "≥"
+        return [f"{quantity} {size.value:g} {sign} {limit:g} (read from {size.evidence!r})"]
 
-        return pred
+    return pred
 
-    return build
+
+def _scale_at_least(cond: Condition) -> Predicate:
+    return _scale(cond, below=False)
+
+
+def _scale_below(cond: Condition) -> Predicate:
+    return _scale(cond, below=True)
 
 
 _COMPILERS: dict[str, Callable[[Condition], Predicate]] = {
@@ -406,8 +418,8 @@ _COMPILERS: dict[str, Callable[[Condition], Predicate]] = {
     "sector_in": _sector_in,
     "sectors_only_in": _sectors_only_in,
     "text_any": _text_any,
-    "instrument_in": _member("instrument_in", "instrument"),
-    "stage_in": _member("stage_in", "stage"),
+    "instrument_in": _instrument_in,
+    "stage_in": _stage_in,
     "country_in": _country_in,
     "size_usd_at_least": _size,
     "category_in": _category_in,
@@ -418,6 +430,6 @@ _COMPILERS: dict[str, Callable[[Condition], Predicate]] = {
     "signal_any": _signal_any,
     "title_signal_any": _title_signal_any,
     "works_in": _works_in,
-    "scale_at_least": _scale(below=False),
-    "scale_below": _scale(below=True),
+    "scale_at_least": _scale_at_least,
+    "scale_below": _scale_below,
 }

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from cajad.screening.catalogue import Catalogue
 from cajad.screening.checks import CHECKS
-from cajad.screening.fitted import estimate, features
+from cajad.screening.fitted import refine
 from cajad.screening.inference import Inferred, infer
 from cajad.screening.schema import Rule
 from cajad.screening.subject import Subject
@@ -24,6 +24,7 @@ from cajad.screening.verdict import (
     MissingEvidence,
     RedFlag,
     Verdict,
+    can_block,
 )
 
 _SCORED = frozenset({"pass", "partial", "claimed", "fail", "missing"})
@@ -96,13 +97,14 @@ def _categorise(ctx: _Context, catalogue: Catalogue) -> Categorised:
             )
             break
     if automatic is None:
-        automatic = _fitted(ctx, catalogue) or Categorised(
+        automatic = Categorised(
             cat.default.category,
             cat.default.id,
             "rule",
             (cat.default.reason,),
             cat.default.category,
         )
+    automatic = _fitted(ctx, catalogue, automatic) or automatic
     answer = ctx.subject.answers.get(cat.override_question)
     if answer is None:
         return automatic
@@ -120,18 +122,22 @@ def _categorise(ctx: _Context, catalogue: Catalogue) -> Categorised:
     )
 
 
-def _fitted(ctx: _Context, catalogue: Catalogue) -> Categorised | None:
-    """The fitted estimate where no rule decided (C only without, A only with an A-list sector)."""
+def _fitted(ctx: _Context, catalogue: Catalogue, ruled: Categorised) -> Categorised | None:
+    """The fitted estimate where no rule decided (see ``cajad.screening.fitted``)."""
     model, inferred = catalogue.fitted, ctx.inferred
     if model is None or inferred is None:
         return None
-    sensitive = any(f.kind == "sensitive" for f in inferred.signals)
-    guess = estimate(model, features(ctx.subject, inferred), sensitive=sensitive)
-    default = catalogue.categorisation.default
+    unsure = ruled.rule == catalogue.categorisation.default.id
+    guess = refine(
+        model, ctx.subject, inferred, rule=ruled.rule, category=ruled.category, unsure=unsure
+    )
+    if guess is None:
+        return None
     because = (
         f"fitted estimate, pending a reviewer: {guess.category} (probability "
-        f"{guess.probability:.2f}; model trained on {model.trained_on}); no rule decided, so "
-        f"the rules alone give {default.category} ({default.id})",
+        f"{guess.probability:.2f}; probability of A {guess.probability_a:.2f}, A from "
+        f"{model.threshold:.2f}; model trained on {model.trained_on}); no rule decided, "
+        f"the rules alone give {ruled.category} ({ruled.rule})",
         "weighed most: " + (", ".join(guess.features) or "nothing but the base rate"),
     )
     return Categorised(guess.category, FITTED_RULE, "fitted", because, guess.category)
@@ -209,8 +215,8 @@ def _finding(
 
 def _flag(rule: Rule, finding: Finding, ctx: _Context, catalogue: Catalogue) -> RedFlag | None:
     spec = rule.red_flag
-    if spec is None or finding.outcome not in spec.outcomes:
-        return None
+    if spec is None or finding.outcome not in spec.outcomes or not can_block(finding.outcome):
+        return None  # evidence not yet recorded is pending, never a red flag (issue 12 item 4)
     predicate = catalogue.flag_predicates[rule.id]
     because = [] if predicate is None else predicate(ctx)
     if because is None:

@@ -19,6 +19,7 @@ from cajad.register import (
     Project,
     ProjectCountry,
     ProjectSector,
+    ProjectText,
     Transaction,
     TransactionType,
 )
@@ -106,6 +107,12 @@ def _facts(ids: Sequence[int] | None) -> dict[str, Select[*tuple[Any, ...]]]:
             ),
             Transaction.project_id,
         ),
+        "sector_text": where(
+            select(ProjectText.project_id, ProjectText.text)
+            .where(ProjectText.kind == "sector")
+            .order_by(ProjectText.project_id, ProjectText.seq, ProjectText.id),
+            ProjectText.project_id,
+        ),
         "places": where(
             select(Location.project_id, Location.name, Location.latitude, Location.longitude).where(
                 Location.latitude.is_not(None), Location.longitude.is_not(None)
@@ -145,8 +152,15 @@ def _load(
             sites=layer.hits(located, radius_km) if layer is not None else (),
             layer=layer.label if layer is not None else None,
             answers=answers.get(pid, {}),
+            sector_text=_joined(facts["sector_text"].get(pid, ())),
         )
     return subjects
+
+
+def _joined(rows: Iterable[tuple[Any, ...]]) -> str | None:
+    # the free-text sector an import kept (register kind "sector"); None keeps old digests
+    texts = [r[0] for r in rows if r[0]]
+    return "; ".join(texts) or None
 
 
 def _by_name_role(row: tuple[Any, ...]) -> tuple[str, int]:

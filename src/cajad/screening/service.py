@@ -3,6 +3,8 @@
 Writes take an engine and run in one transaction with an actor for the audit log; reads take
 a session. A project is screened again only when its facts (answers included) or the
 catalogue changed; otherwise its latest screening stands (``force`` records it anyway).
+:func:`assess` is the read-only form the portal's GETs use: the current verdict, computed when
+the stored one is out of date, and never written.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ import gc
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from cajad.register import ProgressCallback, Project, session_scope
@@ -35,7 +37,7 @@ from cajad.screening.store import (
     stored_catalogue,
 )
 from cajad.screening.subject import Subject, inputs_digest
-from cajad.screening.verdict import Verdict
+from cajad.screening.verdict import Verdict, counts, states
 
 CatalogueRef = Catalogue | str | None
 _BATCH = 1000  # verdicts written per statement in screen_all
@@ -48,14 +50,18 @@ def resolve(catalogue: CatalogueRef) -> Catalogue:
 
 @dataclass(frozen=True)
 class Screened:
-    """A stored screening: its id, when and by whom, and the verdict as stored."""
+    """A screening: its id (None: computed, not stored), when and by whom, and the verdict."""
 
-    id: int
+    id: int | None
     project: str
     screened_at: dt.datetime
     actor: str
     result: dict[str, Any]
     recorded: bool = False  # whether this call recorded it
+
+    @property
+    def stored(self) -> bool:
+        return self.id is not None
 
     @property
     def grade(self) -> str:
@@ -80,17 +86,28 @@ def _screened(
     session: Session, row: Screening, identifier: str, recorded: bool = False
 ) -> Screened:
     catalogue = stored_catalogue(session, row.catalogue_version)
-    result = expand(row.result, catalogue)
+    result = expand(row.result, catalogue, reviewed=bool(row.inputs.get("answers")))
     return Screened(row.id, identifier, row.screened_at, row.actor, result, recorded)
 
 
-def expand(result: dict[str, Any], catalogue: Catalogue) -> dict[str, Any]:
-    """A stored verdict with the catalogue's texts: rule titles, flag messages, evidence wanted.
+#: Who a screening computed for reading, and not stored, is attributed to.
+NOT_RECORDED = "computed now, not recorded"
+
+
+def expand(result: dict[str, Any], catalogue: Catalogue, *, reviewed: bool) -> dict[str, Any]:
+    """A stored verdict with the catalogue's texts: rule titles, flag messages, evidence wanted;
+    each finding's state (met, pending, shortfall, red flag) and their counts; and whether it
+    is an automatic pre-screening (no reviewer has answered: no evidence reviewed).
 
     Stored verdicts name rules only; the texts come from the catalogue snapshot they were made
     under, which never changes, so the expanded form is as fixed as the stored one.
     """
     rules = catalogue.by_id
+    by_rule = states(result)
+    findings = [
+        {"rule": rule, "title": rules[rule].title, "outcome": outcome, "state": by_rule[rule]}
+        for rule, outcome in result["outcomes"].items()
+    ]
     flags = []
     for flag in result["red_flags"]:
         rule = rules[flag["rule"]]
@@ -106,7 +123,13 @@ def expand(result: dict[str, Any], catalogue: Catalogue) -> dict[str, Any]:
         | gap
         for gap in result["missing_evidence"]
     ]
-    return result | {"red_flags": flags, "missing_evidence": missing}
+    return result | {
+        "red_flags": flags,
+        "missing_evidence": missing,
+        "findings": findings,
+        "counts": counts(by_rule),
+        "pre_screening": not reviewed,
+    }
 
 
 def screen_project(
@@ -138,6 +161,34 @@ def screen_project(
         row = session.get(Screening, sid)
         assert row is not None
         return _screened(session, row, identifier, recorded=True)
+
+
+def assess(
+    session: Session,
+    identifier: str,
+    *,
+    catalogue: CatalogueRef = None,
+    layer: Layer | None = None,
+) -> Screened:
+    """The project's current verdict, written nowhere: the latest stored screening when it is
+    for the same facts and catalogue version, else the verdict computed now (``id`` None)."""
+    cat = resolve(catalogue)
+    pid = project_id(session, identifier)
+    subject = load_subjects(session, [pid], layer=layer, radius_km=cat.layer_radius_km)[pid]
+    digest = inputs_digest(subject.to_inputs())
+    previous = latest(session, [pid]).get(pid)
+    if previous is not None and (previous.catalogue_version, previous.inputs_digest) == (
+        cat.version,
+        digest,
+    ):
+        return _screened(session, previous, identifier)
+    verdict = screen(subject, cat, inputs_digest=digest)
+    result = expand(verdict.summary(), cat, reviewed=bool(subject.answers))
+    return Screened(None, identifier, _now(), NOT_RECORDED, result)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass
@@ -260,6 +311,7 @@ def explain(session: Session, identifier: str, screening_id: int | None = None) 
             raise NotScreenedError(f"no screening {screening_id} of {identifier}")
         stored = _screened(session, row, identifier)
     catalogue = stored_catalogue(session, stored.result["catalogue_version"])
+    assert stored.id is not None  # read back from the store
     row = session.get(Screening, stored.id)
     assert row is not None
     subject = Subject.from_inputs(row.inputs)
@@ -281,6 +333,8 @@ class ProjectQuality:
     catalogue_version: str
     screening: int
     screened_at: dt.datetime
+    pending: int = 0  # findings whose evidence is not yet recorded
+    pre_screening: bool = True  # automatic: no reviewer has answered, no evidence reviewed
 
 
 def quality(
@@ -293,6 +347,7 @@ def quality(
     names = {r[0]: r[1] for r in session.execute(select(Project.id, Project.identifier))}
     result = {}
     for pid, row in latest(session, ids).items():
+        found = counts(states(row.result))
         result[names[pid]] = ProjectQuality(
             project=names[pid],
             grade=row.grade,
@@ -304,5 +359,42 @@ def quality(
             catalogue_version=row.catalogue_version,
             screening=row.id,
             screened_at=row.screened_at,
+            pending=found["pending"],
+            pre_screening=not row.inputs.get("answers"),
         )
     return result
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The screenings of the register at a glance (the dashboard's quality panel)."""
+
+    projects: int  # projects in the register
+    screened: int
+    pre_screenings: int  # automatic: no evidence reviewed yet
+    categories: dict[str, int]
+    grades: dict[str, int]
+    blocked: int
+    red_flags: int
+    pending: int  # findings whose evidence is not yet recorded, over all projects
+    awaiting_evidence: int  # projects with at least one such finding
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def overview(session: Session) -> Overview:
+    """Counts over the current screening of every screened project."""
+    current_ = quality(session).values()
+    projects = session.scalar(select(func.count(Project.id))) or 0
+    return Overview(
+        projects=projects,
+        screened=len(current_),
+        pre_screenings=sum(q.pre_screening for q in current_),
+        categories=dict(sorted(Counter(q.category for q in current_).items())),
+        grades=dict(sorted(Counter(q.grade for q in current_).items())),
+        blocked=sum(q.blocked for q in current_),
+        red_flags=sum(len(q.red_flags) for q in current_),
+        pending=sum(q.pending for q in current_),
+        awaiting_evidence=sum(q.pending > 0 for q in current_),
+    )

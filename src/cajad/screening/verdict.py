@@ -13,6 +13,49 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from cajad.screening.inference import Inferred
 
+#: What a finding says, in words a reader can act on. ``met``: the requirement is met (or a
+#: reviewer noted it does not apply); ``pending``: the evidence is not yet recorded (or only
+#: claimed): nothing is known to be wrong; ``shortfall``: a problem found that does not block;
+#: ``red_flag``: a problem found in recorded evidence (or a reviewer's "no") that blocks.
+STATES: tuple[str, ...] = ("met", "pending", "shortfall", "red_flag")
+#: Outcomes that mean "no evidence recorded yet": never a red flag, never a block.
+PENDING_OUTCOMES = frozenset({"missing", "claimed", "skipped"})
+_MET_OUTCOMES = frozenset({"pass", "na"})
+
+
+def state_of(outcome: str, *, flagged: bool = False) -> str:
+    """The state (one of :data:`STATES`) of a finding with ``outcome``; ``flagged``: it raised
+    a red flag."""
+    if outcome in PENDING_OUTCOMES:
+        return "pending"
+    if flagged:
+        return "red_flag"
+    return "met" if outcome in _MET_OUTCOMES else "shortfall"
+
+
+def can_block(outcome: str) -> bool:
+    """Whether a finding with ``outcome`` may raise a red flag: only a problem found in recorded
+    evidence (or a reviewer's answer) blocks, never evidence not yet recorded."""
+    return outcome not in PENDING_OUTCOMES
+
+
+def states(result: dict[str, Any]) -> dict[str, str]:
+    """``rule → state`` of a stored verdict (its ``outcomes`` and ``red_flags``)."""
+    flagged = {f["rule"] for f in result["red_flags"]}
+    return {
+        rule: state_of(outcome, flagged=rule in flagged)
+        for rule, outcome in result["outcomes"].items()
+    }
+
+
+def counts(by_rule: dict[str, str]) -> dict[str, int]:
+    """How many findings are in each state, every state named (``red_flags`` for red_flag)."""
+    found = dict.fromkeys(STATES, 0)
+    for state in by_rule.values():
+        found[state] += 1
+    return {"met": found["met"], "pending": found["pending"],
+            "shortfalls": found["shortfall"], "red_flags": found["red_flag"]}  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

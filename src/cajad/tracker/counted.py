@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from cajad.register import (
     INCOMING_TYPES,
     MATERIALISED,
+    REPORTED_TYPES,
     ConversionError,
     Participation,
     Project,
@@ -50,9 +51,6 @@ from cajad.register import (
 )
 from cajad.tracker.progress import in_currency
 from cajad.tracker.rule import CountingRule
-
-#: Transaction types a project's reported amount is taken from.
-REPORTED_TYPES = frozenset({TransactionType.OUTGOING_PLEDGE, TransactionType.OUTGOING_COMMITMENT})
 
 
 class Uncounted(StrEnum):

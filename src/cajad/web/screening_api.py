@@ -2,11 +2,13 @@
 grade, category and flags of every screened project for the planner and the broker.
 
 A thin edge over :mod:`cajad.screening`. A verdict is the object ``cajad screen ID --json``
-prints. The screening's own errors reach the one handler of :mod:`cajad.web.errors` untouched: a
-project not in the register, or not screened yet, is a 404 (``NotScreenedError`` is a
-``LookupError``); any other refusal of the screening engine a 422. Reviewers' answers are not
-taken here: they need accounts, which the portal does not have yet, so ``cajad answer`` records
-them.
+prints. GETs write nothing: a project's verdict is the latest stored screening when it is
+current, else the verdict computed now and not recorded (``"screening": null``); only the POST
+(or ``cajad screen``) records one. The screening's own errors reach the one handler of
+:mod:`cajad.web.errors` untouched: a project not in the register is a 404
+(``NotScreenedError`` is a ``LookupError``); any other refusal of the screening engine a 422.
+Reviewers' answers are not taken here: they need accounts, which the portal does not have yet,
+so ``cajad answer`` records them.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from sqlalchemy import Engine
 
 from cajad.screening import (
     ProjectQuality,
-    current,
     history,
     load_catalogue,
     quality,
@@ -28,6 +29,7 @@ from cajad.screening import (
     screen_project,
 )
 from cajad.screening.filters import CATEGORIES, QualityFilter, grades, select_quality
+from cajad.screening.service import assess
 from cajad.web.deps import SessionDep
 from cajad.web.errors import ParameterError, error_responses
 
@@ -63,6 +65,8 @@ class ProjectQualityOut(BaseModel):
     catalogue_version: str
     screening: int
     screened_at: dt.datetime
+    pending: int
+    pre_screening: bool
 
 
 def quality_out(found: ProjectQuality) -> ProjectQualityOut:
@@ -77,6 +81,8 @@ def quality_out(found: ProjectQuality) -> ProjectQualityOut:
         catalogue_version=found.catalogue_version,
         screening=found.screening,
         screened_at=found.screened_at,
+        pending=found.pending,
+        pre_screening=found.pre_screening,
     )
 
 
@@ -125,8 +131,10 @@ def screening_history(session: SessionDep, identifier: Identifier) -> list[dict[
 
 @router.get("/projects/{identifier:path}/screening", summary="A project's current verdict")
 def screening(session: SessionDep, identifier: Identifier) -> dict[str, Any]:
-    """The latest stored screening, the object ``cajad screen ID --json`` prints."""
-    return current(session, identifier).as_dict()
+    """The current verdict, the object ``cajad screen ID --json`` prints: the latest stored
+    screening if the project's facts and the catalogue are unchanged, else computed now and
+    not recorded (``screening`` null). Nothing is written: POST records a screening."""
+    return assess(session, identifier).as_dict()
 
 
 @router.post("/projects/{identifier:path}/screening", summary="Screen a project now")

@@ -1,13 +1,14 @@
 """The screening's portal pages: the list of screened projects, a project's screening, its report.
 
 ``/screening`` lists the current grade, category and red flags of every screened project, with
-filters that submit by GET. ``/projects/{id}/screening`` screens the project first (the service
-does it in its own transaction and records a screening only when the project's facts or the
-catalogue changed), then shows the verdict, its findings, the open questions and the history;
-``/projects/{id}/screening/report`` is the printable report. The project page shows a short
-"Quality screening" section through :func:`screening_for_project`, one of the template globals
-:func:`template_globals` gives ``create_app``. Answers are not recorded from the portal until
-reviewers have accounts: ``cajad answer``.
+filters that submit by GET. ``/projects/{id}/screening`` shows the current verdict, its
+findings (met, pending evidence, shortfall, red flag), the open questions and the history; like
+every GET it writes nothing: a verdict out of date is computed for the page and not recorded
+(``cajad screen`` or the API's POST records it). ``/projects/{id}/screening/report`` is the
+printable report. The project page shows a short "Quality screening" section through
+:func:`screening_for_project`, and the dashboard a quality panel through
+:func:`screening_overview`: template globals :func:`template_globals` gives ``create_app``.
+Answers are not recorded from the portal until reviewers have accounts: ``cajad answer``.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ from cajad.screening import (
     quality,
     questionnaire,
     report_html,
-    screen_project,
 )
 from cajad.screening.filters import CATEGORIES, grades, select_quality
+from cajad.screening.service import Overview, assess, overview
 from cajad.web.deps import SessionDep
 from cajad.web.screening_api import (
     WEB_ACTOR,
@@ -44,6 +45,14 @@ from cajad.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
+#: Each finding state in words, as the legend and the findings table show it.
+STATE_WORDS = {
+    "met": "Requirement met",
+    "pending": "Evidence not yet recorded",
+    "shortfall": "Shortfall (does not block)",
+    "red_flag": "Red flag: problem found",
+}
+
 
 @router.get("/screening")
 def screening_list(
@@ -55,6 +64,7 @@ def screening_list(
 ) -> Response:
     """Every screened project with its grade, category, block and red flags; filterable."""
     where = quality_filter(grade, category, blocked)
+    catalogue = load_catalogue()
     everything = quality(session)
     shown = select_quality(everything, where)
     named = titles(session, [q.project for q in shown])
@@ -62,7 +72,9 @@ def screening_list(
         "section": "screening",
         "rows": [(q, named.get(q.project, "")) for q in shown],
         "screened": len(everything),
-        "catalogue_version": load_catalogue().version,
+        "catalogue_version": catalogue.version,
+        "bands": catalogue.head.grading.bands,
+        "blocked_grade": catalogue.head.grading.blocked,
         "grades": grades(),
         "categories": CATEGORIES,
         "form": {
@@ -81,15 +93,12 @@ def screening_report(session: SessionDep, identifier: Identifier) -> Response:
 
 
 @router.get("/projects/{identifier:path}/screening")
-def project_screening(request: Request, identifier: Identifier) -> Response:
+def project_screening(request: Request, session: SessionDep, identifier: Identifier) -> Response:
     """A project's current screening: grade, scores, red flags, gaps, questions, history."""
-    engine: Engine = request.app.state.engine
-    # Its own transaction, committed before the page reads (SQLite allows one writer).
-    screened = screen_project(engine, identifier, actor=WEB_ACTOR)
-    with session_scope(engine, actor=WEB_ACTOR) as session:
-        title = title_of(session, identifier)
-        past = history(session, identifier)
-        asked = questionnaire(session, identifier)
+    screened = assess(session, identifier)
+    title = title_of(session, identifier)
+    past = history(session, identifier)
+    asked = questionnaire(session, identifier)
     catalogue = load_catalogue(screened.result["catalogue_version"])
     context = {
         "section": "screening",
@@ -100,6 +109,9 @@ def project_screening(request: Request, identifier: Identifier) -> Response:
         "principles": catalogue.head.principles,
         "history": list(reversed(past)),
         "questions": [q for q in asked if q.outcome != "na"],
+        "state_words": STATE_WORDS,
+        "bands": catalogue.head.grading.bands,
+        "blocked_grade": catalogue.head.grading.blocked,
     }
     return render(request, "screening_project.html", context)
 
@@ -113,6 +125,16 @@ def screening_for_project(context: Any, identifier: str) -> ProjectQuality | Non
         return quality(session, [identifier]).get(identifier)
 
 
+@jinja2.pass_context
+def screening_overview(context: Any) -> Overview:
+    """The screenings at a glance, for the dashboard's quality panel."""
+    request: Request = context["request"]
+    engine: Engine = request.app.state.engine
+    with session_scope(engine, actor=WEB_ACTOR) as session:
+        return overview(session)
+
+
 def template_globals() -> dict[str, Callable[..., Any]]:
-    """What the screening contributes to every template (the project page's section)."""
-    return {"screening_for": screening_for_project}
+    """What the screening contributes to every template (the project page's section, the
+    dashboard's quality panel)."""
+    return {"screening_for": screening_for_project, "screening_overview": screening_overview}

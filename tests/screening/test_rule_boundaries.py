@@ -1,0 +1,494 @@
+"""Every boundary of the 2026.2 category and grade rules, pinned so that a moved threshold, a
+swapped ``all``/``any``, a reordered rule or a pending finding that blocks fails a test (issue 12
+item 6); and the conditions' predicates one by one, exactly, for the mutation run
+(``benchmarks/screening_mutation.py``).
+
+The 2026.2 size thresholds are the EBRD category-A ones (300 MW; 220 kV and over 15 km; over
+10 million m3; over 25 ha), EP4's USD 10 million, and the sensitive-area distances (5 km for
+category A, 10 km for PS6, 1 km for its red flag). 2026.2 has no USD 100 million threshold.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from cajad.screening import load_catalogue, screen
+from cajad.screening.conditions import Condition, compile_condition, describe, walk
+from cajad.screening.engine import _band
+from cajad.screening.inference import Found, Inferred
+from cajad.screening.scale import Quantity
+from cajad.screening.subject import AnswerFact, EvidenceFact, MoneyFacts, Party, SiteHit, Subject
+from cajad.screening.verdict import can_block, counts, state_of, states
+
+CATALOGUE = load_catalogue("2026.2")
+#: The rules alone: the fitted estimate (tuned separately) may replace their B, not pinned here.
+RULES = copy.copy(CATALOGUE)
+RULES.fitted = None
+DAY = dt.date(2026, 1, 5)
+SMBC = Party("Sumitomo Mitsui Banking Corporation", 3, "70", "JP")
+
+
+def subject(title: str, **kw: Any) -> Subject:
+    return Subject(identifier="t", title=title, **kw)
+
+
+def money(usd: int) -> MoneyFacts:
+    return MoneyFacts(transactions=1, outgoing=1, committed_usd=Decimal(usd))
+
+
+def category(s: Subject) -> tuple[str, str]:
+    c = screen(s, RULES).category
+    return c.category, c.rule
+
+
+def site(km: float, kind: str = "protected_area") -> SiteHit:
+    return SiteHit("site", "Reserve", kind, km)
+
+
+def answer(value: str, *, evidence: bool = True) -> AnswerFact:
+    links = (EvidenceFact("link", "https://example.org/e"),) if evidence else ()
+    return AnswerFact(1, value, "R. Viewer", DAY, None, links)
+
+
+# --- category: the EBRD thresholds, at, just below and just above ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("New gas-fired thermal power plant, 300 MW", ("A", "CAT.A-SCALE")),
+        ("New gas-fired thermal power plant, 301 MW", ("A", "CAT.A-SCALE")),
+        ("New gas-fired thermal power plant, 299.9 MW", ("B", "CAT.B-BELOW-THRESHOLD")),
+        ("220 kV transmission line, 15.1 km", ("A", "CAT.A-SCALE")),
+        ("221 kV transmission line, 16 km", ("A", "CAT.A-SCALE")),
+        ("220 kV transmission line, 15 km", ("B", "CAT.B-DEFAULT")),  # all(): km not over 15
+        ("219 kV transmission line, 100 km", ("B", "CAT.B-DEFAULT")),  # all(): kV under 220
+        ("Hydropower dam holding 10,000,001 m3", ("A", "CAT.A-SCALE")),
+        ("Hydropower dam holding 10,000,000 m3", ("B", "CAT.B-BELOW-THRESHOLD")),
+        ("Hydropower dam holding 20 million m3", ("A", "CAT.A-SCALE")),
+        ("Open-pit gold mine of 25.1 ha", ("A", "CAT.A-SCALE")),
+        ("Open-pit gold mine of 25 ha", ("A", "CAT.A-SENSITIVE")),
+    ],
+)
+def test_scale_thresholds(title: str, expected: tuple[str, str]) -> None:
+    assert category(subject(title)) == expected
+
+
+def test_scale_needs_the_sector_signal_too() -> None:
+    # all(signal, size): a size alone, in another sector, is not category A.
+    assert category(subject("Solar park, 400 MW"))[1] != "CAT.A-SCALE"
+    assert category(subject("Office building of 30 ha"))[1] != "CAT.A-SCALE"
+
+
+# --- category: first match wins, in the published order -------------------------------------
+
+
+def test_first_match_order() -> None:
+    near = (site(0.5),)
+    # FI before trade and before a sensitive area.
+    assert category(subject("Credit line to a bank for SME on-lending", sites=near)) == (
+        "FI",
+        "CAT.FI",
+    )
+    # Trade before a sensitive area and before resettlement words.
+    assert category(subject("Gallium purchase agreement", sites=near)) == ("C", "CAT.C-TRADE")
+    assert category(subject("Gallium purchase agreement; resettlement")) == ("C", "CAT.C-TRADE")
+    # A sensitive area before resettlement; resettlement before the scale list.
+    assert category(subject("Resettlement of households", sites=near)) == (
+        "A",
+        "CAT.A-SENSITIVE-AREA",
+    )
+    assert category(subject("Thermal power plant 100 MW, land acquisition")) == (
+        "A",
+        "CAT.A-RESETTLEMENT",
+    )
+    # The scale list before an existing footprint; below-threshold before existing.
+    assert category(subject("Rehabilitation of a 400 MW thermal power plant")) == (
+        "A",
+        "CAT.A-SCALE",
+    )
+    assert category(subject("Rehabilitation of a 100 MW thermal power plant")) == (
+        "B",
+        "CAT.B-BELOW-THRESHOLD",
+    )
+    assert category(subject("Rehabilitation of the Osh highway")) == ("B", "CAT.B-EXISTING")
+    assert category(subject("Construction of a new highway")) == ("A", "CAT.A-SENSITIVE")
+    assert category(subject("Public finance technical assistance")) == (
+        "C",
+        "CAT.C-NOTHING-PHYSICAL",
+    )
+
+
+@pytest.mark.parametrize(("km", "rule"), [(5.0, "CAT.A-SENSITIVE-AREA"), (5.01, "CAT.B-DEFAULT")])
+def test_sensitive_area_within_5_km(km: float, rule: str) -> None:
+    assert category(subject("Project Alpha", sites=(site(km),)))[1] == rule
+
+
+def test_sensitive_area_kinds() -> None:
+    assert category(subject("Project Alpha", sites=(site(1, "cultural_heritage"),)))[1] == (
+        "CAT.A-SENSITIVE-AREA"
+    )
+    assert category(subject("Project Alpha", sites=(site(1, "farmland"),)))[1] == "CAT.B-DEFAULT"
+
+
+# --- category: FI and trade ------------------------------------------------------------------
+
+
+def test_fi_any_of_sector_or_signal_all_with_no_works() -> None:
+    assert category(subject("Project", sectors=("24030",))) == ("FI", "CAT.FI")
+    assert category(subject("Project", sectors=("24040",))) == ("FI", "CAT.FI")
+    assert category(subject("Project", sectors=("31193",))) == ("FI", "CAT.FI")
+    assert category(subject("Microfinance loan")) == ("FI", "CAT.FI")
+    # all(): an intermediary that builds is not FI.
+    assert category(subject("Bank loan for construction of a thermal power plant")) == (
+        "A",
+        "CAT.A-SENSITIVE",
+    )
+    assert category(subject("Construction of a branch", sectors=("24030",)))[0] != "FI"
+    # Technical assistance to banks (a soft title naming no intermediary) is not FI.
+    assert category(subject("Technical assistance", sectors=("24030",)))[0] != "FI"
+
+
+def test_trade_is_c_only_without_works() -> None:
+    assert category(subject("Gallium purchase agreement")) == ("C", "CAT.C-TRADE")
+    assert category(subject("Construction of a new gallium plant; purchase agreement")) != (
+        "C",
+        "CAT.C-TRADE",
+    )
+
+
+def test_reviewer_category_overrides_the_rules() -> None:
+    said = dataclasses.replace(answer("B"), note="lender's memo")
+    s = subject("Gallium purchase agreement", answers={"EP1.CATEGORY": said})
+    c = screen(s, RULES).category
+    assert (c.category, c.rule, c.source, c.automatic) == ("B", "EP1.CATEGORY", "reviewer", "C")
+    assert c.because == (
+        "reviewer R. Viewer categorised it B on 2026-01-05: lender's memo",
+        "the rules alone give C (CAT.C-TRADE)",
+    )
+    plain = screen(subject("x", answers={"EP1.CATEGORY": answer("A")}), RULES).category
+    assert plain.because[0] == "reviewer R. Viewer categorised it A on 2026-01-05"
+
+
+def test_rule_and_default_categories_name_their_source() -> None:
+    ruled = screen(subject("Gallium purchase agreement"), RULES).category
+    assert (ruled.source, ruled.automatic) == ("rule", "C")
+    assert ruled.because[0] == RULES.categorisation.rules[1].reason
+    default = screen(subject("Project Alpha"), RULES).category
+    assert (default.category, default.rule, default.source, default.automatic) == (
+        "B",
+        "CAT.B-DEFAULT",
+        "rule",
+        "B",
+    )
+    assert default.because == (RULES.categorisation.default.reason,)
+
+
+# --- EP4 scope: USD 10 million ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("usd", "applies"), [(10_000_000, True), (9_999_999, False)])
+def test_ep4_from_usd_10_million(usd: int, applies: bool) -> None:
+    s = subject("Solar park", parties=(SMBC,), money=money(usd))
+    assert ("EP4" in screen(s, CATALOGUE).summary()["standards"]) is applies
+
+
+# --- grades and blocking ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [(100, "A"), (80, "A"), (79.9, "B"), (65, "B"), (64.9, "C"), (50, "C"), (49.9, "D")],
+)
+def test_grade_bands(score: float, grade: str) -> None:
+    assert _band(score, CATALOGUE) == grade
+
+
+def test_no_score_is_the_lowest_band() -> None:
+    assert _band(None, CATALOGUE) == "D"
+
+
+def test_pending_evidence_never_blocks_a_reviewers_no_does() -> None:
+    mine = subject("Construction of a new open-pit copper mine; land acquisition")
+    pending = screen(mine, CATALOGUE)
+    assert pending.category.category == "A" and not pending.blocked and pending.grade != "F"
+    assert {"PS1.ESIA", "PS5.RAP"} <= {m.rule for m in pending.missing_evidence}
+    refused = screen(dataclasses.replace(mine, answers={"PS5.RAP": answer("no")}), CATALOGUE)
+    assert refused.blocked and refused.grade == "F"
+    assert [(f.rule, f.outcome) for f in refused.red_flags] == [("PS5.RAP", "fail")]
+    flag = refused.red_flags[0]
+    rap = CATALOGUE.by_id["PS5.RAP"]
+    assert (flag.title, flag.message) == (rap.title, rap.red_flag.message if rap.red_flag else "")
+    assert flag.because == ("reviewer R. Viewer answered 'no' on 2026-01-05",)
+    # Only the outcomes a red flag names block: a "partial" RAP is a shortfall, not a flag.
+    partial = screen(dataclasses.replace(mine, answers={"PS5.RAP": answer("partial")}), RULES)
+    assert not partial.blocked and partial.red_flags == []
+
+
+@pytest.mark.parametrize(("km", "flagged"), [(1.0, True), (1.01, False)])
+def test_biodiversity_red_flag_within_1_km(km: float, flagged: bool) -> None:
+    s = subject("Project", sites=(site(km),), answers={"PS6.BIODIVERSITY": answer("no")})
+    assert ("PS6.BIODIVERSITY" in {f.rule for f in screen(s, CATALOGUE).red_flags}) is flagged
+
+
+def test_finding_states() -> None:
+    assert [state_of(o) for o in ("pass", "na", "partial", "fail")] == [
+        "met",
+        "met",
+        "shortfall",
+        "shortfall",
+    ]
+    for outcome in ("missing", "claimed", "skipped"):
+        assert state_of(outcome) == state_of(outcome, flagged=True) == "pending"
+        assert not can_block(outcome)
+    assert state_of("fail", flagged=True) == "red_flag" and can_block("fail")
+    result = {
+        "outcomes": {"A": "pass", "B": "missing", "C": "fail", "D": "partial"},
+        "red_flags": [{"rule": "C"}],
+    }
+    assert states(result) == {"A": "met", "B": "pending", "C": "red_flag", "D": "shortfall"}
+    assert counts(states(result)) == {"met": 1, "pending": 1, "shortfalls": 1, "red_flags": 1}
+
+
+# --- conditions, one by one ------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Ctx:
+    subject: Subject
+    category: str = ""
+    standards: dict[str, bool] = dataclasses.field(default_factory=dict)
+    inferred: Inferred | None = None
+
+
+def cond(data: dict[str, Any]) -> Condition:
+    return Condition.model_validate(data)
+
+
+def run(data: dict[str, Any], ctx: Ctx) -> list[str] | None:
+    return compile_condition(cond(data))(ctx)
+
+
+BARE = Ctx(subject("Bridge"))
+
+
+def test_all_any_not() -> None:
+    ctx = Ctx(subject("Bridge", sectors=("21020",), countries=("UZ",)))
+    yes, no = {"sector_in": ["210"]}, {"country_in": ["KZ"]}
+    both = {"all": [yes, {"country_in": ["UZ"]}]}
+    assert run(both, ctx) == ["sector 21020 on the rule's sector list", "country UZ"]
+    assert run({"all": [yes, no]}, ctx) is None
+    assert run({"all": [no, yes]}, ctx) is None
+    assert run({"all": []}, ctx) == []
+    assert run({"any": [no, yes]}, ctx) == ["sector 21020 on the rule's sector list"]
+    assert run({"any": [{"country_in": ["UZ"]}, yes]}, ctx) == ["country UZ"]
+    assert run({"any": [no, no]}, ctx) is None
+    assert run({"any": []}, ctx) is None
+    assert run({"not": no}, ctx) == ["not country_in ['KZ']"]
+    assert run({"not": yes}, ctx) is None
+
+
+def test_sectors() -> None:
+    ctx = Ctx(subject("x", sectors=("21020", "32210")))
+    assert run({"sector_in": ["21020"]}, ctx) == ["sector 21020 on the rule's sector list"]
+    assert run({"sector_in": ["210", "322"]}, ctx) == [
+        "sector 21020, 32210 on the rule's sector list"
+    ]
+    assert run({"sector_in": ["21021"]}, ctx) is None
+    assert run({"sector_in": ["211"]}, ctx) is None
+    assert run({"sectors_only_in": ["210", "322"]}, ctx) == [
+        "every sector (21020, 32210) is on the rule's sector list"
+    ]
+    assert run({"sectors_only_in": ["210"]}, ctx) is None
+    assert run({"sectors_only_in": ["32210"]}, ctx) is None
+    assert run({"sectors_only_in": ["210"]}, BARE) is None  # no sector: not "only"
+    for bad in (["21"], ["2102"], ["21a"], ["210201"]):
+        with pytest.raises(ValidationError, match="DAC 3- or 5-digit"):
+            cond({"sector_in": bad})
+        with pytest.raises(ValidationError, match="DAC 3- or 5-digit"):
+            cond({"sectors_only_in": bad})
+
+
+def test_text_member_country() -> None:
+    ctx = Ctx(subject("Resettlement plan", instrument="ODA loan", stage="financing"))
+    assert run({"text_any": ["RESETTLE", "plan"]}, ctx) == [
+        "title or description mentions 'resettle'"
+    ]
+    assert run({"text_any": ["dam"]}, ctx) is None
+    assert run({"instrument_in": ["ODA loan"]}, ctx) == ["instrument is 'ODA loan'"]
+    assert run({"instrument_in": ["grant aid"]}, ctx) is None
+    assert run({"stage_in": ["financing"]}, ctx) == ["stage is 'financing'"]
+    assert run({"stage_in": ["idea"]}, ctx) is None
+    two = Ctx(subject("x", countries=("KZ", "UZ", "TJ")))
+    assert run({"country_in": ["UZ", "TJ"]}, two) == ["country UZ, TJ"]
+    assert run({"country_in": ["KG"]}, two) is None
+
+
+@pytest.mark.parametrize(
+    ("usd", "reasons"),
+    [
+        (10_000_000, ["financing USD 10,000,000 ≥ USD 10,000,000"]),
+        (10_000_001, ["financing USD 10,000,001 ≥ USD 10,000,000"]),
+        (9_999_999, None),
+    ],
+)
+def test_size_at_least(usd: int, reasons: list[str] | None) -> None:
+    ctx = Ctx(subject("x", money=money(usd)))
+    assert run({"size_usd_at_least": 10_000_000}, ctx) == reasons
+
+
+def test_size_unknown_and_zero_floor() -> None:
+    assert run({"size_usd_at_least": 0}, BARE) is None  # no transaction: size unknown
+    assert run({"size_usd_at_least": 0}, Ctx(subject("x", money=money(0)))) == [
+        "financing USD 0 ≥ USD 0"
+    ]
+    with pytest.raises(ValidationError):
+        cond({"size_usd_at_least": -1})
+
+
+def test_category_answer_standard() -> None:
+    ctx = Ctx(
+        subject("x", answers={"PS5.LAND": answer("yes")}), category="FI", standards={"PS1": True}
+    )
+    assert run({"category_in": ["A", "FI"]}, ctx) == ["category FI"]
+    assert run({"category_in": ["A"]}, ctx) is None
+    assert run({"answer": {"question": "PS5.LAND", "in": ["yes"]}}, ctx) == [
+        "reviewer R. Viewer answered PS5.LAND 'yes'"
+    ]
+    assert run({"answer": {"question": "PS5.LAND", "in": ["no"]}}, ctx) is None
+    assert run({"answer": {"question": "PS7.IP", "in": ["yes"]}}, ctx) is None
+    assert run({"standard": "PS1"}, ctx) == ["PS1 applies"]
+    assert run({"standard": "PS2"}, ctx) is None
+    assert run({"standard": "PS1"}, Ctx(ctx.subject, standards={"PS1": False})) is None
+    with pytest.raises(ValidationError):
+        cond({"answer": {"question": "PS5.LAND", "in": []}})
+
+
+def test_party() -> None:
+    parties = (
+        Party("Halyk Bank", 3, "70", "KZ"),
+        Party("JICA", 1, "10", "JP"),
+        Party("Sumitomo Mitsui Banking Corporation", 3, "70", "JP"),
+    )
+    ctx = Ctx(subject("x", parties=parties))
+    smbc = ["party Sumitomo Mitsui Banking Corporation (role 3, type 70)"]
+    halyk = ["party Halyk Bank (role 3, type 70)"]
+    assert run({"party": {"names_any": ["SUMITOMO MITSUI"]}}, ctx) == smbc
+    assert run({"party": {"roles": [3]}}, ctx) == halyk
+    assert run({"party": {"types": ["70"]}}, ctx) == halyk
+    assert run({"party": {"types": ["70"], "countries": ["JP"]}}, ctx) == smbc
+    assert run({"party": {"roles": [3], "names_any": ["sumitomo"]}}, ctx) == smbc
+    assert run({"party": {"roles": [1]}}, ctx) == ["party JICA (role 1, type 10)"]
+    assert run({"party": {"countries": ["JP"], "roles": [3]}}, ctx) == smbc
+    assert run({"party": {"countries": ["TJ"]}}, ctx) is None
+    assert run({"party": {"roles": [4]}}, ctx) is None
+    assert run({"party": {"types": ["30"]}}, ctx) is None
+    assert run({"party": {"roles": [1], "names_any": ["smbc"]}}, ctx) is None
+    assert run({"party": {"roles": [3], "types": ["10"]}}, ctx) is None
+    with pytest.raises(ValidationError, match="at least one of"):
+        cond({"party": {}})
+
+
+@pytest.mark.parametrize(("km", "hit"), [(10.0, True), (10.01, False)])
+def test_near_sensitive(km: float, hit: bool) -> None:
+    ctx = Ctx(subject("x", sites=(site(km), site(1, "farmland"))))
+    found = run({"near_sensitive": {"kinds": ["protected_area"], "within_km": 10}}, ctx)
+    assert found == ([f"site is {km:g} km from protected_area 'Reserve'"] if hit else None)
+    for bad in (0, 100.5):
+        with pytest.raises(ValidationError):
+            cond({"near_sensitive": {"kinds": ["protected_area"], "within_km": bad}})
+    with pytest.raises(ValidationError):
+        cond({"near_sensitive": {"kinds": [], "within_km": 1}})
+
+
+def inferred(**kw: Any) -> Inferred:
+    return Inferred(**kw)
+
+
+MINING = Found("mining", "sensitive", "32264", "open-pit")
+TRADE = Found("trade", "trade", None, "purchase agreement")
+
+
+def test_signals_and_works() -> None:
+    seen = inferred(
+        signals=(MINING, TRADE),
+        ids=frozenset({"mining", "trade"}),
+        title_ids=frozenset({"trade"}),
+        works="new",
+        works_because="'construction'",
+    )
+    ctx = Ctx(subject("x"), inferred=seen)
+    assert run({"signal_any": ["mining"]}, ctx) == ["mining: open-pit"]
+    assert run({"signal_any": ["mining", "trade"]}, ctx) == [
+        "mining: open-pit",
+        "trade: purchase agreement",
+    ]
+    assert run({"signal_any": ["soft"]}, ctx) is None
+    assert run({"signal_any": ["mining"]}, BARE) is None
+    assert run({"title_signal_any": ["trade", "mining"]}, ctx) == [
+        "title: trade: purchase agreement"
+    ]
+    assert run({"title_signal_any": ["mining"]}, ctx) is None
+    assert run({"title_signal_any": ["trade"]}, BARE) is None
+    assert run({"works_in": ["new", "existing"]}, ctx) == ["works new ('construction')"]
+    assert run({"works_in": ["none"]}, ctx) is None
+    assert run({"works_in": ["unsure"]}, BARE) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "at_least", "below"),
+    [
+        (300.0, ["MW 300 ≥ 300 (read from '300 MW')"], None),
+        (301.0, ["MW 301 ≥ 300 (read from '300 MW')"], None),
+        (299.5, None, ["MW 299.5 < 300 (read from '300 MW')"]),
+    ],
+)
+def test_scale(value: float, at_least: list[str] | None, below: list[str] | None) -> None:
+    sizes = (Quantity("MW", value, "300 MW"), Quantity("MW", 1.0, "1 MW"), Quantity("kV", 900, ""))
+    ctx = Ctx(subject("x"), inferred=inferred(scale=sizes))
+    spec = {"quantity": "MW", "value": 300}
+    assert run({"scale_at_least": spec}, ctx) == at_least
+    assert run({"scale_below": spec}, ctx) == below
+    none = Ctx(subject("x"), inferred=inferred(scale=(Quantity("kV", 1.0, ""),)))
+    assert run({"scale_at_least": spec}, none) is None
+    assert run({"scale_below": spec}, none) is None
+    assert run({"scale_below": spec}, BARE) is None
+    with pytest.raises(ValidationError):
+        cond({"scale_below": {"quantity": "MW", "value": -1}})
+
+
+def test_one_key_and_describe() -> None:
+    for bad in ({}, {"sector_in": ["210"], "country_in": ["UZ"]}):
+        with pytest.raises(ValidationError, match="exactly one key"):
+            cond(bad)
+    with pytest.raises(ValidationError, match="a mapping with one key"):
+        Condition.model_validate(["sector_in"])
+    with pytest.raises(ValidationError, match="none"):
+        cond({})
+    with pytest.raises(ValidationError, match="sector_in, country_in"):
+        cond({"sector_in": ["210"], "country_in": ["UZ"]})
+    nested = cond({"all": [{"sector_in": ["210"]}, {"any": [{"not": {"standard": "PS1"}}]}]})
+    assert describe(nested) == "(sector_in ['210'] and (not standard PS1))"
+    assert describe(cond({"any": [{"category_in": ["A"]}, {"category_in": ["B"]}]})) == (
+        "(category_in ['A'] or category_in ['B'])"
+    )
+    assert describe(cond({"answer": {"question": "Q", "in": ["yes"]}})) == (
+        "answer to Q in ['yes']"
+    )
+    assert describe(cond({"near_sensitive": {"kinds": ["a", "b"], "within_km": 2.5}})) == (
+        "location within 2.5 km of a, b"
+    )
+    assert describe(cond({"party": {"roles": [1]}})) == "a party with {'roles': [1]}"
+    assert describe(cond({"text_any": ["Dam", "weir"]})) == (
+        "title or description mentions any of 'dam', 'weir'"
+    )
+    assert describe(cond({"size_usd_at_least": 10_000_000})) == "size_usd_at_least 10,000,000"
+    assert [c.key for c in walk(nested)] == ["all", "sector_in", "any", "not", "standard"]
+    assert cond({"not": {"standard": "PS1"}}).key == "not"
