@@ -16,6 +16,7 @@ from cajad.minerals import (
     predict_map,
     sample_presence_background,
 )
+from cajad.minerals.explain import explain
 from cajad.minerals.uncertainty import BootstrapEnsemble
 
 from .conftest import World, make_world
@@ -31,9 +32,15 @@ def test_known_rule_is_recovered(world: World) -> None:
     stack = _stack(world)
     sample = sample_presence_background(stack, world.rows, world.cols, n_background=4000)
     model = make_model("logistic").fit(sample.X, sample.y)
-    coef = dict(zip(stack.layers, model[-1].coef_[0], strict=True))
-    assert coef["good"] > 0 > coef["bad"]
-    assert abs(coef["noise0"]) < 0.5 * min(abs(coef["good"]), abs(coef["bad"]))
+    found = explain(model, sample.X)
+    assert found is not None
+    # each layer's contribution rises with the layer (good), falls (bad), or barely moves (noise)
+    slope = {
+        name: float(np.polyfit(sample.X[:, j], found.values[:, j], 1)[0])
+        for j, name in enumerate(stack.layers)
+    }
+    assert slope["good"] > 0 > slope["bad"]
+    assert abs(slope["noise0"]) < 0.5 * min(abs(slope["good"]), abs(slope["bad"]))
     cv = cross_validate(make_model("logistic"), sample, GRID, block_size=20_000, buffer=5_000)
     assert cv.mean_roc_auc > 0.75 and len(cv.roc_auc) == 5
 

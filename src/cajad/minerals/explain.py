@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
 from cajad.minerals.fuzzy import FuzzyOverlay, without_layer
+from cajad.minerals.models import LayerBasis
 from cajad.minerals.stack import EvidenceStack
 from cajad.minerals.targets import Target, layer_contributions
 from cajad.minerals.wofe import WeightsOfEvidence
@@ -59,6 +60,11 @@ def explain(model: Any, X: NDArray[np.float64]) -> Explanation | None:
     if isinstance(last, LogisticRegression):
         values = np.asarray(Xt, dtype=np.float64) * last.coef_[0]
         bias = np.full(values.shape[0], float(last.intercept_[0]))
+        basis = next((s for s in model if isinstance(s, LayerBasis)), None) if head else None
+        if basis is not None:  # sum each layer's basis columns: one contribution per layer
+            onto = np.zeros((basis.groups_.size, len(basis.parts_)))
+            onto[np.arange(basis.groups_.size), basis.groups_] = 1.0
+            values = values @ onto
         return Explanation(values, bias, "logistic: coef × standardised value (log-odds)")
     if type(last).__name__ == "LGBMClassifier":
         contrib = np.asarray(last.predict(Xt, pred_contrib=True), dtype=np.float64)

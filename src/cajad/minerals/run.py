@@ -21,7 +21,14 @@ from cajad.minerals.deposits import read_points
 from cajad.minerals.errors import DepositsError, EvidenceError
 from cajad.minerals.explain import explain_targets
 from cajad.minerals.metrics import RateCurve
-from cajad.minerals.models import MODEL_NAMES, ModelName, Sample, make_model, predict_map
+from cajad.minerals.models import (
+    MODEL_NAMES,
+    ModelName,
+    Sample,
+    allows_missing,
+    make_model,
+    predict_map,
+)
 from cajad.minerals.models import sample_presence_background as sample_pb
 from cajad.minerals.outputs import map_outputs
 from cajad.minerals.plots import plot_curves, plot_map
@@ -117,19 +124,26 @@ def run_on_stack(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tell("sample")
-    sample = sample_pb(
-        stack, rows, cols, n_background=cfg.n_background, random_state=cfg.random_state
-    )
     cats = [i for i, name in enumerate(stack.layers) if name in stack.categorical]
-    imbalance = float((sample.y == 0).sum() / max((sample.y == 1).sum(), 1))
     model = make_model(
         cfg.model,
         categorical=cats,
-        imbalance=imbalance,
+        imbalance=cfg.n_background / max(rows.size, 1),
         random_state=cfg.random_state,
         fuzzy=cfg.fuzzy,
         layers=stack.layers,
     )
+    sample = sample_pb(
+        stack,
+        rows,
+        cols,
+        n_background=cfg.n_background,
+        random_state=cfg.random_state,
+        partial=allows_missing(model),
+    )
+    imbalance = float((sample.y == 0).sum() / max((sample.y == 1).sum(), 1))
+    if cfg.model == "gbm":
+        model.set_params(lgbmclassifier__scale_pos_weight=imbalance)
     tell("validate")
     blocks = _blocks(stack, cfg)
     spatial, random = _validate(model, sample, stack, blocks, cfg)
@@ -304,8 +318,8 @@ def _metrics(
         "success_rate_auc": success.auc,
         "deposits": int((sample.y == 1).sum()),
         "background": int((sample.y == 0).sum()),
-        "imbalance_handling": "presence-background sample; balanced class weights (logistic, rf), "
-        "scale_pos_weight (gbm), area weighting (wofe)",
+        "imbalance_handling": "presence-background sample; balanced class weights (rf), "
+        "scale_pos_weight (gbm), area weighting (wofe), none (logistic: it moves the intercept)",
         "uncertainty": unc_kind,
         "targets": n_targets,
     }

@@ -61,6 +61,11 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         unit area.
     convention : {"arcsdm", "eis"}, default "arcsdm"
         Patch for a class holding every deposit (see :func:`~cajad.minerals.weights_table`).
+    prior_deposits : float, default 0.0
+        Pseudo-deposits spread over each layer's classes in proportion to their area before the
+        weights are computed (0: ArcSDM's tables exactly). It shrinks the weights of classes with
+        few deposits towards 0, and gives a class with none the strongly negative weight its
+        emptiness means instead of ArcSDM's 0 (which ranks it above a class with one deposit).
 
     Attributes
     ----------
@@ -83,6 +88,7 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         sampling: Sampling = "presence-absence",
         unit_area: float = 1.0,
         convention: Convention = "arcsdm",
+        prior_deposits: float = 0.0,
     ) -> None:
         self.weights_type = weights_type
         self.cutoff = cutoff
@@ -91,6 +97,7 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.sampling = sampling
         self.unit_area = unit_area
         self.convention = convention
+        self.prior_deposits = prior_deposits
 
     def __sklearn_tags__(self) -> Tags:
         tags = super().__sklearn_tags__()
@@ -158,6 +165,8 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             )
         if not self.unit_area > 0:
             raise WeightsError(f"`unit_area` must be positive; got {self.unit_area!r}")
+        if not self.prior_deposits >= 0:
+            raise WeightsError(f"`prior_deposits` must be 0 or more; got {self.prior_deposits!r}")
         area = w * self.unit_area
         if self.sampling == "presence-background":
             area = np.where(positive, 0.0, area)
@@ -181,12 +190,16 @@ class WeightsOfEvidence(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         weights_type: WeightsType,
     ) -> pd.DataFrame:
         classes, a, p = class_totals(values, area, points)
+        total = self.n_deposits_
+        if self.prior_deposits > 0 and a.sum() > 0:
+            p = p + self.prior_deposits * a / a.sum()
+            total += self.prior_deposits
         table = weights_table(
             classes,
             a,
             p,
             weights_type=weights_type,
-            total_points=self.n_deposits_,
+            total_points=total,
             convention=self.convention,
         )
         table = generalize(
