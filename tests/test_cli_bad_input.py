@@ -56,6 +56,8 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["export", "transactions", "{tmp}/out.csv", "--currency", "XXX"], "--currency 'XXX'"),
     (["export", "xlsx", f"{MISSING}/o.xlsx"], f"OUT.xlsx: no such folder: {MISSING}"),
     (["export", "xlsx", "{tmp}/o.xlsx", "--columns", "nope"], "got nope"),
+    (["export", "xlsx", "{tmp}/o.xlsx", "--from", "2025-13"], "--from must be YYYY-MM-DD"),
+    (["export", "xlsx", "{tmp}/o.xlsx", "--from", "2026", "--to", "2025"], "must not be before"),
     (["export", "brief", f"{MISSING}/b.pdf"], f"OUT.pdf: no such folder: {MISSING}"),
     (["export", "brief", "{tmp}/b.pdf", "--currency", "XXX"], "'XXX'"),
     (

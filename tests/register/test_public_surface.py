@@ -73,6 +73,7 @@ EXPORTED = [
     "TransactionSpec",
     "TransactionType",
     "TransactionsCsvReport",
+    "agreement_bound",
     "audit",
     "codelist",
     "database_url",

@@ -4,6 +4,7 @@ its About sheet states basis, rates and data date."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 from pathlib import Path
@@ -182,3 +183,24 @@ def test_cli_writes_the_filtered_list_and_refuses_bad_input(
         assert refused.exit_code == 2, refused.output
         assert refused.stderr.startswith("error: ") and fragment in refused.stderr
         assert not (tmp_path / "bad.xlsx").exists()
+
+
+def test_cli_dates_and_since_summit_select_as_the_portal_does(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--from 2025-12 --to 2026`` and ``--since-summit`` mean what the list's ``from``, ``to``
+    and ``since_summit`` mean: the month's first day, the year's last, the period's start."""
+    monkeypatch.setenv("CAJAD_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    out = tmp_path / "new.xlsx"
+    args = ["export", "xlsx", str(out), "--from", "2025-12", "--to", "2026", "--since-summit"]
+    result = runner.invoke(app, [*args, "--columns", "identifier"])
+    assert result.exit_code == 0, result.output
+    where = ProjectFilter(
+        agreed_from=dt.date(2025, 12, 1),
+        agreed_to=dt.date(2026, 12, 31),
+        new_since=dt.date(2025, 12, 20),
+    )
+    expected, _ = _workbook(engine, where, currency="JPY")
+    got = [r["identifier"] for r in _rows(openpyxl.load_workbook(out))]
+    assert got == [r["identifier"] for r in _rows(expected)]
+    assert 0 < len(got) < 165

@@ -26,7 +26,7 @@ from cajad.register.errors import (
     RegisterError,
     StoreError,
 )
-from cajad.register.filters import ProjectFilter, filter_projects
+from cajad.register.filters import ProjectFilter, agreement_bound, filter_projects
 from cajad.register.fx import Conversion, RateBook
 from cajad.register.importer import ImportReport, ProgressCallback, import_batches, import_specs
 from cajad.register.models import (
@@ -165,6 +165,7 @@ __all__ = [
     "TransactionSpec",
     "TransactionType",
     "TransactionsCsvReport",
+    "agreement_bound",
     "audit",
     "codelist",
     "database_url",

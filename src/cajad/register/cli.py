@@ -20,6 +20,7 @@ from rich.progress import Progress
 
 from cajad._cli import (
     EXIT_PARTIAL,
+    ArgumentError,
     as_date,
     as_number,
     err,
@@ -35,6 +36,7 @@ from cajad.register import (
     ImportReport,
     ProjectFilter,
     RateBook,
+    agreement_bound,
     import_file,
     init,
     list_changes,
@@ -197,6 +199,13 @@ def print_change(change: Change) -> None:
         out.print(line, markup=False, highlight=False)
 
 
+def _bound(text: str | None, option: str, *, last: bool) -> dt.date | None:
+    try:
+        return agreement_bound(text, last=last)
+    except ValueError as exc:
+        raise ArgumentError(f"{option} must be YYYY-MM-DD, YYYY-MM or YYYY; got {text!r}") from exc
+
+
 @exit_codes
 def export_xlsx_command(
     out_file: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="File to write.")],
@@ -211,6 +220,21 @@ def export_xlsx_command(
     identifier_prefix: Annotated[
         str | None, typer.Option(help="Only projects whose identifier starts so.")
     ] = None,
+    agreed_from: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Agreed on or after: YYYY-MM-DD, YYYY-MM or YYYY (a date known to the month "
+            "or year is kept when its period overlaps).",
+        ),
+    ] = None,
+    agreed_to: Annotated[
+        str | None, typer.Option("--to", help="Agreed on or before: YYYY-MM-DD, YYYY-MM or YYYY.")
+    ] = None,
+    since_summit: Annotated[
+        bool,
+        typer.Option(help="Only projects new since the summit (money or placed day 2025-12-20+)."),
+    ] = False,
     currency: Annotated[str, typer.Option(help="Currency of the amounts.")] = "JPY",
     columns: Annotated[
         str | None, typer.Option(help=f"Comma-separated columns among {', '.join(COLUMNS)}.")
@@ -227,6 +251,9 @@ def export_xlsx_command(
         area=area,
         counts=counts,
         identifier_prefix=identifier_prefix,
+        agreed_from=_bound(agreed_from, "--from", last=False),
+        agreed_to=_bound(agreed_to, "--to", last=True),
+        new_since=CountingRule().period_start if since_summit else None,
     )
     engine = open_register()
     buffer = io.BytesIO()

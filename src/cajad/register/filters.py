@@ -13,13 +13,14 @@ from typing import TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, exists, false, func, not_, or_
 
+from cajad.register.csvio import parse_partial_date, period_end
 from cajad.register.errors import InputError
 from cajad.register.models import Project, ProjectCountry, ProjectSector, Transaction
 from cajad.register.reference import area_map
 from cajad.register.search import matches
 from cajad.register.vocab import PriorityArea, Stage
 
-__all__ = ["ProjectFilter", "filter_projects", "project_conditions"]
+__all__ = ["ProjectFilter", "agreement_bound", "filter_projects", "project_conditions"]
 
 _Columns = TypeVarTuple("_Columns")
 
@@ -63,6 +64,16 @@ class ProjectFilter:
                 f"agreed_to must not be before agreed_from; got {self.agreed_from}.."
                 f"{self.agreed_to}"
             )
+
+
+def agreement_bound(text: str | None, *, last: bool) -> dt.date | None:
+    """The day a date bound (a day ``YYYY-MM-DD``, a month ``YYYY-MM`` or a year ``YYYY``)
+    stands for: its period's first day, or with ``last`` its last day; ValueError if not a date.
+    """
+    if not text:
+        return None
+    start, precision = parse_partial_date(text.strip())
+    return period_end(start, precision) if last else start
 
 
 def _check_choice(name: str, value: str | None, choices: list[str]) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Query
 
-from cajad.register import RateBook, Stage
+from cajad.register import RateBook, Stage, agreement_bound
 from cajad.tracker import CountingRule, Measure, RuleError
 from cajad.web.errors import ParameterError
 
@@ -124,23 +124,12 @@ def agreement_range(
 
 
 def _bound(text: str | None, field: str, *, last: bool) -> dt.date | None:
-    if not text:
-        return None
-    year, month, day = [*(int(p) for p in text.split("-")), None, None][:3]
-    assert year is not None  # the pattern holds a year
     try:
-        if month is None:
-            return dt.date(year, 12, 31) if last else dt.date(year, 1, 1)
-        if day is not None:
-            return dt.date(year, month, day)
-        first = dt.date(year, month, 1)
+        return agreement_bound(text, last=last)
     except ValueError as exc:
         raise ParameterError(
             field, f"must be a day YYYY-MM-DD, a month YYYY-MM or a year YYYY; got {text!r}"
         ) from exc
-    if not last:
-        return first
-    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
 
 
 def check_order(date_from: dt.date | None, date_to: dt.date | None) -> None:
