@@ -94,6 +94,17 @@ def test_the_amount_column_states_its_currency_and_the_reported_one(client: Test
     assert "USD 12.0 bn as reported" in yen and "JPY 1.9 tn" in yen
 
 
+def test_an_aggregate_without_an_area_says_so_as_the_dashboard_does(client: TestClient) -> None:
+    """Not "Unassigned": a package total whose sectors name no area is shown apart."""
+    items = listed(client, q="uz-summit-2025-12bn")["items"]
+    assert (items[0]["basis"], items[0]["areas"]) == ("aggregate", ["unassigned"])
+    text = client.get("/projects", params={"q": "uz-summit-2025-12bn"}).text
+    row = text.split('data-identifier="uz-summit-2025-12bn-portfolio"', 1)[1].split("</tr>", 1)[0]
+    assert 'data-testid="aggregate-area-unknown"' in row and "Unassigned" not in row
+    itemised = listed(client, q="kg-jp-double-taxation")["items"][0]
+    assert itemised["basis"] == "itemised"
+
+
 def test_the_amount_sort_goes_both_ways_with_no_amount_last(client: TestClient) -> None:
     for sort in ("amount", "-amount"):
         items = listed(client, sort=sort)["items"]

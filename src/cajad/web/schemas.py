@@ -77,6 +77,7 @@ class ProjectSummary(ProjectRef):
     agreement_date_display: str
     countries: list[str]
     areas: list[str]
+    basis: str
     counts_toward_goal: bool
     package: str | None
     amount: ReportedAmount | None
@@ -249,6 +250,7 @@ def project_summary(
         ),
         countries=[c.code for c in project.countries],
         areas=[key for key, _pct in project_areas(project)],
+        basis=project.basis,
         counts_toward_goal=project.counts_toward_goal,
         package=project.package.identifier if project.package is not None else None,
         amount=amount,
