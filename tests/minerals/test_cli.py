@@ -90,7 +90,7 @@ def test_prospect_run_errors_are_clear(
             str(tmp_path),
         ],
     )
-    assert bad_model.exit_code == 2 and "wofe, logistic, rf or gbm" in bad_model.output
+    assert bad_model.exit_code == 2 and "wofe, logistic, rf, gbm or auto" in bad_model.output
     missing = runner.invoke(
         app,
         [

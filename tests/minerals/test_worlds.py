@@ -9,7 +9,7 @@ import pytest
 
 from cajad.minerals import WeightsOfEvidence, make_model, predict_map, sample_presence_background
 from cajad.minerals.explain import explain
-from cajad.minerals.worlds import World, cajad_auc, make_world, plain_auc
+from cajad.minerals.worlds import PLAIN_KINDS, World, cajad_auc, make_world, plain_auc
 
 RELEVANT = ("dist_fault", "lithology", "magnetic_gradient", "geochem")
 NOISE = ("noise_a", "noise_b")
@@ -23,7 +23,7 @@ def world() -> World:
 @pytest.fixture(scope="module")
 def aucs(world: World) -> dict[str, float]:
     out = {m: cajad_auc(world, m, n_background=8000) for m in ("wofe", "logistic", "gbm")}
-    out |= {f"plain {k}": plain_auc(world, k, n_background=8000) for k in ("logistic", "rf")}
+    out |= {f"plain {k}": plain_auc(world, k, n_background=8000) for k in PLAIN_KINDS}
     return out
 
 
@@ -44,6 +44,11 @@ def test_logistic_beats_its_plain_baseline_and_the_best_beats_every_one(
     assert aucs["logistic"] >= aucs["plain logistic"]
     best = max(aucs[m] for m in ("wofe", "logistic", "gbm"))
     assert best >= max(aucs["plain logistic"], aucs["plain rf"]), aucs
+
+
+def test_wofe_beats_plain_naive_bayes_its_family(aucs: dict[str, float]) -> None:
+    # weights of evidence is naive Bayes (evidence independent given a deposit) on classes
+    assert aucs["wofe"] >= max(aucs["plain categorical_nb"], aucs["plain gaussian_nb"]), aucs
 
 
 def test_wofe_recovers_signs_and_ranking(world: World) -> None:

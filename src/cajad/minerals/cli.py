@@ -59,9 +59,19 @@ def run_command(
     out: Annotated[Path, typer.Option(help="Folder to write the results to.")],
     model: Annotated[
         str | None,
-        typer.Option(help="wofe, logistic, rf, gbm or fuzzy (default: fuzzy with a template)."),
+        typer.Option(
+            help="wofe, logistic, rf, gbm, fuzzy, or auto: fit wofe, logistic, rf and gbm and "
+            "keep the best by spatial CV (default: fuzzy with a template, else wofe)."
+        ),
     ] = None,
     template: TemplateOption = None,
+    derive: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A derived layer, OP:LAYER[:RADIUS][=NAME] with OP gradient, tilt, distance, "
+            "contacts or density (e.g. gradient:magnetic, distance:faults); repeatable."
+        ),
+    ] = None,
     n_background: Annotated[int, typer.Option(help="Background cells sampled.")] = 20_000,
     folds: Annotated[int, typer.Option(help="Spatial CV folds.")] = 5,
     block_size: Annotated[
@@ -91,6 +101,7 @@ def run_command(
         block_size=block_size,
         top_fraction=top_fraction,
         seed=seed,
+        derive=derive or [],
     )
     config, _ = _with_template(config, template, evidence=evidence)
     engine = _check_project(project)
@@ -109,17 +120,26 @@ def _config(
     block_size: float | None,
     top_fraction: float,
     seed: int,
+    derive: list[str] | None = None,
 ) -> RunConfig:
+    from cajad.minerals.derive import Derivation
+    from cajad.minerals.errors import EvidenceError
     from cajad.minerals.models import MODEL_NAMES
-    from cajad.minerals.run import RunConfig
+    from cajad.minerals.run import AUTO, RunConfig
 
-    if model not in MODEL_NAMES:
+    if model not in (*MODEL_NAMES, AUTO):
         raise typer.BadParameter(
-            f"must be wofe, logistic, rf or gbm (or fuzzy with --template); got {model!r}",
+            f"must be wofe, logistic, rf, gbm or auto (or fuzzy with --template); got {model!r}",
             param_hint="--model",
         )
+    for recipe in derive or []:
+        try:
+            Derivation.parse(recipe)
+        except EvidenceError as exc:
+            raise ArgumentError(f"--derive: {exc}") from exc
     model_name: ModelName = model  # type: ignore[assignment]
     return RunConfig(
+        derive=list(derive or []),
         model=model_name,
         n_background=n_background,
         n_splits=folds,
@@ -162,6 +182,9 @@ def _bar() -> Iterator[tuple[Progress, Callable[[str], None]]]:
 
 
 def _report(m: dict[str, Any], model: str, out: Path) -> None:
+    selection = m.get("model_selection")
+    if selection:
+        model = f"{selection['chosen']}, chosen by --model auto"
     table = Table(title=f"prospectivity ({model}) — {out}")
     table.add_column("metric")
     table.add_column("value", justify="right")
@@ -173,6 +196,14 @@ def _report(m: dict[str, Any], model: str, out: Path) -> None:
         table.add_row(f"held-out deposits in {key.replace('_', ' ')}", f"{value:.1%}")
     table.add_row("targets", str(m["targets"]))
     out_console.print(table)
+    if selection:
+        ranked = Table(title=f"--model auto: ranked by {selection['scheme']}")
+        for column in ("rank", "model", "spatial-CV ROC AUC", "spatial-CV PR AUC"):
+            ranked.add_column(column, justify="right" if column != "model" else "left")
+        for i, r in enumerate(selection["ranking"], 1):
+            ranked.add_row(str(i), r["model"], f"{r['roc_auc']:.3f}", f"{r['pr_auc']:.3f}")
+        out_console.print(ranked)
+        out_console.print(f"chosen: {selection['chosen']} ({selection['note']})")
 
 
 @prospect.command("demo")

@@ -7,10 +7,10 @@ import json
 import platform
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -18,6 +18,7 @@ from sklearn.inspection import permutation_importance
 
 from cajad.minerals.calibration import calibration_report
 from cajad.minerals.deposits import read_points
+from cajad.minerals.derive import derive_stack
 from cajad.minerals.errors import DepositsError, EvidenceError
 from cajad.minerals.explain import explain_targets
 from cajad.minerals.metrics import RateCurve
@@ -35,12 +36,21 @@ from cajad.minerals.plots import plot_curves, plot_map
 from cajad.minerals.stack import EvidenceStack, read_evidence_dir, write_geotiff
 from cajad.minerals.targets import write_targets_geojson
 from cajad.minerals.uncertainty import BootstrapEnsemble, std_map, wofe_std_map
-from cajad.minerals.validation import BlockChoice, CVResult, choose_blocks, cross_validate
+from cajad.minerals.validation import (
+    BlockChoice,
+    CVResult,
+    choose_blocks,
+    compare_models,
+    cross_validate,
+)
 
 __all__ = ["RunConfig", "RunResult", "run_on_stack", "run_prospectivity"]
 
 STEPS = ("evidence", "sample", "validate", "fit", "maps", "targets", "figures")
 StepCallback = Callable[[str], None]
+#: ``model`` of a run that fits every candidate and keeps the best by spatial CV.
+AUTO: Final = "auto"
+AUTO_CANDIDATES: Final = ("wofe", "logistic", "rf", "gbm")
 _PACKAGES = ("cajad", "numpy", "scipy", "scikit-learn", "lightgbm", "rasterio", "dask", "xarray")
 
 
@@ -51,10 +61,11 @@ class RunConfig:
     ``block_size`` and ``buffer`` are CRS units (metres); None lets the run choose them from the
     autocorrelation range of the evidence. ``fuzzy`` is the inference network of the fuzzy model
     (dict form of :class:`~cajad.minerals.fuzzy.Operator`); ``template`` names the mineral-system
-    template it came from, if any.
+    template it came from, if any. ``derive`` lists derived layers by name
+    (``gradient:magnetic``, see :mod:`cajad.minerals.derive`), appended to the evidence.
     """
 
-    model: ModelName = "wofe"
+    model: ModelName | Literal["auto"] = "wofe"
     n_background: int = 20_000
     n_splits: int = 5
     n_members: int = 5
@@ -66,6 +77,7 @@ class RunConfig:
     chunks: int = 1024
     template: str | None = None
     fuzzy: dict[str, Any] | None = None
+    derive: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -117,36 +129,35 @@ def run_on_stack(
     progress: StepCallback | None = None,
 ) -> RunResult:
     """:func:`run_prospectivity` on an evidence stack already built (e.g. from vectors)."""
-    if cfg.model not in MODEL_NAMES:
-        raise EvidenceError(f"`model` must be one of {', '.join(MODEL_NAMES)}; got {cfg.model!r}")
+    if cfg.model not in (*MODEL_NAMES, AUTO):
+        raise EvidenceError(
+            f"`model` must be one of {', '.join(MODEL_NAMES)} or auto; got {cfg.model!r}"
+        )
     tell = progress or (lambda step: None)
     started = time.perf_counter()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    stack, derived = _derive(stack, out, cfg)
     tell("sample")
-    cats = [i for i, name in enumerate(stack.layers) if name in stack.categorical]
-    model = make_model(
-        cfg.model,
-        categorical=cats,
-        imbalance=cfg.n_background / max(rows.size, 1),
-        random_state=cfg.random_state,
-        fuzzy=cfg.fuzzy,
-        layers=stack.layers,
-    )
-    sample = sample_pb(
-        stack,
-        rows,
-        cols,
-        n_background=cfg.n_background,
-        random_state=cfg.random_state,
-        partial=allows_missing(model),
-    )
-    imbalance = float((sample.y == 0).sum() / max((sample.y == 1).sum(), 1))
-    if cfg.model == "gbm":
-        model.set_params(lgbmclassifier__scale_pos_weight=imbalance)
+    models, sample = _models_and_sample(stack, rows, cols, cfg)
     tell("validate")
     blocks = _blocks(stack, cfg)
-    spatial, random = _validate(model, sample, stack, blocks, cfg)
+    selection, spatial = None, None
+    if cfg.model == AUTO:
+        ranking = compare_models(
+            models,
+            sample,
+            stack.grid,
+            block_size=blocks.block_size,
+            buffer=blocks.buffer,
+            n_splits=cfg.n_splits,
+            random_state=cfg.random_state,
+        )
+        selection = _selection(ranking)
+        cfg = replace(cfg, model=ranking[0][0])  # type: ignore[arg-type]
+        spatial = ranking[0][1]
+    model = models[cfg.model]
+    spatial, random = _validate(model, sample, stack, blocks, cfg, spatial)
     tell("fit")
     fitted = model.fit(sample.X, sample.y)
     tell("maps")
@@ -178,6 +189,8 @@ def run_on_stack(
         title=f"Prospectivity ({cfg.model})",
     )
     metrics = _metrics(spatial, random, blocks, curves, sample, unc_kind, len(targets))
+    if selection is not None:
+        metrics["model_selection"] = selection
     metrics["layer_importance"] = layer_importance(fitted, sample, stack.layers, cfg.random_state)
     metrics["calibration"] = calibration_report(
         spatial.oof,
@@ -191,23 +204,83 @@ def run_on_stack(
     if cfg.model == "fuzzy":
         metrics["uncertainty"] += " (0: the fuzzy overlay learns nothing from the sample)"
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
-    _write_run_file(out, stack, cfg, inputs or {}, time.perf_counter() - started)
+    extra = {"derived": derived, "model_selection": selection}
+    _write_run_file(out, stack, cfg, inputs or {}, extra, time.perf_counter() - started)
     return RunResult(out, metrics, {p.name: str(p) for p in sorted(out.iterdir())})
 
 
-def _validate(
-    model: Any, sample: Sample, stack: EvidenceStack, blocks: BlockChoice, cfg: RunConfig
-) -> tuple[CVResult, CVResult | None]:
-    """Spatial block CV, and random CV only to show how much it overstates."""
-    spatial = cross_validate(
-        model,
-        sample,
-        stack.grid,
-        block_size=blocks.block_size,
-        buffer=blocks.buffer,
-        n_splits=cfg.n_splits,
+def _models_and_sample(
+    stack: EvidenceStack, rows: NDArray[np.int64], cols: NDArray[np.int64], cfg: RunConfig
+) -> tuple[dict[str, Any], Sample]:
+    """The model(s) to fit (every candidate with ``auto``) and the one sample they all learn
+    from (cells missing a layer kept when every model takes missing data)."""
+    cats = [i for i, name in enumerate(stack.layers) if name in stack.categorical]
+    names = AUTO_CANDIDATES if cfg.model == AUTO else (cfg.model,)
+    models = {
+        name: make_model(
+            name,  # type: ignore[arg-type]
+            categorical=cats,
+            imbalance=cfg.n_background / max(rows.size, 1),
+            random_state=cfg.random_state,
+            fuzzy=cfg.fuzzy,
+            layers=stack.layers,
+        )
+        for name in names
+    }
+    sample = sample_pb(
+        stack,
+        rows,
+        cols,
+        n_background=cfg.n_background,
         random_state=cfg.random_state,
+        partial=all(allows_missing(m) for m in models.values()),
     )
+    imbalance = float((sample.y == 0).sum() / max((sample.y == 1).sum(), 1))
+    if "gbm" in models:
+        models["gbm"].set_params(lgbmclassifier__scale_pos_weight=imbalance)
+    return models, sample
+
+
+def _selection(ranking: list[tuple[str, CVResult]]) -> dict[str, Any]:
+    """What ``--model auto`` compared and chose, JSON-ready."""
+    return {
+        "requested": AUTO,
+        "chosen": ranking[0][0],
+        "scheme": "spatial block CV, the same folds for every candidate",
+        "note": "ranked by mean spatial-CV ROC AUC; the chosen model's figure is the best of "
+        f"{len(ranking)}, so slightly optimistic",
+        "ranking": [
+            {
+                "model": name,
+                "roc_auc": cv.mean_roc_auc,
+                "pr_auc": cv.mean_pr_auc,
+                "roc_auc_folds": cv.roc_auc,
+            }
+            for name, cv in ranking
+        ],
+    }
+
+
+def _validate(
+    model: Any,
+    sample: Sample,
+    stack: EvidenceStack,
+    blocks: BlockChoice,
+    cfg: RunConfig,
+    spatial: CVResult | None = None,
+) -> tuple[CVResult, CVResult | None]:
+    """Spatial block CV (unless given, from a model comparison), and random CV only to show how
+    much it overstates."""
+    if spatial is None:
+        spatial = cross_validate(
+            model,
+            sample,
+            stack.grid,
+            block_size=blocks.block_size,
+            buffer=blocks.buffer,
+            n_splits=cfg.n_splits,
+            random_state=cfg.random_state,
+        )
     if not cfg.random_cv:
         return spatial, None
     random = cross_validate(
@@ -237,11 +310,39 @@ def _maps(
     return kind
 
 
+def _derive(
+    stack: EvidenceStack, out: Path, cfg: RunConfig
+) -> tuple[EvidenceStack, list[dict[str, Any]]]:
+    """The stack with ``cfg.derive``'s layers appended, each written to ``derived/NAME.tif`` in
+    the run folder; their records (recipe, source, file relative to the run folder, SHA-256)."""
+    if not cfg.derive:
+        return stack, []
+    stack, grids, found = derive_stack(stack, cfg.derive, chunks=cfg.chunks)
+    (out / "derived").mkdir(exist_ok=True)
+    records = []
+    for d in found:
+        path = write_geotiff(
+            grids[d.name],
+            stack.grid,
+            out / "derived" / f"{d.name}.tif",
+            tags={"CAJAD_DERIVED": d.recipe},
+        )
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        records.append(d.as_dict() | {"file": f"derived/{d.name}.tif", "sha256": digest})
+    return stack, records
+
+
 def _write_run_file(
-    out: Path, stack: EvidenceStack, cfg: RunConfig, inputs: dict[str, Any], seconds: float
+    out: Path,
+    stack: EvidenceStack,
+    cfg: RunConfig,
+    inputs: dict[str, Any],
+    extra: dict[str, Any],
+    seconds: float,
 ) -> None:
     run = {
         "inputs": inputs,
+        **extra,
         "grid": {
             "crs": stack.grid.crs.to_wkt(),
             "transform": list(stack.grid.transform)[:6],

@@ -3,9 +3,11 @@
 A template (YAML in ``cajad/data/minerals/templates/``) names the mineral system and its
 critical-mineral commodities, the evidence criteria of its mineral-system model (source, pathway,
 trap, ...) each with the evidence layer it expects, a fuzzy membership and a note, the published
-model it follows, and, for the Central Asia demo (no geology rasters), which proximity layers of
-related deposit types stand in and which bundled deposit types train it. Criteria of one
-component combine by fuzzy OR (any proxy of it will do); components combine by fuzzy gamma.
+model it follows, the derived layers it makes from the evidence (``derive``, e.g.
+``distance:faults``; see :mod:`cajad.minerals.derive`), and, for the Central Asia demo (no
+geology rasters), which proximity layers of related deposit types stand in and which bundled
+deposit types train it. Criteria of one component combine by fuzzy OR (any proxy of it will
+do); components combine by fuzzy gamma.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cajad.data import data_path
+from cajad.minerals.derive import Derivation
 from cajad.minerals.errors import EvidenceError
 from cajad.minerals.fuzzy import Membership, parse_network
 from cajad.minerals.run import RunConfig
@@ -107,17 +110,25 @@ class Template(_Spec):
     gamma: float = Field(ge=0, le=1)
     criteria: list[Criterion] = Field(min_length=1)
     demo: DemoSpec
+    derive: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _known_types(self) -> Template:
         _check_systems(self.deposit_types, "deposit_types")
+        for recipe in self.derive:
+            Derivation.parse(recipe)  # an EvidenceError (a ValueError) names the bad recipe
         parse_network(self.network())
         parse_network(self.demo_network())
         return self
 
     def layers(self) -> list[str]:
-        """Evidence layers (file stems in the evidence folder) the template expects."""
+        """Evidence layers the template expects: file stems in the evidence folder, or layers
+        its ``derive`` recipes make from them."""
         return list(dict.fromkeys(c.layer for c in self.criteria))
+
+    def derivations(self) -> list[Derivation]:
+        """The derived layers the template asks for (``derive``, e.g. ``distance:faults``)."""
+        return [Derivation.parse(r) for r in self.derive]
 
     def network(self) -> dict[str, Any]:
         """The fuzzy inference network over the user's evidence layers (dict form)."""
@@ -166,7 +177,14 @@ def template_config(template: Template, base: RunConfig, *, demo: bool = False) 
     network = template.demo_network() if demo else template.network()
     folds = template.demo.folds if demo else base.n_splits
     fuzzy = network if base.model == "fuzzy" else None
-    return replace(base, template=template.name, fuzzy=fuzzy, n_splits=min(base.n_splits, folds))
+    derive = base.derive if demo else list(dict.fromkeys([*base.derive, *template.derive]))
+    return replace(
+        base,
+        template=template.name,
+        fuzzy=fuzzy,
+        n_splits=min(base.n_splits, folds),
+        derive=derive,
+    )
 
 
 def check_evidence(template: Template, folder: str | Path) -> None:
@@ -175,6 +193,7 @@ def check_evidence(template: Template, folder: str | Path) -> None:
     found = {p.stem for p in Path(folder).glob("*.tif")} | {
         p.stem for p in Path(folder).glob("*.tiff")
     }
+    found |= {d.name for d in template.derivations() if d.source in found}
     missing = [name for name in template.layers() if name not in found]
     if missing:
         raise TemplateError(

@@ -38,10 +38,21 @@ from cajad.minerals.metrics import roc_auc_presence_background
 from cajad.minerals.models import Sample
 from cajad.minerals.stack import EvidenceStack
 
-__all__ = ["RECIPES", "World", "make_world", "recovered_share"]
+__all__ = [
+    "PLAIN_KINDS",
+    "RECIPES",
+    "World",
+    "cajad_auc",
+    "make_world",
+    "naive_bayes_scores",
+    "plain_auc",
+    "recovered_share",
+]
 
 Layers = dict[str, NDArray[np.float64]]
 RESOLUTION: Final = 100.0
+#: The plain scikit-learn baselines of :func:`plain_auc`.
+PLAIN_KINDS: Final = ("logistic", "rf", "categorical_nb", "gaussian_nb")
 
 
 @dataclass(frozen=True)
@@ -341,7 +352,9 @@ def plain_auc(
     world: World, kind: str, *, n_background: int = 20_000, random_state: int = 0
 ) -> float:
     """Held-out AUC of a plain scikit-learn baseline on the raw layers (class codes as numbers,
-    nodata imputed by the median, random background): ``logistic`` or ``rf``."""
+    nodata imputed by the median, random background): ``logistic``, ``rf``, or naive
+    Bayes, the family of weights of evidence, as ``categorical_nb`` or ``gaussian_nb`` (see
+    :func:`naive_bayes_scores`)."""
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
@@ -349,6 +362,10 @@ def plain_auc(
     from sklearn.preprocessing import StandardScaler
 
     sample = world.plain_sample(n_background=n_background, random_state=random_state)
+    X = np.column_stack([v.ravel() for v in world.layers.values()])  # noqa: N806
+    if kind in ("categorical_nb", "gaussian_nb"):
+        score = naive_bayes_scores(world, sample, X)[kind.split("_")[0]]
+        return world.heldout_auc(score.reshape(world.logit.shape))
     if kind == "logistic":
         est = make_pipeline(
             SimpleImputer(strategy="median"), StandardScaler(), LogisticRegression(max_iter=1000)
@@ -359,8 +376,45 @@ def plain_auc(
             RandomForestClassifier(n_estimators=200, random_state=random_state, n_jobs=-1),
         )
     else:
-        raise ValueError(f"`kind` must be logistic or rf; got {kind!r}")
+        raise ValueError(f"`kind` must be one of {', '.join(PLAIN_KINDS)}; got {kind!r}")
     est.fit(sample.X, sample.y)
-    X = np.column_stack([v.ravel() for v in world.layers.values()])  # noqa: N806
     score = est.predict_proba(X)[:, 1].reshape(world.logit.shape)
     return world.heldout_auc(score)
+
+
+def naive_bayes_scores(
+    world: World,
+    sample: Sample,
+    X: NDArray[np.float64],  # noqa: N803
+) -> dict[str, NDArray[np.float64]]:
+    """Scores of every cell by plain scikit-learn naive Bayes, the family of weights of evidence
+    (evidence conditionally independent given a deposit), fitted on ``sample``:
+
+    ``categorical``
+        ``CategoricalNB`` on the classes weights of evidence sees: deciles of the sample for a
+        measured layer, the codes of a class layer, nodata a class of its own.
+    ``gaussian``
+        ``GaussianNB`` on the raw layers, nodata imputed by the median.
+    """
+    from sklearn.impute import SimpleImputer
+    from sklearn.naive_bayes import CategoricalNB, GaussianNB
+
+    from cajad.minerals.models import QuantileClasses
+
+    cats = [i for i, name in enumerate(world.layers) if name in world.categorical]
+    classes = QuantileClasses(10, cats).fit(sample.X)
+
+    def codes(values: NDArray[np.float64]) -> NDArray[np.int64]:
+        c = classes.transform(values)
+        return np.asarray(np.where(np.isfinite(c), c, 0), dtype=np.int64)
+
+    n_categories = np.maximum(codes(X).max(axis=0), codes(sample.X).max(axis=0)) + 1
+    nb = CategoricalNB(min_categories=n_categories).fit(codes(sample.X), sample.y)
+    impute = SimpleImputer(strategy="median").fit(sample.X)
+    gaussian = GaussianNB().fit(impute.transform(sample.X), sample.y)
+    # the log-odds, not predict_proba, which saturates to ties far from the deposits
+    joint = {
+        "categorical": nb.predict_joint_log_proba(codes(X)),
+        "gaussian": gaussian.predict_joint_log_proba(impute.transform(X)),
+    }
+    return {k: np.asarray(v[:, 1] - v[:, 0]) for k, v in joint.items()}

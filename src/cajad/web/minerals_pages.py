@@ -60,6 +60,8 @@ def minerals_run(request: Request, session: SessionDep, run_id: RunId) -> Respon
         "downloads": [(artefact_url(run.id, n), n, what) for n, (_, what) in ARTEFACTS.items()],
         "parameters": run.run_file.get("parameters", {}),
         "versions": run.run_file.get("versions", {}),
+        "selection": m.get("model_selection"),
+        "derived": run.run_file.get("derived") or [],
     }
     return render(request, "minerals_run.html", context)
 
