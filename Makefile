@@ -12,6 +12,7 @@ PIP := pip==26.3
 PIP_TOOLS := pip-tools==7.7.0
 RUN_LOCK := requirements/run.txt
 TEST_LOCK := requirements/test.txt
+MUTATION_LOCK := requirements/mutation.txt
 COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --no-emit-index-url --no-emit-find-links \
 	--strip-extras
 # LOCKED=no installs the newest versions pyproject.toml allows instead (see `test-latest`).
@@ -77,7 +78,9 @@ bench: $(VENV)/.test
 	$(BIN)/python benchmarks/tracker.py
 
 ## mutation: mutation score of the screening rules (mutmut; minutes, not part of `make test`)
-mutation: $(VENV)/.test
+mutation: $(VENV)/.test $(MUTATION_LOCK)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(MUTATION_LOCK)
+	$(BIN)/pip check
 	$(BIN)/python benchmarks/screening_mutation.py
 
 ## upgrade: move the locks to the newest versions pyproject.toml allows, then run the whole suite
@@ -85,6 +88,7 @@ upgrade: $(VENV)/.test
 	$(BIN)/pip install --quiet '$(PIP_TOOLS)'
 	$(COMPILE) --upgrade --extra test --output-file $(TEST_LOCK) pyproject.toml
 	$(COMPILE) --upgrade --constraint $(TEST_LOCK) --output-file $(RUN_LOCK) pyproject.toml
+	$(COMPILE) --upgrade --extra mutation --constraint $(TEST_LOCK) --output-file $(MUTATION_LOCK) pyproject.toml
 	$(MAKE) test
 
 ## test-latest: the suite on the newest allowed versions, no lock, in .venv-latest (drift seen early)

@@ -28,7 +28,14 @@ def _declared(extra: str | None) -> list[Requirement]:
 
 
 @pytest.mark.parametrize(
-    ("lock", "extra"), [("run.txt", None), ("test.txt", None), ("test.txt", "test")]
+    ("lock", "extra"),
+    [
+        ("run.txt", None),
+        ("test.txt", None),
+        ("test.txt", "test"),
+        ("mutation.txt", None),
+        ("mutation.txt", "mutation"),
+    ],
 )
 def test_every_declared_dependency_is_pinned_within_its_range(lock: str, extra: str | None) -> None:
     pins = _pins(lock)
@@ -45,8 +52,17 @@ def test_run_and_test_locks_pin_the_same_versions() -> None:
     assert {name: test.get(name) for name in run} == run
 
 
+def test_the_mutation_lock_agrees_with_the_test_lock() -> None:
+    """``make mutation`` installs its lock over the test lock: the packages both pin agree, and
+    the test lock (installed on every supported Python) holds no mutation tool."""
+    mutation, test = _pins("mutation.txt"), _pins("test.txt")
+    shared = mutation.keys() & test.keys()
+    assert {name: mutation[name] for name in shared} == {name: test[name] for name in shared}
+    assert "mutmut" in mutation and "mutmut" not in test
+
+
 def test_every_pin_carries_hashes() -> None:
-    for lock in ("run.txt", "test.txt"):
+    for lock in ("run.txt", "test.txt", "mutation.txt"):
         text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
         for block in re.split(r"\n(?=[A-Za-z0-9])", text.split("\n\n", 1)[-1]):
             if PIN.match(block):
