@@ -10,7 +10,7 @@ from cajad.screening import quality, report_html, screen_all
 from tests.conftest import bundled_counts
 
 
-@pytest.mark.parametrize("empty_engine", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
 def test_every_demo_project_is_screened_and_readable_by_the_planner(engine: Engine) -> None:
     report = screen_all(engine)
     assert report.projects == report.screened == bundled_counts()[1]
