@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, select
 
 from cajad.register import (
@@ -81,3 +82,28 @@ def test_imported_sector_text_is_searchable_and_screened(
     assert found == {"t-1"}
     assert subject.sector_text == "water supply, zanzibarite aquifer"
     assert "sector_text" in subject.to_inputs()
+
+
+@pytest.mark.parametrize(
+    ("sector", "codes"),
+    [
+        ("Financial Institutions", ["24030"]),
+        ("Central Government (Central Agencies); Banking Institutions", ["24030", "15110"]),
+        ("Energy Transmission and Distribution", ["23630", "23110"]),
+        ("Agricultural Extension, Research, and Other Support Activities", ["31166"]),
+        ("mining / copper", ["32264", "32210"]),
+        ("Micro- and SME finance", ["24040", "24010"]),
+    ],
+)
+def test_world_bank_and_ifc_sector_names_import_without_a_sectors_column(
+    tmp_path: Path, sector: str, codes: list[str]
+) -> None:
+    specs, problems = read_deals(_deals(tmp_path, sector=sector))
+    assert not problems
+    assert [s.code for s in specs[0].sectors] == codes
+
+
+def test_a_sector_naming_no_sector_is_refused_with_the_field(tmp_path: Path) -> None:
+    _, problems = read_deals(_deals(tmp_path, sector="Infrastructure"))
+    assert [p.field for p in problems] == ["sector"]
+    assert "Infrastructure" in problems[0].reason
