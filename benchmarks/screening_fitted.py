@@ -215,7 +215,7 @@ def render(model: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--catalogue", default="2026.2")
+    parser.add_argument("--catalogue", default="2026.3")
     parser.add_argument("--cv", action="store_true", help="cross-validate; write nothing")
     parser.add_argument("--check", action="store_true", help="fail if the bundled file differs")
     args = parser.parse_args(argv)

@@ -1,4 +1,4 @@
-"""The fitted category estimate of catalogue 2026.2: what it may change, how it says so, and that
+"""The fitted category estimate of catalogue 2026.3: what it may change, how it says so, and that
 the bundled parameters are the sklearn pipeline's (issue 12)."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from cajad.screening.fitted import FittedModel, features, probabilities, text
 from cajad.screening.subject import MoneyFacts, Subject
 
 BENCH = Path(__file__).parents[2] / "benchmarks"
-CATALOGUE = load_catalogue("2026.2")
+CATALOGUE = load_catalogue("2026.3")
 RULES_ONLY = copy.copy(CATALOGUE)
 RULES_ONLY.fitted = None
 WORDS = ["hydropower", "rehabilitation", "road", "school", "bank", "credit line", "mine",
@@ -59,9 +59,9 @@ def test_an_unsure_project_gets_an_estimate_that_says_so_with_its_probability() 
 
 def test_a_b_the_rules_decided_stands_whatever_the_model_thinks() -> None:
     """Works within an existing footprint are B by rule (the issue's railway electrification);
-    the model, which would say A for these barrages, is not asked."""
+    the model, which would say A for this corridor (P(A) 0.87), is not asked."""
     for title, sector in (
-        ("PK-Sindh Barrages Improvement Project", "Irrigation and Drainage"),
+        ("Highway Corridor Upgrading Project", "Rural and Inter-Urban Roads"),
         ("Electrification of the existing railway line", "railways"),
     ):
         c = screen(subject(title, sector=sector), CATALOGUE).category

@@ -1,4 +1,4 @@
-"""Sector, works and scale inference and the category rules of the catalogue 2026.2."""
+"""Sector, works and scale inference and the category rules of the catalogue 2026.3."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from cajad.screening.engine import screen
 from cajad.screening.scale import quantities
 from cajad.screening.subject import MoneyFacts, Subject
 
-PROPOSED = load_catalogue("2026.2")
+PROPOSED = load_catalogue("2026.3")
 RULES = copy.copy(PROPOSED)  # the category rules alone: the fitted estimate is in test_fitted
 RULES.fitted = None
 UNITS = {"MW": ["MW", "МВт"], "kV": ["kV", "кВ"], "km": ["km", "км"], "ha": ["ha", "га"],
@@ -92,7 +92,8 @@ def test_first_match_order_and_reasons() -> None:
     # An intermediary comes first; trade next; works within a footprint before new works.
     assert category(subject("Credit line to a bank for SME on-lending")) == ("FI", "CAT.FI")
     assert category(subject("Gallium purchase agreement")) == ("C", "CAT.C-TRADE")
-    assert category(subject("Rehabilitation of the Osh highway")) == ("B", "CAT.B-EXISTING")
+    assert category(subject("Rehabilitation of the Osh highway")) == ("A", "CAT.A-REHABILITATION")
+    assert category(subject("Modernization of the Osh highway")) == ("B", "CAT.B-EXISTING")
     assert category(subject("Construction of a new highway")) == ("A", "CAT.A-SENSITIVE")
     assert category(subject("Public finance technical assistance")) == (
         "C",
@@ -156,7 +157,8 @@ def test_issue_cases_imported_from_a_deals_csv(tmp_path: Path) -> None:
     ]  # fmt: skip
     specs, problems = read_deals(_deals(tmp_path, rows))
     assert not problems
-    assert specs[0].sectors[0].code == "32210"  # what the register's keyword table gives
+    # the register's keyword table: the named metal first, then the general (policy) mining code
+    assert [x.code for x in specs[0].sectors] == ["32264", "32210"]
     for spec, (_, _, _, amount, expected) in zip(specs, ACCEPTANCE, strict=True):
         s = Subject(
             identifier=spec.identifier,

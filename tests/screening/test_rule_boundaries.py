@@ -1,11 +1,12 @@
-"""Every boundary of the 2026.2 category and grade rules, pinned so that a moved threshold, a
+"""Every boundary of the 2026.3 category and grade rules, pinned so that a moved threshold, a
 swapped ``all``/``any``, a reordered rule or a pending finding that blocks fails a test (issue 12
 item 6); and the conditions' predicates one by one, exactly, for the mutation run
 (``benchmarks/screening_mutation.py``).
 
-The 2026.2 size thresholds are the EBRD category-A ones (300 MW; 220 kV and over 15 km; over
-10 million m3; over 25 ha), EP4's USD 10 million, and the sensitive-area distances (5 km for
-category A, 10 km for PS6, 1 km for its red flag). 2026.2 has no USD 100 million threshold.
+The 2026.3 size thresholds are the EBRD category-A ones (300 MW; 220 kV and over 15 km; over
+10 million m3; over 25 ha), EP4's USD 10 million, the assumed USD 100 million of large-scale
+irrigation, and the sensitive-area distances (5 km for category A, 10 km for PS6, 1 km for its
+red flag).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from cajad.screening.scale import Quantity
 from cajad.screening.subject import AnswerFact, EvidenceFact, MoneyFacts, Party, SiteHit, Subject
 from cajad.screening.verdict import can_block, counts, state_of, states
 
-CATALOGUE = load_catalogue("2026.2")
+CATALOGUE = load_catalogue("2026.3")
 #: The rules alone: the fitted estimate (tuned separately) may replace their B, not pinned here.
 RULES = copy.copy(CATALOGUE)
 RULES.fitted = None
@@ -87,6 +88,49 @@ def test_scale_needs_the_sector_signal_too() -> None:
     assert category(subject("Office building of 30 ha"))[1] != "CAT.A-SCALE"
 
 
+@pytest.mark.parametrize(
+    ("usd", "expected"),
+    [
+        (100_000_000, ("A", "CAT.A-LARGE-IRRIGATION")),
+        (99_999_999, ("B", "CAT.B-DEFAULT")),
+    ],
+)
+def test_large_irrigation_from_usd_100_million(usd: int, expected: tuple[str, str]) -> None:
+    assert category(subject("Irrigation and drainage project", money=money(usd))) == expected
+
+
+def test_large_irrigation_needs_the_signal_and_no_advice_in_the_title() -> None:
+    # all(signal, no advice in the title, size): the size alone, or advice, is not A.
+    assert category(subject("Water supply project", money=money(10**9)))[1] != (
+        "CAT.A-LARGE-IRRIGATION"
+    )
+    # irrigation named beside technical assistance: unsure, so B for a reviewer, never A or C
+    assert category(subject("Irrigation policy technical assistance", money=money(10**9))) == (
+        "B",
+        "CAT.B-DEFAULT",
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Rehabilitation of the Uzen oil field", ("A", "CAT.A-REHABILITATION")),
+        ("Reconstruction of the Bishkek-Osh highway", ("A", "CAT.A-REHABILITATION")),
+        ("Restoration of a gold mine", ("A", "CAT.A-REHABILITATION")),
+        ("Improvement of the East-West highway", ("A", "CAT.A-REHABILITATION")),
+        ("Upgrading of the Tashkent railway signalling", ("B", "CAT.B-EXISTING")),
+        ("Equipment for the Aktau port", ("B", "CAT.B-EXISTING")),
+        ("Rehabilitation of district heating pipes", ("B", "CAT.B-DEFAULT")),  # not an A asset
+        # new works named as well: the new-works rule, not the rebuilding one
+        ("Construction of a new highway and rehabilitation of bridges", ("A", "CAT.A-SENSITIVE")),
+    ],
+)
+def test_rebuilding_an_a_asset_is_a_other_existing_works_b(
+    title: str, expected: tuple[str, str]
+) -> None:
+    assert category(subject(title)) == expected
+
+
 # --- category: first match wins, in the published order -------------------------------------
 
 
@@ -118,7 +162,14 @@ def test_first_match_order() -> None:
         "B",
         "CAT.B-BELOW-THRESHOLD",
     )
-    assert category(subject("Rehabilitation of the Osh highway")) == ("B", "CAT.B-EXISTING")
+    # Rebuilding a category-A asset before works on an existing footprint, which are B.
+    assert category(subject("Rehabilitation of the Osh highway")) == ("A", "CAT.A-REHABILITATION")
+    assert category(subject("Electrification of the Osh railway")) == ("B", "CAT.B-EXISTING")
+    # Large irrigation before rebuilding: a barrage is both.
+    assert category(subject("Barrage rehabilitation and irrigation", money=money(10**8))) == (
+        "A",
+        "CAT.A-LARGE-IRRIGATION",
+    )
     assert category(subject("Construction of a new highway")) == ("A", "CAT.A-SENSITIVE")
     assert category(subject("Public finance technical assistance")) == (
         "C",
