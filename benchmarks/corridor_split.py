@@ -27,10 +27,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import random
 import sys
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _split import grouped_split, one_value_or_mixed, refuse_to_overwrite
 
 SEED = 1401  # issue 14, item 1
 HELDOUT_SHARE = 0.4
@@ -45,28 +48,16 @@ def group_key(row: dict[str, str]) -> str:
 def split(
     rows: list[dict[str, str]], seed: int = SEED, share: float = HELDOUT_SHARE
 ) -> dict[str, str]:
-    """``id -> part`` for every row."""
-    groups: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in rows:
-        groups[group_key(row)].append(row)
-    strata: dict[str, list[str]] = defaultdict(list)
-    for key, members in groups.items():
-        kinds = {m["kind"] for m in members}
-        strata[kinds.pop() if len(kinds) == 1 else "MIXED"].append(key)
-    rng = random.Random(seed)
-    part: dict[str, str] = {}
-    for stratum in sorted(strata):
-        keys = sorted(strata[stratum])
-        rng.shuffle(keys)
-        target = round(share * sum(len(groups[k]) for k in keys))
-        held = 0
-        for key in keys:
-            name = "heldout" if held < target else "calibration"
-            if name == "heldout":
-                held += len(groups[key])
-            for member in groups[key]:
-                part[member["id"]] = name
-    return part
+    """``id -> part`` for every row; groups stratified by ``kind``."""
+    return grouped_split(
+        rows,
+        group=group_key,
+        stratum=lambda members: one_value_or_mixed(members, "kind"),
+        key=lambda row: row["id"],
+        fit_part="calibration",
+        seed=seed,
+        share=share,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,11 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         help="overwrite an existing split (do not, once fitting began)",
     )
     args = parser.parse_args(argv)
-    if args.out.exists() and not args.force:
-        print(
-            f"{args.out} exists: the split is made once. Use --force only to repair it.",
-            file=sys.stderr,
-        )
+    if refuse_to_overwrite(args.out, force=args.force):
         return 1
     with args.figures.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import argparse
 import csv
-import random
 import re
 import sys
 from collections import defaultdict
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _split import grouped_split, one_value_or_mixed, refuse_to_overwrite
 
 SEED = 1201  # issue 12, item 1
 HELDOUT_SHARE = 0.4
@@ -52,30 +55,18 @@ def group_key(row: dict[str, str]) -> str:
 def split(
     rows: list[dict[str, str]], seed: int = SEED, share: float = HELDOUT_SHARE
 ) -> dict[tuple[str, str], str]:
-    """``(id, financier) -> part`` for every row."""
-    groups: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for row in rows:
-        groups[group_key(row)].append(row)
-    strata: dict[str, list[str]] = defaultdict(list)
-    for key, members in groups.items():
-        categories = {m["category"] for m in members}
-        category = categories.pop() if len(categories) == 1 else "MIXED"
-        strata[f"{members[0]['financier']}/{category}"].append(key)
-    rng = random.Random(seed)
-    part: dict[tuple[str, str], str] = {}
-    for stratum in sorted(strata):
-        keys = sorted(strata[stratum])
-        rng.shuffle(keys)
-        total = sum(len(groups[k]) for k in keys)
-        target = round(share * total)
-        held = 0
-        for key in keys:
-            name = "heldout" if held < target else "development"
-            if name == "heldout":
-                held += len(groups[key])
-            for member in groups[key]:
-                part[(member["id"], member["financier"])] = name
-    return part
+    """``(id, financier) -> part`` for every row; groups stratified by financier and category."""
+    return grouped_split(
+        rows,
+        group=group_key,
+        stratum=lambda members: (
+            f"{members[0]['financier']}/" + one_value_or_mixed(members, "category")
+        ),
+        key=lambda row: (row["id"], row["financier"]),
+        fit_part="development",
+        seed=seed,
+        share=share,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,11 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         help="overwrite an existing split (do not, once tuning began)",
     )
     args = parser.parse_args(argv)
-    if args.out.exists() and not args.force:
-        print(
-            f"{args.out} exists: the split is made once. Use --force only to repair it.",
-            file=sys.stderr,
-        )
+    if refuse_to_overwrite(args.out, force=args.force):
         return 1
     with args.projects.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
