@@ -43,6 +43,8 @@ from cajad.register import (
     load_demo,
     session_scope,
 )
+from cajad.register.backup import backup, restore
+from cajad.register.store import make_engine
 from cajad.register.xlsx_export import COLUMNS, parse_columns, write_projects_xlsx
 from cajad.tracker import CountingRule
 
@@ -50,12 +52,15 @@ __all__ = ["export_xlsx_command", "register"]
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``init``, ``load-demo``, ``import``, ``convert`` and ``changes`` to ``app``."""
+    """Add ``init``, ``load-demo``, ``import``, ``convert``, ``changes``, ``backup`` and
+    ``restore`` to ``app``."""
     app.command("init")(init_command)
     app.command("load-demo")(load_demo_command)
     app.command("import")(import_command)
     app.command("convert")(convert_command)
     app.command("changes")(changes_command)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
 
 
 @exit_codes
@@ -156,6 +161,44 @@ def convert_command(
 
 #: The mark of each kind of change in ``cajad changes``.
 CHANGE_MARKS = {"added": "+", "changed": "~", "removed": "-"}
+
+
+@exit_codes
+def backup_command(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (a ZIP file).")],
+) -> None:
+    """Back up the whole register to one file, while the portal keeps serving (a consistent
+    state: SQLite's online backup, or one PostgreSQL snapshot)."""
+    engine = open_register()
+    with out.status("Backing up the register…"):
+        report = backup(engine, writable_file(file, "FILE"))
+    out.print(
+        f"Backed up {report.rows:,} rows in {len(report.tables)} tables "
+        f"(schema {report.revision}) to {report.path}."
+    )
+
+
+@exit_codes
+def restore_command(
+    file: Annotated[Path, typer.Argument(help="A file written by `cajad backup`.")],
+    into: Annotated[
+        str | None,
+        typer.Option(help="Database URL to restore into (default: CAJAD_DATABASE_URL)."),
+    ] = None,
+) -> None:
+    """Restore a backup into an empty database, SQLite or PostgreSQL, and check every table
+    against the backup's digests; a database that holds data is refused."""
+    existing_path(file, "FILE")
+    engine = make_engine(into, pooled=False)
+    try:
+        with out.status("Restoring the register…"):
+            report = restore(file, engine)
+    finally:
+        engine.dispose()
+    out.print(
+        f"Restored {report.rows:,} rows in {len(report.tables)} tables into "
+        f"{engine.url.render_as_string()}; every table matches the backup."
+    )
 
 
 @exit_codes

@@ -30,7 +30,8 @@ def _as_decimal(value: Any) -> Decimal:
 
 
 class ExactDecimal(TypeDecorator[Decimal]):
-    """A decimal of any precision: NUMERIC on PostgreSQL, canonical text on SQLite."""
+    """A decimal of any precision: NUMERIC (no declared scale) on PostgreSQL, canonical text
+    on SQLite."""
 
     impl = Numeric
     cache_ok = True
@@ -38,7 +39,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(String(64))
-        return dialect.type_descriptor(Numeric(38, 12, asdecimal=True))
+        return dialect.type_descriptor(Numeric(asdecimal=True))  # any precision (0012)
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
         if value is None:
