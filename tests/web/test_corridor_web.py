@@ -61,7 +61,7 @@ def get(client: TestClient, url: str, status: int = 200, **params: Any) -> Any:
 
 def test_nodes_have_a_position_and_a_kind(client: TestClient) -> None:
     nodes = get(client, "/api/corridor/nodes")
-    assert len(nodes) == 60
+    assert len(nodes) == 66
     assert {n["kind"] for n in nodes} == {"city", "port", "border", "hub"}
     yokohama = next(n for n in nodes if n["id"] == "JPYOK")
     assert yokohama == {

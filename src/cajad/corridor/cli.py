@@ -22,6 +22,7 @@ from cajad.corridor.payload import route_constraints, route_payload, split_list
 from cajad.corridor.routes import Route
 from cajad.corridor.routing import find_routes, pareto_routes
 from cajad.corridor.scenarios import load_scenario
+from cajad.corridor.timing import RouteTimes, network_on, route_times
 
 __all__ = ["register"]
 
@@ -56,10 +57,20 @@ def route_command(
         list[str] | None, typer.Option(help="Allowed mode: rail, road, sea, ferry; repeatable.")
     ] = None,
     pareto: Annotated[bool, typer.Option(help="All time × cost Pareto-optimal routes.")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", metavar="DATE", help="The network on this date (YYYY-MM-DD): season, state."
+        ),
+    ] = None,
+    scenario: Annotated[
+        str | None,
+        typer.Option(help="A congestion or closure state, or a network scenario (name or file)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Best routes between two places, with every leg explained."""
-    network = load_network()
+    """Best routes between two places, with every leg explained, scheduled and realised times."""
+    network, conditions = network_on(load_network(), as_of=as_of, scenario=scenario)
     constraints = route_constraints(
         avoid=split_list(avoid), max_transshipments=max_transshipments, modes=split_list(mode)
     )
@@ -67,26 +78,34 @@ def route_command(
         routes = pareto_routes(network, origin, destination, **constraints)
     else:
         routes = find_routes(network, origin, destination, by=by.value, k=k, **constraints)
+    times = [route_times(network, r, conditions) for r in routes]
     if as_json:
         payload = route_payload(
-            routes, by="pareto" if pareto else by.value, constraints=constraints
+            routes, by="pareto" if pareto else by.value, constraints=constraints, times=times
         )
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     first = routes[0].legs
-    _print_routes(routes, f"{first[0].from_name} → {routes[0].legs[-1].to_name}")
+    _print_routes(routes, times, f"{first[0].from_name} → {routes[0].legs[-1].to_name}")
 
 
-def _print_routes(routes: list[Route], title: str) -> None:
+def _print_routes(routes: list[Route], times: list[RouteTimes], title: str) -> None:
+    c = times[0].conditions
+    when = f"as of {c.as_of}, " if c.as_of else ""
+    title += f" ({when}state {c.state}{', ' + c.season if c.season else ''})"
     summary = Table(title=title, title_justify="left")
-    for column in ("#", "days", "spread h", "USD/TEU", "kg CO2/TEU", "km", "trans.", "borders"):
+    for column in ("#", "days", "scheduled d", "P10–P50–P90 d", "USD/TEU", "kg CO2/TEU", "km"):
+        summary.add_column(column, justify="right")
+    for column in ("trans.", "borders"):
         summary.add_column(column, justify="right")
     summary.add_column("via")
-    for rank, r in enumerate(routes, start=1):
+    for rank, (r, t) in enumerate(zip(routes, times, strict=True), start=1):
+        flags = t.provenance
         summary.add_row(
             str(rank),
             f"{r.time_days:.1f}",
-            f"{r.time_spread_h:.0f}",
+            f"{t.scheduled_h / 24:.1f} [{flags['scheduled_h']['flag']}]",
+            f"{t.p10_h / 24:.1f}–{t.p50_h / 24:.1f}–{t.p90_h / 24:.1f} [{flags['p50_h']['flag']}]",
             f"{r.cost_usd_per_teu:,.0f}",
             f"{r.co2_kg_per_teu:,.0f}",
             f"{r.distance_km:,.0f}",

@@ -34,6 +34,11 @@ CRITERIA: tuple[str, ...] = get_args(Criterion)
 MAX_K = 50
 MAX_TRANSSHIPMENTS = 20
 _YEN_BUDGET = 40  # Yen paths examined per route asked for, before giving up on more
+DETOUR_FACTOR = 1.5
+"""The detour rule of k-route results: an alternative to the best route is dropped when it is
+longer than ``DETOUR_FACTOR`` × the best route's distance, or when it leaves a country and
+enters it again (no planner sends a box out of a country and back). The best route is always
+kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +142,12 @@ class Router:
             index = self.network.memo["node_index"] = {n: i for i, n in enumerate(g.node_ids)}
         return index
 
-    def routes(self, origin: str, destination: str, k: int = 1) -> list[Route]:
-        """Up to ``k`` distinct loopless routes between two node ids, best first."""
+    def routes(
+        self, origin: str, destination: str, k: int = 1, *, keep_detours: bool = False
+    ) -> list[Route]:
+        """Up to ``k`` distinct loopless routes between two node ids, best first; alternatives
+        that break the detour rule (:data:`DETOUR_FACTOR`) are left out unless
+        ``keep_detours``."""
         source, targets = self._ends(origin, destination)
         base_arc = self.prepared.space.base_arc
         found: list[Route] = []
@@ -147,13 +156,43 @@ class Router:
             route = build_route(
                 self.network, [int(base_arc[a]) for a in path.arcs], self.options.value_of_time
             )
-            if route.signature not in signatures and _loopless(route):
+            if (
+                route.signature not in signatures
+                and _loopless(route)
+                and (keep_detours or not found or not is_detour(self.network, route, found[0]))
+            ):
                 signatures.add(route.signature)
                 found.append(route)
             # stop before asking Yen for another path: each costs a round of spur searches
             if len(found) == k or examined >= _YEN_BUDGET * k:
                 break
         return found
+
+
+def is_detour(network: Network, route: Route, best: Route) -> bool:
+    """Whether ``route`` breaks the detour rule against ``best`` (see :data:`DETOUR_FACTOR`)."""
+    if route.distance_km > DETOUR_FACTOR * best.distance_km:
+        return True
+    passed = country_sequence(network, route)
+    return len(passed) != len(set(passed))
+
+
+def country_sequence(network: Network, route: Route) -> list[str]:
+    """Countries in the order a route passes them, repeats kept (``JP, CN, KZ, CN`` re-enters)."""
+    seq: list[str] = []
+    for leg in route.legs:
+        link = network.links[leg.link] if leg.link else None
+        via = link.via if link else ()
+        if link is not None and link.to_node != leg.to_node:
+            via = tuple(reversed(via))
+        for code in (
+            network.nodes[leg.from_node].country,
+            *via,
+            network.nodes[leg.to_node].country,
+        ):
+            if not seq or seq[-1] != code:
+                seq.append(code)
+    return seq
 
 
 def _loopless(route: Route) -> bool:

@@ -297,7 +297,7 @@ def route_times(
         conditions=conditions,
         provenance={
             "scheduled_h": _provenance(scheduled, params),
-            "realised": _provenance(parts, params),
+            **dict.fromkeys(("p10_h", "p50_h", "p90_h"), _provenance(parts, params)),
         },
         parts=tuple(parts),
     )
@@ -417,3 +417,39 @@ FAMILY_CONSTRAINTS: dict[str, dict[str, Any]] = {
     "other": {},
 }
 """How a published figure's route family selects the model's route (as in ``validation.csv``)."""
+
+
+def network_on(
+    network: Network, *, as_of: date | str | None = None, scenario: str | None = None
+) -> tuple[Network, Conditions]:
+    """The network and its conditions for ``--as-of`` and ``--scenario``.
+
+    ``scenario`` names a state of ``timing.yaml`` (a sourced congestion or closure period) or a
+    network scenario (a bundled name or a file, see :func:`~cajad.corridor.load_scenario`),
+    which is applied; the date then chooses the state.
+
+    Raises
+    ------
+    UnknownScenarioError
+        ``scenario`` is neither.
+    """
+    from cajad.corridor.scenarios import apply_scenario, list_scenarios, load_scenario
+
+    model = load_timing()
+    if scenario is not None and scenario in model.states:
+        return network, conditions_on(as_of=as_of, state=scenario, model=model)
+    if scenario is not None:
+        try:
+            network = apply_scenario(network, load_scenario(scenario))
+        except UnknownScenarioError as exc:
+            raise UnknownScenarioError(scenario, sorted(model.states) + list_scenarios()) from exc
+    return network, conditions_on(as_of=as_of, model=model)
+
+
+def used_parameters(times: Sequence[RouteTimes]) -> dict[str, dict[str, Any]]:
+    """The parameters behind ``times`` with value, unit, flag, source and fitted rows."""
+    params = load_timing().parameters()
+    names = sorted(
+        {n for t in times for f in t.provenance.values() for n in f["parameters"] if n in params}
+    )
+    return {n: params[n].model_dump() for n in names}

@@ -16,6 +16,7 @@ from cajad.corridor.payload import split_list
 from cajad.register import titles
 from cajad.web.corridor_schemas import ComparisonOut, NodeOut, RoutesOut, ScenarioOut
 from cajad.web.corridor_service import (
+    AsOf,
     Avoid,
     By,
     CorridorDep,
@@ -24,6 +25,7 @@ from cajad.web.corridor_service import (
     Place,
     RouteCount,
     RouteQuery,
+    TimeScenario,
 )
 from cajad.web.deps import SessionDep
 from cajad.web.errors import error_responses
@@ -65,8 +67,11 @@ def route(
     max_transshipments: MaxTransshipments = None,
     k: RouteCount = 1,
     mode: Modes = None,
+    as_of: AsOf = None,
+    scenario: TimeScenario = None,
 ) -> dict[str, Any]:
-    """The best route and up to ``k - 1`` loopless alternatives, every leg explained."""
+    """The best route and up to ``k - 1`` loopless alternatives, every leg explained, with
+    scheduled and realised times for the network on ``as_of`` or under ``scenario``."""
     query = RouteQuery(
         origin,
         to,
@@ -75,6 +80,8 @@ def route(
         max_transshipments,
         k,
         tuple(m.value for m in mode) if mode else None,
+        as_of,
+        scenario,
     )
     return corridor.routes(query).unwrap()
 
@@ -87,6 +94,8 @@ def pareto(
     avoid: Avoid = None,
     max_transshipments: MaxTransshipments = None,
     mode: Modes = None,
+    as_of: AsOf = None,
+    scenario: TimeScenario = None,
 ) -> dict[str, Any]:
     """Every route no other beats on both time and cost, fastest first."""
     query = RouteQuery(
@@ -95,6 +104,8 @@ def pareto(
         avoid=tuple(split_list(avoid)),
         max_transshipments=max_transshipments,
         modes=tuple(m.value for m in mode) if mode else None,
+        as_of=as_of,
+        scenario=scenario,
     )
     return corridor.routes(query, pareto=True).unwrap()
 

@@ -7,7 +7,7 @@ values are the library's ``as_dict()``, unchanged.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,8 +63,29 @@ class RouteFigures(BaseModel):
     transshipments: int
 
 
+class Provenance(BaseModel):
+    """The weakest flag among the parameters behind a figure, and those parameters."""
+
+    flag: Literal["sourced", "derived", "fitted", "assumed"]
+    parameters: list[str]
+
+
+class ConditionsOut(BaseModel):
+    """The network on a date: a named state and the meteorological season."""
+
+    state: str
+    season: str | None
+    as_of: str | None
+
+
 class RouteOut(RouteFigures):
     legs: list[LegOut]
+    scheduled_h: float = Field(description="What timetables promise (h).")
+    p10_h: float = Field(description="Realised time, 10th percentile (h).")
+    p50_h: float = Field(description="Realised time, median (h).")
+    p90_h: float = Field(description="Realised time, 90th percentile (h).")
+    conditions: ConditionsOut
+    provenance: dict[str, Provenance] = Field(description="Per figure: flag and parameters.")
 
 
 class Constraints(BaseModel):
@@ -83,6 +104,10 @@ class RoutesOut(BaseModel):
     by: Literal["time", "cost", "generalized", "pareto"]
     constraints: Constraints
     routes: list[RouteOut]
+    conditions: ConditionsOut
+    time_parameters: dict[str, dict[str, Any]] = Field(
+        description="Parameters behind the times: value, unit, flag, source, fitted rows."
+    )
 
 
 class ScenarioOut(BaseModel):

@@ -42,6 +42,7 @@ from cajad.corridor.geometry import Line, link_lines
 from cajad.corridor.payload import route_constraints, route_payload
 from cajad.corridor.places import resolve_country
 from cajad.corridor.routing import MAX_K, MAX_TRANSSHIPMENTS
+from cajad.corridor.timing import Conditions, load_timing, network_on, route_times
 from cajad.web.errors import ParameterError, ResourceNotFoundError
 
 #: Routes the page asks for when the form leaves ``k`` out, and the most it offers.
@@ -78,6 +79,14 @@ MaxTransshipments = Annotated[
 ]
 Modes = Annotated[list[Mode] | None, Query(description="Allowed mode; repeatable. Default: all.")]
 RouteCount = Annotated[int, Query(ge=1, le=MAX_K, description="Number of routes, best first.")]
+AsOf = Annotated[
+    str | None,
+    Query(max_length=10, description="The network on this date (YYYY-MM-DD): season and state."),
+]
+TimeScenario = Annotated[
+    str | None,
+    Query(max_length=60, description="A congestion or closure state, or a bundled scenario."),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +100,8 @@ class RouteQuery:
     max_transshipments: int | None = None
     k: int = 1
     modes: tuple[str, ...] | None = None
+    as_of: str | None = None
+    scenario: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,18 +172,19 @@ class Corridor:
             return RouteAnswer(refusal=refusal)
 
     def _routes(self, query: RouteQuery, pareto: bool) -> dict[str, Any]:
-        start = _named("from", resolve_place, self.network, query.origin)
-        end = _named("to", resolve_place, self.network, query.destination)
-        avoid = [_named("avoid", resolve_country, self.network, c) for c in query.avoid]
+        network, conditions = self._network_on(query)
+        start = _named("from", resolve_place, network, query.origin)
+        end = _named("to", resolve_place, network, query.destination)
+        avoid = [_named("avoid", resolve_country, network, c) for c in query.avoid]
         constraints = route_constraints(
             avoid=query.avoid, max_transshipments=query.max_transshipments, modes=query.modes
         )
         try:
             if pareto:
-                found = pareto_routes(self.network, start, end, **constraints)
+                found = pareto_routes(network, start, end, **constraints)
             else:
                 found = find_routes(
-                    self.network, start, end, by=query.by.value, k=query.k, **constraints
+                    network, start, end, by=query.by.value, k=query.k, **constraints
                 )
         except OptionError as exc:
             field = self._refused_end(start, end, avoid)
@@ -181,9 +193,22 @@ class Corridor:
             raise ParameterError(field, str(exc)) from exc
         except NoRouteError as exc:
             raise ResourceNotFoundError(str(exc)) from exc
+        times = [route_times(network, r, conditions) for r in found]
         return route_payload(
-            found, by="pareto" if pareto else query.by.value, constraints=constraints
+            found, by="pareto" if pareto else query.by.value, constraints=constraints, times=times
         )
+
+    def _network_on(self, query: RouteQuery) -> tuple[Network, Conditions]:
+        """The network and conditions the query asks for; a bundled scenario only (no paths)."""
+        states = load_timing().states
+        wanted = query.scenario
+        if wanted is not None and wanted not in states and wanted not in self.scenarios:
+            known = ", ".join([*sorted(states), *self.scenarios])
+            raise ParameterError("scenario", f"no state or scenario {wanted!r}; known: {known}")
+        try:
+            return network_on(self.network, as_of=query.as_of, scenario=query.scenario)
+        except OptionError as exc:
+            raise ParameterError("as_of", str(exc)) from exc
 
     def _refused_end(self, start: str, end: str, avoid: Sequence[str]) -> str | None:
         """The parameter that makes the ends unusable (the same place twice, an end in an
