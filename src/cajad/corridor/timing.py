@@ -382,11 +382,14 @@ def _caspian(m: TimingModel, c: Conditions, leg: Leg) -> Part:
     state = m.states[c.state]
     wait = state.caspian_wait
     median = wait.median_h.value
-    names = [f"states.{c.state}.caspian_wait.median_h", f"states.{c.state}.caspian_wait.sigma"]
+    names = [
+        "scheduled.caspian_handling_h",  # first: the part's scheduled figure
+        f"states.{c.state}.caspian_wait.median_h",
+        f"states.{c.state}.caspian_wait.sigma",
+    ]
     if state.seasonal and c.season == "winter":
         median *= m.realised.winter_caspian_factor.value
         names.append("realised.winter_caspian_factor")
-    names.append("scheduled.caspian_handling_h")
     hours = m.scheduled.caspian_handling_h.value
     # the realised wait subsumes the scheduled handling and the wait for a sailing
     return Part(f"caspian {leg.link}", hours, "lognormal", max(median, hours), wait.sigma.value,

@@ -1,0 +1,138 @@
+"""The two layers of time: seasons, dated states, quantile order, flags, and the fit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cajad.corridor import OptionError, UnknownScenarioError, find_routes, load_network
+from cajad.corridor._fit import evaluable, evaluate, fit_timing
+from cajad.corridor.published import load_published_times, movement_day
+from cajad.corridor.timing import (
+    FLAG_ORDER,
+    conditions_on,
+    load_timing,
+    network_on,
+    route_times,
+    season_of,
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "season"),
+    [
+        (date(2024, 11, 30), "autumn"),
+        (date(2024, 12, 1), "winter"),
+        (date(2025, 2, 28), "winter"),
+        (date(2025, 3, 1), "spring"),
+        (date(2025, 5, 31), "spring"),
+        (date(2025, 6, 1), "summer"),
+        (date(2025, 8, 31), "summer"),
+        (date(2025, 9, 1), "autumn"),
+    ],
+)
+def test_meteorological_season_boundaries(day: date, season: str) -> None:
+    assert season_of(day) == season
+
+
+@pytest.mark.parametrize(
+    ("day", "state"),
+    [
+        ("2024-05-31", "normal"),
+        ("2024-06-01", "caspian-congestion-2024"),
+        ("2024-10-31", "caspian-congestion-2024"),
+        ("2024-11-01", "caspian-winter-2024-25"),
+        ("2025-03-31", "caspian-winter-2024-25"),
+        ("2025-04-01", "normal"),
+    ],
+)
+def test_a_date_chooses_the_state_whose_period_holds_it(day: str, state: str) -> None:
+    assert conditions_on(as_of=day).state == state
+
+
+def test_a_named_state_wins_and_takes_the_middle_of_its_period_for_season() -> None:
+    c = conditions_on(state="caspian-winter-2024-25")
+    assert (c.state, c.season, c.as_of) == ("caspian-winter-2024-25", "winter", None)
+    assert conditions_on(as_of="2024-07-01", state="normal").state == "normal"
+
+
+def test_bad_dates_and_unknown_states_are_refused() -> None:
+    with pytest.raises(OptionError, match="as_of must be an ISO date"):
+        conditions_on(as_of="2025-13-01")
+    with pytest.raises(UnknownScenarioError):
+        conditions_on(state="no-such-state")
+    with pytest.raises(UnknownScenarioError):
+        network_on(load_network(), scenario="no-such-state")
+
+
+def test_every_parameter_is_flagged_and_fitted_ones_name_calibration_rows() -> None:
+    parts = {t.id: t.part for t in load_published_times()}
+    for name, figure in load_timing().parameters().items():
+        assert figure.flag in FLAG_ORDER, name
+        if figure.flag == "fitted":
+            assert figure.rows, f"{name} is fitted but names no rows"
+        for row in figure.rows:
+            assert parts[row] == "calibration", f"{name} uses held-out row {row}"
+
+
+def test_the_bundled_fitted_values_are_what_the_fit_gives() -> None:
+    fitted = fit_timing(load_network(), load_published_times(), load_timing())
+    params = load_timing().parameters()
+    for name, value in fitted.items():  # the rail speed's fit agrees with its source
+        assert params[name].flag in ("fitted", "sourced"), name
+        assert params[name].value == pytest.approx(value, rel=1e-3), name
+
+
+def test_the_fit_never_reads_held_out_rows() -> None:
+    rows = load_published_times()
+    blinded = [r for r in rows if r.part == "calibration"]
+    model = load_timing()
+    assert fit_timing(load_network(), blinded, model) == fit_timing(load_network(), rows, model)
+
+
+ROUTES = [("Altynkol", "Baku", ("RU",)), ("Xi'an", "Duisburg", ()), ("Tokyo", "Almaty", ())]
+
+
+@given(
+    pair=st.sampled_from(ROUTES),
+    day=st.dates(date(2015, 1, 1), date(2026, 12, 31)),
+    seed=st.integers(0, 2**16),
+)
+def test_quantiles_are_ordered_and_positive(
+    pair: tuple[str, str, tuple[str, ...]], day: date, seed: int
+) -> None:
+    network = load_network()
+    route = find_routes(network, pair[0], pair[1], avoid=pair[2])[0]
+    t = route_times(network, route, conditions_on(as_of=day), samples=500, random_state=seed)
+    assert 0 < t.p10_h <= t.p50_h <= t.p90_h
+    assert t.scheduled_h > 0
+    for figure in ("scheduled_h", "p10_h", "p50_h", "p90_h"):
+        assert t.provenance[figure]["flag"] in FLAG_ORDER and t.provenance[figure]["parameters"]
+
+
+def test_the_bad_winter_is_slower_than_an_ordinary_summer_on_the_caspian() -> None:
+    network = load_network()
+    route = find_routes(network, "Altynkol", "Baku", avoid=["RU"])[0]
+    summer = route_times(network, route, conditions_on(as_of="2025-07-01"))
+    winter = route_times(network, route, conditions_on(as_of="2025-01-15"))
+    assert winter.p50_h > 2 * summer.p50_h
+    assert winter.scheduled_h == summer.scheduled_h  # timetables do not know the weather
+
+
+def test_a_route_over_no_sea_has_no_caspian_part() -> None:
+    network = load_network()
+    route = find_routes(network, "Xi'an", "Duisburg")[0]
+    parts = route_times(network, route, conditions_on(as_of="2025-01-15")).parts
+    assert not [p for p in parts if p.name.startswith("caspian ")]
+
+
+def test_movement_days_and_the_benchmark_rows() -> None:
+    rows = {t.id: t for t in load_published_times()}
+    assert movement_day(rows["mc-trend-xian-baku-jan2024"]) == date(2024, 1, 15)
+    assert movement_day(rows["jp-tv-yokohama-milan-171d"]) == date(2025, 1, 15)
+    assert movement_day(rows["mc-argus-almaty-poti"]) is None  # "late 2024 or 2025"
+    judged, _ = evaluate(load_network(), evaluable(rows.values(), "measured", "heldout"))
+    assert {j.row.id for j in judged} >= {"nr-trcont-nakhodka-moscow-2023"}
