@@ -296,7 +296,7 @@ def route_times(
         p90_h=p90,
         conditions=conditions,
         provenance={
-            "scheduled_h": _provenance(scheduled, params),
+            "scheduled_h": _provenance(scheduled, params, scheduled=True),
             **dict.fromkeys(("p10_h", "p50_h", "p90_h"), _provenance(parts, params)),
         },
         parts=tuple(parts),
@@ -315,8 +315,12 @@ def _draw(parts: Sequence[Part], samples: int, rng: np.random.Generator) -> np.n
     return total
 
 
-def _provenance(parts: Sequence[Part], params: dict[str, Figure]) -> dict[str, Any]:
+def _provenance(
+    parts: Sequence[Part], params: dict[str, Figure], *, scheduled: bool = False
+) -> dict[str, Any]:
     used = sorted({n for p in parts for n in p.parameters})
+    if scheduled:  # a timetable figure owes nothing to the realised spreads and states
+        used = [n for n in used if not n.startswith(("realised.", "states."))]
     flags = [params[n].flag if n in params else n.split(":", 1)[0] for n in used]
     weakest = min(flags, key=FLAG_ORDER.index) if flags else "sourced"
     return {"flag": weakest, "parameters": used}
