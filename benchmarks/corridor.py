@@ -17,7 +17,9 @@ Run: ``.venv/bin/python benchmarks/corridor.py [--nodes 100000] [--scenarios 100
    Dijkstra on the same pairs. Prints totals and the ratio.
 3. Published transit times (issue 14), HELD-OUT part of ``published_times.csv`` only: each
    figure between two places of the network is routed (its family choosing the constraints) on
-   the network as it stood on the figure's date. Table A, schedules: the absolute percentage
+   the network as it stood on the figure's date, for the default class of service (a scheduled
+   block container train), the route chosen by its scheduled time. Each row names its class,
+   state and season. Table A, schedules: the absolute percentage
    error of the scheduled time (``route_times(...).scheduled_h``) and its median (MdAPE),
    against the plain baseline, the route's single ``time_h``. Table B, measured shipments:
    whether the published time lies in the realised P10-P90, against the baseline's implied
@@ -44,7 +46,7 @@ from cajad.corridor import (
     make_options,
     synthetic_network,
 )
-from cajad.corridor._fit import evaluable, evaluate, mdape
+from cajad.corridor._fit import Judged, evaluable, evaluate, mdape
 from cajad.corridor._graph import CompiledGraph
 from cajad.corridor.published import load_published_times
 
@@ -276,12 +278,12 @@ def bench_published_times(network: Network, part: str = "heldout") -> None:
     judged, skipped = evaluate(network, evaluable(rows, "schedule", part))
     print(f"A. schedules: {len(judged)} judged, {len(skipped)} left out (an end is no place)")
     head = f"{'published d':>11} {'baseline d':>10} {'APE':>5} {'scheduled d':>11} {'APE':>5}"
-    print(f"  {'id':36} {head}")
+    print(f"  {'id':36} {head}  {'service':11} conditions")
     for j in judged:
         print(
             f"  {j.row.id:36} {j.row.value_h / 24:11.2f} {j.baseline_h / 24:10.2f} "
             f"{j.ape(j.baseline_h):5.0%} {j.times.scheduled_h / 24:11.2f} "
-            f"{j.ape(j.times.scheduled_h):5.0%}"
+            f"{j.ape(j.times.scheduled_h):5.0%}  {_conditions(j)}"
         )
     base = mdape(j.ape(j.baseline_h) for j in judged)
     ours = mdape(j.ape(j.times.scheduled_h) for j in judged)
@@ -289,17 +291,17 @@ def bench_published_times(network: Network, part: str = "heldout") -> None:
     judged, skipped = evaluate(network, evaluable(rows, "measured", part))
     print(f"B. measured: {len(judged)} judged, {len(skipped)} left out (an end is no place)")
     print(
-        f"  {'id':36} {'published d':>11} {'state':>24} {'base band d':>13} {'in':>3} "
-        f"{'P10-P50-P90 d':>18} {'in':>3}"
+        f"  {'id':36} {'published d':>11} {'base band d':>13} {'in':>3} "
+        f"{'P10-P50-P90 d':>18} {'in':>3}  {'service':11} conditions"
     )
     for j in judged:
         lo, hi = j.baseline_band
         t = j.times
         print(
-            f"  {j.row.id:36} {j.row.value_h / 24:11.1f} {t.conditions.state:>24} "
+            f"  {j.row.id:36} {j.row.value_h / 24:11.1f} "
             f"{lo / 24:6.1f}-{hi / 24:6.1f} {'yes' if j.covered(lo, hi) else 'no':>3} "
             f"{t.p10_h / 24:6.1f}-{t.p50_h / 24:5.1f}-{t.p90_h / 24:5.1f} "
-            f"{'yes' if j.covered(t.p10_h, t.p90_h) else 'no':>3}"
+            f"{'yes' if j.covered(t.p10_h, t.p90_h) else 'no':>3}  {_conditions(j)}"
         )
     n = max(len(judged), 1)
     base_in = sum(j.covered(*j.baseline_band) for j in judged)
@@ -310,6 +312,12 @@ def bench_published_times(network: Network, part: str = "heldout") -> None:
     )
     for row, why in skipped:
         print(f"  left out: {row.id} ({why})")
+
+
+def _conditions(judged: Judged) -> str:
+    """The class of service, the state and the season a row was judged under."""
+    c = judged.times.conditions
+    return f"{c.service:11} {c.state}{', ' + c.season if c.season else ''}"
 
 
 def main(argv: Sequence[str] | None = None) -> None:

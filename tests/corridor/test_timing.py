@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cajad.corridor import OptionError, UnknownScenarioError, find_routes, load_network
-from cajad.corridor._fit import evaluable, evaluate, fit_timing
+from cajad.corridor._fit import SCHEDULE_GRID, evaluable, evaluate, fit_timing
 from cajad.corridor.published import load_published_times, movement_day
 from cajad.corridor.timing import (
     FLAG_ORDER,
@@ -81,8 +81,8 @@ def test_every_parameter_is_flagged_and_fitted_ones_name_calibration_rows() -> N
 def test_the_bundled_fitted_values_are_what_the_fit_gives() -> None:
     fitted = fit_timing(load_network(), load_published_times(), load_timing())
     params = load_timing().parameters()
-    for name, value in fitted.items():  # the rail speed's fit agrees with its source
-        assert params[name].flag in ("fitted", "sourced"), name
+    for name, value in fitted.items():  # block trains' borders are derived from the schedule
+        assert params[name].flag in ("fitted", "derived"), name
         assert params[name].value == pytest.approx(value, rel=1e-3), name
 
 
@@ -136,3 +136,58 @@ def test_movement_days_and_the_benchmark_rows() -> None:
     assert movement_day(rows["mc-argus-almaty-poti"]) is None  # "late 2024 or 2025"
     judged, _ = evaluate(load_network(), evaluable(rows.values(), "measured", "heldout"))
     assert {j.row.id for j in judged} >= {"nr-trcont-nakhodka-moscow-2023"}
+
+
+def test_the_default_class_is_a_block_train_and_is_stated() -> None:
+    c = conditions_on(as_of="2025-07-01")
+    assert c.service == load_timing().default_service == "block-train"
+    assert c.as_dict()["service"] == "block-train"
+    assert conditions_on(service="wagonload").service == "wagonload"
+    with pytest.raises(OptionError, match="service must be one of block-train, wagonload"):
+        conditions_on(service="express")
+
+
+def test_a_block_train_waits_less_at_the_china_kazakhstan_border_than_wagonload() -> None:
+    services = load_timing().services
+    block, wagon = services["block-train"], services["wagonload"]
+    assert block.border_cn_kz.median_h.value < wagon.border_cn_kz.median_h.value
+    network = load_network()
+    route = find_routes(network, "Xi'an", "Baku", avoid=["RU"])[0]
+    times = {
+        s: route_times(network, route, conditions_on(as_of="2025-07-01", service=s))
+        for s in ("block-train", "wagonload")
+    }
+    assert times["block-train"].p50_h < times["wagonload"].p50_h
+    assert times["block-train"].scheduled_h == times["wagonload"].scheduled_h
+    names = times["wagonload"].provenance["p50_h"]["parameters"]
+    assert "services.wagonload.border_cn_kz.median_h" in names
+    assert not [n for n in times["block-train"].provenance["scheduled_h"]["parameters"]
+                if n.startswith("services.")]  # fmt: skip
+
+
+def test_a_crossing_that_starts_at_a_caspian_port_is_the_sailing_alone() -> None:
+    network = load_network()
+    route = find_routes(network, "KZ_KURYK", "AZ_ALAT")[0]
+    times = route_times(network, route, conditions_on(as_of="2025-07-01"))
+    assert [p.name for p in times.parts] == ["run ferry:KZ_KURYK-AZ_ALAT"]
+    inland = find_routes(network, "Altynkol", "Baku", avoid=["RU"])[0]
+    parts = route_times(network, inland, conditions_on(as_of="2025-07-01")).parts
+    assert [p.name for p in parts if p.name.startswith("caspian ")] == ["caspian port KZ_KURYK"]
+
+
+def test_routing_by_scheduled_time_orders_routes_by_their_scheduled_time() -> None:
+    network = load_network()
+    c = conditions_on()
+    for origin, destination in (("Vladivostok", "Tashkent"), ("Yokohama", "Milan")):
+        routes = find_routes(network, origin, destination, by="scheduled", k=3)
+        hours = [route_times(network, r, c, samples=10).scheduled_h for r in routes]
+        assert hours == sorted(hours)
+
+
+def test_no_fitted_scheduled_value_sits_on_a_bound_of_its_grid() -> None:
+    params = load_timing().parameters()
+    for name, grid in SCHEDULE_GRID.items():
+        figure = params[f"scheduled.{name}"]
+        assert figure.flag == "fitted"
+        assert min(grid) < figure.value < max(grid), name
+    assert params["scheduled.port_transfer_h"].flag == "assumed"

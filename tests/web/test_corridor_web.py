@@ -97,10 +97,11 @@ def test_route_answers_what_the_cli_prints(
 
 def test_route_legs_are_explained_and_add_up(client: TestClient) -> None:
     data = get(client, "/api/corridor/route", **YOKOHAMA_TASHKENT)
-    assert (data["from"], data["to"], data["by"]) == ("JPYOK", "UZ_TASHKENT", "time")
+    assert (data["from"], data["to"], data["by"]) == ("JPYOK", "UZ_TASHKENT", "scheduled")
     routes = data["routes"]
     assert len(routes) == 3
-    assert [r["time_h"] for r in routes] == sorted(r["time_h"] for r in routes)
+    assert [r["scheduled_h"] for r in routes] == sorted(r["scheduled_h"] for r in routes)
+    assert data["conditions"]["service"] == "block-train"
     for route in routes:
         assert set(route) >= ROUTE_KEYS
         assert route["countries"][0] == "JP" and route["countries"][-1] == "UZ"

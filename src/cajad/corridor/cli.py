@@ -28,9 +28,15 @@ __all__ = ["register"]
 
 
 class By(StrEnum):
+    scheduled = "scheduled"
     time = "time"
     cost = "cost"
     generalized = "generalized"
+
+
+class Service(StrEnum):
+    block_train = "block-train"
+    wagonload = "wagonload"
 
 
 def register(app: typer.Typer) -> None:
@@ -44,8 +50,12 @@ def route_command(
     origin: Annotated[str, typer.Argument(metavar="FROM", help="Node id or place name.")],
     destination: Annotated[str, typer.Argument(metavar="TO", help="Node id or place name.")],
     by: Annotated[
-        By, typer.Option(help="Criterion: time (h), cost or generalized (USD/TEU).")
-    ] = By.time,
+        By,
+        typer.Option(
+            help="Criterion: scheduled (h, timetables), time (h, the network's single time), "
+            "cost or generalized (USD/TEU)."
+        ),
+    ] = By.scheduled,
     avoid: Annotated[
         list[str] | None, typer.Option(help="Country to avoid (ISO code or name); repeatable.")
     ] = None,
@@ -67,10 +77,16 @@ def route_command(
         str | None,
         typer.Option(help="A congestion or closure state, or a network scenario (name or file)."),
     ] = None,
+    service: Annotated[
+        Service,
+        typer.Option(help="Class of rail service the times are for (border dwells differ)."),
+    ] = Service.block_train,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Best routes between two places, with every leg explained, scheduled and realised times."""
-    network, conditions = network_on(load_network(), as_of=as_of, scenario=scenario)
+    network, conditions = network_on(
+        load_network(), as_of=as_of, scenario=scenario, service=service.value
+    )
     constraints = route_constraints(
         avoid=split_list(avoid), max_transshipments=max_transshipments, modes=split_list(mode)
     )
@@ -92,7 +108,7 @@ def route_command(
 def _print_routes(routes: list[Route], times: list[RouteTimes], title: str) -> None:
     c = times[0].conditions
     when = f"as of {c.as_of}, " if c.as_of else ""
-    title += f" ({when}state {c.state}{', ' + c.season if c.season else ''})"
+    title += f" ({when}state {c.state}{', ' + c.season if c.season else ''}; {c.service})"
     summary = Table(title=title, title_justify="left")
     for column in ("#", "days", "scheduled d", "P10–P50–P90 d", "USD/TEU", "kg CO2/TEU", "km"):
         summary.add_column(column, justify="right")

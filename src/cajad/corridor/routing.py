@@ -1,10 +1,11 @@
 """Routing: best routes, k loopless alternatives and the time × cost Pareto set.
 
-Criteria: ``time`` (h), ``cost`` (USD/TEU) and ``generalized`` (USD/TEU: cost plus the value of
-time × time). Constraints: countries to avoid (a link is avoided when either end or any country
-it transits is), a maximum number of transshipments (exact, by a layered search), and the
-transport modes allowed (border crossings follow their carrier; transshipments are always
-allowed).
+Criteria: ``scheduled`` (h: the time timetables promise, :mod:`~cajad.corridor.timing`),
+``time`` (h: the network's single expected time), ``cost`` (USD/TEU) and ``generalized``
+(USD/TEU: cost plus the value of time × time). Constraints: countries to avoid (a link is
+avoided when either end or any country it transits is), a maximum number of transshipments
+(exact, by a layered search), and the transport modes allowed (border crossings follow their
+carrier; transshipments are always allowed).
 
 >>> from cajad.corridor import load_network, find_routes
 >>> best = find_routes(load_network(), "Xi'an", "Duisburg", by="time")[0]
@@ -28,8 +29,9 @@ from cajad.corridor.errors import NoRouteError, OptionError
 from cajad.corridor.model import Network
 from cajad.corridor.places import resolve_country, resolve_place
 from cajad.corridor.routes import Route, build_route
+from cajad.corridor.timing import scheduled_arc_hours
 
-Criterion = Literal["time", "cost", "generalized"]
+Criterion = Literal["scheduled", "time", "cost", "generalized"]
 CRITERIA: tuple[str, ...] = get_args(Criterion)
 MAX_K = 50
 MAX_TRANSSHIPMENTS = 20
@@ -105,7 +107,10 @@ class Router:
     def _prepare(self) -> Prepared:
         g, o = self.network.graph, self.options
         mask = g.arc_mask(avoid=o.avoid, modes=o.modes)
-        weight = g.weights(o.by, o.value_of_time)
+        if o.by == "scheduled":
+            weight = scheduled_arc_hours(self.network)
+        else:
+            weight = g.weights(o.by, o.value_of_time)
         if o.max_transshipments is None:
             return Prepared(base_space(g, weight, mask))
         return Prepared(product_space(g, weight, mask, o.max_transshipments))
@@ -229,8 +234,8 @@ def find_routes(
     origin, destination
         Node ids or place names (case-insensitive; see :func:`resolve_place`).
     by
-        ``time`` (h), ``cost`` (USD/TEU) or ``generalized`` (USD/TEU, cost + value of time ×
-        time).
+        ``scheduled`` (h, the timetables' time), ``time`` (h, the network's single expected
+        time), ``cost`` (USD/TEU) or ``generalized`` (USD/TEU, cost + value of time × time).
     k
         Number of routes wanted, 1..50; distinct link sequences, each loopless.
     avoid

@@ -33,16 +33,19 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cajad.corridor._files import problems_of, read_yaml
+from cajad.corridor._graph import KIND_TERMINAL
 from cajad.corridor.errors import NetworkDataError, OptionError, UnknownScenarioError
 from cajad.corridor.loader import bundled_data_dir
 from cajad.corridor.model import Network
-from cajad.corridor.routes import Leg, Route
+from cajad.corridor.routes import Leg, Route, leg_of_arc
 
 TIMING_FILE = "timing.yaml"
 Flag = Literal["sourced", "derived", "fitted", "assumed"]
 FLAG_ORDER: tuple[str, ...] = ("assumed", "fitted", "derived", "sourced")
 """Weakest first: a figure carries the weakest flag among the parameters it used."""
 SAMPLES = 4000
+DEFAULT_SERVICE = "block-train"
+"""What a logistics planner books on these corridors: a scheduled block container train."""
 _STRICT = ConfigDict(frozen=True, extra="forbid")
 
 
@@ -79,10 +82,17 @@ class Realised(BaseModel):
     model_config = _STRICT
     running_sigma: Figure
     transfer_sigma: Figure
-    border_cn_kz: Wait
-    border_rail: Wait
     border_road: Wait
     winter_caspian_factor: Figure
+
+
+class Service(BaseModel):
+    """A class of rail service with its own border dwells (``block-train``, ``wagonload``)."""
+
+    model_config = _STRICT
+    title: str
+    border_cn_kz: Wait
+    border_rail: Wait
 
 
 class State(BaseModel):
@@ -103,12 +113,14 @@ class TimingModel(BaseModel):
     model_config = _STRICT
     caspian_ports: tuple[str, ...]
     china_kz_borders: tuple[str, ...]
+    default_service: str
     scheduled: Scheduled
     realised: Realised
+    services: dict[str, Service]
     states: dict[str, State]
 
     def parameters(self) -> dict[str, Figure]:
-        """Every parameter by its dotted name (``realised.border_cn_kz.median_h``)."""
+        """Every parameter by its dotted name (``services.wagonload.border_cn_kz.median_h``)."""
         found: dict[str, Figure] = {}
 
         def walk(prefix: str, item: BaseModel) -> None:
@@ -121,6 +133,8 @@ class TimingModel(BaseModel):
 
         walk("scheduled.", self.scheduled)
         walk("realised.", self.realised)
+        for key, service in self.services.items():
+            walk(f"services.{key}.", service)
         for key, state in self.states.items():
             walk(f"states.{key}.", state)
         return found
@@ -160,51 +174,62 @@ def season_of(day: date) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Conditions:
-    """The network on a date: a named state and a season (``None``: no date, no season)."""
+    """The network on a date: a named state and a season (``None``: no date, no season), and
+    the class of service the times are for."""
 
     state: str
     season: str | None
     as_of: date | None
+    service: str = DEFAULT_SERVICE
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "state": self.state,
             "season": self.season,
             "as_of": None if self.as_of is None else self.as_of.isoformat(),
+            "service": self.service,
         }
 
 
 def conditions_on(
-    *, as_of: date | str | None = None, state: str | None = None, model: TimingModel | None = None
+    *,
+    as_of: date | str | None = None,
+    state: str | None = None,
+    service: str | None = None,
+    model: TimingModel | None = None,
 ) -> Conditions:
-    """The conditions for a date and/or a named state.
+    """The conditions for a date and/or a named state, for a class of service.
 
     A named ``state`` wins; otherwise the dated state whose period holds ``as_of``, else
     ``normal``. The season follows ``as_of``, or the middle of the state's period when only a
-    state is named.
+    state is named. ``service`` defaults to ``timing.yaml``'s ``default_service`` (a scheduled
+    block container train).
 
     Raises
     ------
     OptionError
-        ``as_of`` is not an ISO date.
+        ``as_of`` is not an ISO date, or ``service`` is no class of ``timing.yaml``.
     UnknownScenarioError
         ``state`` is not a state of ``timing.yaml``.
     """
     m = model or load_timing()
     day = _day(as_of)
+    service = m.default_service if service is None else service
+    if service not in m.services:
+        raise OptionError(f"service must be one of {', '.join(m.services)}; got {service!r}")
     if state is not None:
         if state not in m.states:
             raise UnknownScenarioError(state, sorted(m.states))
         chosen = m.states[state]
         if day is None and chosen.start is not None and chosen.end is not None:
             day = chosen.start + (chosen.end - chosen.start) / 2
-        return Conditions(state, None if day is None else season_of(day), _day(as_of))
+        return Conditions(state, None if day is None else season_of(day), _day(as_of), service)
     name = "normal"
     if day is not None:
         for key, s in m.states.items():
             if s.start is not None and s.end is not None and s.start <= day <= s.end:
                 name = key
-    return Conditions(name, None if day is None else season_of(day), day)
+    return Conditions(name, None if day is None else season_of(day), day, service)
 
 
 def _day(value: date | str | None) -> date | None:
@@ -258,8 +283,8 @@ def route_parts(
     """The parts of ``route``'s time under ``conditions``, leg by leg."""
     m = model or load_timing()
     parts: list[Part] = []
-    for leg in route.legs:
-        parts.extend(_leg_parts(network, m, conditions, leg))
+    for i, leg in enumerate(route.legs):
+        parts.extend(_leg_parts(network, m, conditions, leg, first=i == 0))
     return parts
 
 
@@ -303,6 +328,27 @@ def route_times(
     )
 
 
+def scheduled_arc_hours(network: Network, model: TimingModel | None = None) -> np.ndarray[Any, Any]:
+    """Scheduled hours of every arc of ``network``'s search graph: the weights of routing
+    ``by="scheduled"`` (a Caspian port dwell counts on every crossing; kept with the network)."""
+    if model is not None:  # memoised for the bundled model only
+        return _arc_hours(network, model)
+    found: np.ndarray[Any, Any] | None = network.memo.get("scheduled_arc_hours")
+    if found is None:
+        found = network.memo["scheduled_arc_hours"] = _arc_hours(network, load_timing())
+    return found
+
+
+def _arc_hours(network: Network, m: TimingModel) -> np.ndarray[Any, Any]:
+    g, c = network.graph, conditions_on(model=m)
+    found = np.zeros(g.n_arcs)
+    for arc in np.flatnonzero(g.arc_kind != KIND_TERMINAL).tolist():
+        found[arc] = sum(
+            p.scheduled_h for p in _leg_parts(network, m, c, leg_of_arc(network, g, arc))
+        )
+    return found
+
+
 def _draw(parts: Sequence[Part], samples: int, rng: np.random.Generator) -> np.ndarray[Any, Any]:
     total = np.zeros(samples)
     for p in parts:
@@ -319,8 +365,8 @@ def _provenance(
     parts: Sequence[Part], params: dict[str, Figure], *, scheduled: bool = False
 ) -> dict[str, Any]:
     used = sorted({n for p in parts for n in p.parameters})
-    if scheduled:  # a timetable figure owes nothing to the realised spreads and states
-        used = [n for n in used if not n.startswith(("realised.", "states."))]
+    if scheduled:  # a timetable figure owes nothing to the realised spreads, states, classes
+        used = [n for n in used if not n.startswith(("realised.", "states.", "services."))]
     flags = [params[n].flag if n in params else n.split(":", 1)[0] for n in used]
     weakest = min(flags, key=FLAG_ORDER.index) if flags else "sourced"
     return {"flag": weakest, "parameters": used}
@@ -331,7 +377,10 @@ def _link_flag(leg: Leg, field: str) -> str:
     return f"{'derived' if field in leg.defaults else 'sourced'}:{leg.link}.{field}"
 
 
-def _leg_parts(network: Network, m: TimingModel, c: Conditions, leg: Leg) -> list[Part]:
+def _leg_parts(
+    network: Network, m: TimingModel, c: Conditions, leg: Leg, *, first: bool = False
+) -> list[Part]:
+    """The parts of one leg; a Caspian crossing that starts the route has no port dwell."""
     s, r = m.scheduled, m.realised
     run_sigma = r.running_sigma.value
     if leg.mode == "transshipment":
@@ -358,9 +407,10 @@ def _leg_parts(network: Network, m: TimingModel, c: Conditions, leg: Leg) -> lis
     parts = [Part(f"run {leg.link}", travel, "lognormal", travel, run_sigma, run_params)]
     ends = {leg.from_node, leg.to_node}
     if leg.mode in ("ferry", "sea") and ends <= set(m.caspian_ports):
-        parts.append(_caspian(m, c, leg))
+        if not first:  # a time from a Caspian port starts with the sailing (port-to-port)
+            parts.append(_caspian(m, c, leg))
     elif leg.mode == "border":
-        parts.append(_border(m, leg, road=not on_rail))
+        parts.append(_border(m, c, leg, road=not on_rail))
     else:
         sigma = r.transfer_sigma.value
         if leg.dwell_h:
@@ -395,23 +445,24 @@ def _caspian(m: TimingModel, c: Conditions, leg: Leg) -> Part:
         median *= m.realised.winter_caspian_factor.value
         names.append("realised.winter_caspian_factor")
     hours = m.scheduled.caspian_handling_h.value
-    # the realised wait subsumes the scheduled handling and the wait for a sailing
-    return Part(f"caspian {leg.link}", hours, "lognormal", max(median, hours), wait.sigma.value,
-                tuple(names))  # fmt: skip
+    # the port dwell before a sailing: the realised wait subsumes the scheduled handling and
+    # the wait for a sailing; the sailing itself is the leg's own run part
+    return Part(f"caspian port {leg.from_node}", hours, "lognormal", max(median, hours),
+                wait.sigma.value, tuple(names))  # fmt: skip
 
 
-def _border(m: TimingModel, leg: Leg, *, road: bool) -> Part:
-    s, r = m.scheduled, m.realised
+def _border(m: TimingModel, c: Conditions, leg: Leg, *, road: bool) -> Part:
+    s = m.scheduled
     if road:
-        wait, key, sched = r.border_road, "border_road", s.border_road_h
-    elif leg.link in m.china_kz_borders:
-        wait, key, sched = r.border_cn_kz, "border_cn_kz", s.border_rail_h
+        wait, key, sched = m.realised.border_road, "realised.border_road", s.border_road_h
     else:
-        wait, key, sched = r.border_rail, "border_rail", s.border_rail_h
+        service = m.services[c.service]
+        name = "border_cn_kz" if leg.link in m.china_kz_borders else "border_rail"
+        wait, key, sched = getattr(service, name), f"services.{c.service}.{name}", s.border_rail_h
     names = (
         f"scheduled.{'border_road_h' if road else 'border_rail_h'}",
-        f"realised.{key}.median_h",
-        f"realised.{key}.sigma",
+        f"{key}.median_h",
+        f"{key}.sigma",
     )
     median = max(wait.median_h.value, sched.value)
     return Part(f"border {leg.link}", sched.value, "lognormal", median, wait.sigma.value, names)
@@ -427,9 +478,13 @@ FAMILY_CONSTRAINTS: dict[str, dict[str, Any]] = {
 
 
 def network_on(
-    network: Network, *, as_of: date | str | None = None, scenario: str | None = None
+    network: Network,
+    *,
+    as_of: date | str | None = None,
+    scenario: str | None = None,
+    service: str | None = None,
 ) -> tuple[Network, Conditions]:
-    """The network and its conditions for ``--as-of`` and ``--scenario``.
+    """The network and its conditions for ``--as-of``, ``--scenario`` and ``--service``.
 
     ``scenario`` names a state of ``timing.yaml`` (a sourced congestion or closure period) or a
     network scenario (a bundled name or a file, see :func:`~cajad.corridor.load_scenario`),
@@ -444,13 +499,13 @@ def network_on(
 
     model = load_timing()
     if scenario is not None and scenario in model.states:
-        return network, conditions_on(as_of=as_of, state=scenario, model=model)
+        return network, conditions_on(as_of=as_of, state=scenario, service=service, model=model)
     if scenario is not None:
         try:
             network = apply_scenario(network, load_scenario(scenario))
         except UnknownScenarioError as exc:
             raise UnknownScenarioError(scenario, sorted(model.states) + list_scenarios()) from exc
-    return network, conditions_on(as_of=as_of, model=model)
+    return network, conditions_on(as_of=as_of, service=service, model=model)
 
 
 def used_parameters(times: Sequence[RouteTimes]) -> dict[str, dict[str, Any]]:

@@ -62,7 +62,7 @@ def route(
     corridor: CorridorDep,
     origin: Annotated[Place, Query(alias="from")],
     to: Place,
-    by: By = By.TIME,
+    by: By = By.SCHEDULED,
     avoid: Avoid = None,
     max_transshipments: MaxTransshipments = None,
     k: RouteCount = 1,

@@ -52,7 +52,7 @@ def corridor_page(
     session: SessionDep,
     origin: Annotated[str | None, Query(alias="from", max_length=120)] = None,
     to: Text = None,
-    by: By = By.TIME,
+    by: By = By.SCHEDULED,
     avoid: Text = None,
     max_transshipments: MaxTransshipments = None,
     k: Annotated[int, Query(ge=1, le=PAGE_MAX_K)] = PAGE_K,

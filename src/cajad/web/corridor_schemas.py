@@ -71,11 +71,13 @@ class Provenance(BaseModel):
 
 
 class ConditionsOut(BaseModel):
-    """The network on a date: a named state and the meteorological season."""
+    """The network on a date: a named state and the meteorological season, and the class of
+    service the times are for (``block-train`` unless asked)."""
 
     state: str
     season: str | None
     as_of: str | None
+    service: str
 
 
 class RouteOut(RouteFigures):
@@ -101,7 +103,7 @@ class RoutesOut(BaseModel):
 
     from_: str = Field(alias="from")
     to: str
-    by: Literal["time", "cost", "generalized", "pareto"]
+    by: Literal["scheduled", "time", "cost", "generalized", "pareto"]
     constraints: Constraints
     routes: list[RouteOut]
     conditions: ConditionsOut

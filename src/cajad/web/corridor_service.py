@@ -50,8 +50,10 @@ PAGE_K, PAGE_MAX_K = 3, 10
 
 
 class By(StrEnum):
-    """Criterion of the best route: time (h), cost or generalized cost (USD/TEU)."""
+    """Criterion of the best route: scheduled time (h, the default), the network's single
+    expected time (h), cost or generalized cost (USD/TEU)."""
 
+    SCHEDULED = "scheduled"
     TIME = "time"
     COST = "cost"
     GENERALIZED = "generalized"
@@ -95,7 +97,7 @@ class RouteQuery:
 
     origin: str
     destination: str
-    by: By = By.TIME
+    by: By = By.SCHEDULED
     avoid: tuple[str, ...] = ()
     max_transshipments: int | None = None
     k: int = 1
