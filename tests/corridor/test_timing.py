@@ -191,3 +191,12 @@ def test_no_fitted_scheduled_value_sits_on_a_bound_of_its_grid() -> None:
         assert figure.flag == "fitted"
         assert min(grid) < figure.value < max(grid), name
     assert params["scheduled.port_transfer_h"].flag == "assumed"
+
+
+def test_an_estimated_distance_makes_the_scheduled_time_assumed() -> None:
+    network = load_network()
+    route = find_routes(network, "Xi'an", "Baku", avoid=["RU"])[0]  # Chinese legs: estimated
+    times = route_times(network, route, conditions_on(), samples=10)
+    names = times.provenance["scheduled_h"]["parameters"]
+    assert "assumed:rail:CN_XIAN-CN_ALASHANKOU.distance_km" in names
+    assert times.provenance["scheduled_h"]["flag"] == "assumed"

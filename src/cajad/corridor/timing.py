@@ -373,8 +373,11 @@ def _provenance(
 
 
 def _link_flag(leg: Leg, field: str) -> str:
-    """``derived:…`` for a network figure from a default, ``sourced:…`` for a link's own."""
-    return f"{'derived' if field in leg.defaults else 'sourced'}:{leg.link}.{field}"
+    """``sourced:…`` for a link's own figure; ``assumed:…`` for an estimated distance (great
+    circle × circuity: no sourced figure); ``derived:…`` for another figure from a default."""
+    if field not in leg.defaults:
+        return f"sourced:{leg.link}.{field}"
+    return f"{'assumed' if field == 'distance_km' else 'derived'}:{leg.link}.{field}"
 
 
 def _leg_parts(
