@@ -23,7 +23,10 @@ Run: ``.venv/bin/python benchmarks/corridor.py [--nodes 100000] [--scenarios 100
    error of the scheduled time (``route_times(...).scheduled_h``) and its median (MdAPE),
    against the plain baseline, the route's single ``time_h``. Table B, measured shipments:
    whether the published time lies in the realised P10-P90, against the baseline's implied
-   band ``time_h -/+ 1.28 x time_spread_h``. ``--times-only`` runs this part alone.
+   band ``time_h -/+ 1.28 x time_spread_h``. ``--times-only`` runs this part alone;
+   ``--part calibration`` judges the calibration part instead, and ``--loo`` adds the
+   development metric: each calibration measured shipment judged by a model refitted without
+   it (no held-out row is read).
 """
 
 from __future__ import annotations
@@ -46,9 +49,11 @@ from cajad.corridor import (
     make_options,
     synthetic_network,
 )
-from cajad.corridor._fit import Judged, evaluable, evaluate, mdape
+from cajad.corridor._fit import fit_timing, with_values
 from cajad.corridor._graph import CompiledGraph
+from cajad.corridor._judge import Judged, evaluable, evaluate, mdape
 from cajad.corridor.published import load_published_times
+from cajad.corridor.timing import load_timing
 
 PAIRS = [
     ("CN_XIAN", "DEDUI"),
@@ -314,6 +319,31 @@ def bench_published_times(network: Network, part: str = "heldout") -> None:
         print(f"  left out: {row.id} ({why})")
 
 
+def leave_one_out(network: Network) -> None:
+    """Each calibration measured shipment judged by a model refitted without it (the
+    development metric: it reads no held-out row)."""
+    rows = [r for r in load_published_times() if r.part == "calibration"]
+    model = load_timing()
+    judged, _ = evaluate(network, evaluable(rows, "measured", "calibration"), model)
+    print("\n== leave one out, calibration measured shipments (refitted without each) ==")
+    head = f"{'published d':>11} {'P10-P50-P90 d':>18} {'in':>3}"
+    print(f"  {'id':36} {head}  {'service':11} conditions")
+    inside = 0
+    for j in judged:
+        fit = fit_timing(network, [r for r in rows if r.id != j.row.id], model)
+        refitted = with_values(model, fit.values, fit.log_se)
+        (again,), _ = evaluate(network, [j.row], refitted)
+        t = again.times
+        hit = again.covered(t.p10_h, t.p90_h)
+        inside += hit
+        print(
+            f"  {j.row.id:36} {j.row.value_h / 24:11.1f} "
+            f"{t.p10_h / 24:6.1f}-{t.p50_h / 24:5.1f}-{t.p90_h / 24:5.1f} "
+            f"{'yes' if hit else 'no':>3}  {_conditions(again)}"
+        )
+    print(f"  in P10-P90: {inside}/{len(judged)} ({inside / max(len(judged), 1):.0%})")
+
+
 def _conditions(judged: Judged) -> str:
     """The class of service, the state and the season a row was judged under."""
     c = judged.times.conditions
@@ -334,11 +364,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--times-only", action="store_true", help="only part 3")
     parser.add_argument(
+        "--loo",
+        action="store_true",
+        help="with part 3: leave-one-out coverage of the calibration measured shipments",
+    )
+    parser.add_argument(
         "--part", choices=("heldout", "calibration"), default="heldout", help="for part 3"
     )
     args = parser.parse_args(argv)
     network = load_network()
     bench_published_times(network, args.part)
+    if args.loo:
+        leave_one_out(network)
     if args.times_only:
         return
     bench_routing("bundled", network, args.queries, args.queries, args.seed)

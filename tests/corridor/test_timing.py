@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from cajad.corridor import OptionError, UnknownScenarioError, find_routes, load_network
-from cajad.corridor._fit import SCHEDULE_GRID, evaluable, evaluate, fit_timing
+from cajad.corridor._fit import SCHEDULE_GRID, fit_timing, with_values
+from cajad.corridor._fit_realised import BOUNDS, fit_realised
+from cajad.corridor._judge import evaluable, evaluate
 from cajad.corridor.published import load_published_times, movement_day
 from cajad.corridor.timing import (
     FLAG_ORDER,
+    TimingModel,
     conditions_on,
     load_timing,
     network_on,
@@ -81,9 +86,13 @@ def test_every_parameter_is_flagged_and_fitted_ones_name_calibration_rows() -> N
 def test_the_bundled_fitted_values_are_what_the_fit_gives() -> None:
     fitted = fit_timing(load_network(), load_published_times(), load_timing())
     params = load_timing().parameters()
-    for name, value in fitted.items():  # block trains' borders are derived from the schedule
+    for name, value in fitted.values.items():  # block trains' borders: derived from the schedule
         assert params[name].flag in ("fitted", "derived"), name
         assert params[name].value == pytest.approx(value, rel=1e-3), name
+        expected = fitted.log_se.get(name)
+        assert params[name].log_se == (expected and pytest.approx(expected, rel=1e-2)), name
+        if name in fitted.rows:
+            assert list(params[name].rows) == fitted.rows[name], name
 
 
 def test_the_fit_never_reads_held_out_rows() -> None:
@@ -91,6 +100,61 @@ def test_the_fit_never_reads_held_out_rows() -> None:
     blinded = [r for r in rows if r.part == "calibration"]
     model = load_timing()
     assert fit_timing(load_network(), blinded, model) == fit_timing(load_network(), rows, model)
+
+
+def test_the_realised_fit_is_a_maximum_inside_its_bounds_with_finite_errors() -> None:
+    """Every fitted spread and median is inside its bounds and has a standard error; only the
+    winter factor may sit on its bound (1: ordinary winters are not slower in these rows)."""
+    fit = fit_realised(load_network(), load_published_times(), load_timing())
+    for name, value in fit.values.items():
+        key = name if name in BOUNDS else "median"
+        low, high = (math.exp(b) for b in BOUNDS[key])
+        assert low <= value <= high, name
+        if name != "realised.winter_caspian_factor":
+            assert low < value < high and fit.log_se[name], name
+            assert 0 < fit.log_se[name] < 1, name  # type: ignore[operator]
+    assert fit.values["realised.winter_caspian_factor"] >= 1
+
+
+def test_the_caspian_spread_is_pooled_over_more_waits_than_any_state_has() -> None:
+    fit = fit_realised(load_network(), load_published_times(), load_timing())
+    pooled = fit.rows["realised.caspian_sigma"]
+    states = [ids for name, ids in fit.rows.items() if name.startswith("states.")]
+    assert len(states) == len(load_timing().states)
+    assert all(len(pooled) > len(ids) for ids in states)
+    assert len(pooled) >= 10
+
+
+def test_a_parameter_known_less_well_gives_a_wider_spread() -> None:
+    """The uncertainty of a fitted figure is drawn in the Monte Carlo: without it the same
+    route's P10-P90 is narrower."""
+    network, model = load_network(), load_timing()
+    route = find_routes(network, "Altynkol", "Baku", avoid=["RU"])[0]
+    c = conditions_on(as_of="2025-07-01")
+    known = with_values(model, {}, dict.fromkeys(model.parameters(), None))
+    wide, narrow = (route_times(network, route, c, model=m) for m in (model, known))
+    assert wide.p90_h - wide.p10_h > narrow.p90_h - narrow.p10_h
+    assert wide.scheduled_h == narrow.scheduled_h
+
+
+def test_one_shipment_factor_makes_a_long_route_spread_as_much_as_a_short_one() -> None:
+    """Independent draws per part cancel out over many parts; the shared shipment factor
+    keeps the relative spread of a long route (Xi'an-Duisburg, no sea) near that of a short
+    one, as measured shipments show."""
+    network = load_network()
+    c = conditions_on(as_of="2025-07-01")
+    ratios = []
+    for origin, destination in (("Almaty", "Shu"), ("Xi'an", "Duisburg")):
+        t = route_times(network, find_routes(network, origin, destination)[0], c)
+        ratios.append(t.p90_h / t.p10_h)
+    assert ratios[1] > 0.8 * ratios[0] > 1.5
+
+
+def test_log_se_belongs_to_fitted_figures_only() -> None:
+    data = load_timing().model_dump()
+    data["scheduled"]["rail_speed_km_h"]["log_se"] = 0.1  # a sourced figure
+    with pytest.raises(ValidationError, match="log_se is the uncertainty of a fit"):
+        TimingModel.model_validate(data)
 
 
 ROUTES = [("Altynkol", "Baku", ("RU",)), ("Xi'an", "Duisburg", ()), ("Tokyo", "Almaty", ())]

@@ -3,9 +3,11 @@
 *Scheduled* time is the sum of scheduled running times and scheduled dwells (a border's
 processing, a port's planned transfer, the planned wait for a weekly feeder). *Realised* time is
 a distribution: each part of the route draws from its own distribution (running time and
-transfers lognormal around their schedule, border dwell and the Caspian wait lognormal with
-medians fitted to measured figures, the wait for a departure uniform on the headway), and
-Monte Carlo sums give P10, P50 and P90 door to door.
+transfers lognormal around their schedule, border dwells lognormal by class of service, the
+wait for a departure uniform on the headway), one shipment factor scales them all, the Caspian
+port wait is lognormal with its state's median, and the fitted parameters are themselves drawn
+from their uncertainty (:mod:`cajad.corridor.realised`); Monte Carlo sums give P10, P50 and
+P90 door to door.
 
 The parameters live in ``timing.yaml``, each flagged ``sourced``, ``derived``, ``fitted`` or
 ``assumed`` with its source and, when fitted, the ``published_times.csv`` calibration rows behind
@@ -30,13 +32,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cajad.corridor._files import problems_of, read_yaml
 from cajad.corridor._graph import KIND_TERMINAL
 from cajad.corridor.errors import NetworkDataError, OptionError, UnknownScenarioError
 from cajad.corridor.loader import bundled_data_dir
 from cajad.corridor.model import Network
+from cajad.corridor.realised import SHIPMENT_SIGMA, Part, draw_total
 from cajad.corridor.routes import Leg, Route, leg_of_arc
 
 TIMING_FILE = "timing.yaml"
@@ -50,7 +53,12 @@ _STRICT = ConfigDict(frozen=True, extra="forbid")
 
 
 class Figure(BaseModel):
-    """A parameter with its unit, flag and source (``rows``: calibration rows it was fitted on)."""
+    """A parameter with its unit, flag and source (``rows``: calibration rows it was fitted on).
+
+    ``log_se`` (fitted figures only) is the standard error of the logarithm of the value, from
+    the curvature of the calibration likelihood: the Monte Carlo draws the value once per sample
+    as ``value × exp(log_se × z)``, so a figure fitted on few rows widens the realised spread.
+    """
 
     model_config = _STRICT
     value: Annotated[float, Field(ge=0)]
@@ -58,6 +66,13 @@ class Figure(BaseModel):
     flag: Flag
     source: Annotated[str, Field(min_length=3)]
     rows: tuple[str, ...] = ()
+    log_se: Annotated[float, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _uncertainty_of_a_fit(self) -> Figure:
+        if self.log_se is not None and self.flag != "fitted":
+            raise ValueError(f"log_se is the uncertainty of a fit; the flag is {self.flag!r}")
+        return self
 
 
 class Wait(BaseModel):
@@ -79,11 +94,15 @@ class Scheduled(BaseModel):
 
 
 class Realised(BaseModel):
+    """Spreads of the realised time: of each part, of the Caspian wait and of a shipment."""
+
     model_config = _STRICT
     running_sigma: Figure
     transfer_sigma: Figure
     border_road: Wait
     winter_caspian_factor: Figure
+    caspian_sigma: Figure
+    shipment_sigma: Figure
 
 
 class Service(BaseModel):
@@ -96,14 +115,15 @@ class Service(BaseModel):
 
 
 class State(BaseModel):
-    """A named condition of the network: a period (when dated) and its Caspian wait."""
+    """A named condition of the network: a period (when dated) and the median Caspian wait
+    (its spread, ``realised.caspian_sigma``, is pooled over the states)."""
 
     model_config = _STRICT
     title: str
     start: date | None = None
     end: date | None = None
     seasonal: bool = True
-    caspian_wait: Wait
+    caspian_median_h: Figure
     source: Annotated[str, Field(min_length=3)]
 
 
@@ -242,18 +262,6 @@ def _day(value: date | str | None) -> date | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Part:
-    """One part of a route's time: its schedule and how its realised value is drawn."""
-
-    name: str
-    scheduled_h: float
-    draw: Literal["lognormal", "uniform", "fixed"]
-    median_h: float
-    sigma: float
-    parameters: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class RouteTimes:
     """Scheduled time and realised quantiles of one route (h), with their provenance."""
 
@@ -310,9 +318,9 @@ def route_times(
     """
     m = model or load_timing()
     parts = route_parts(network, route, conditions, m)
-    total = _draw(parts, samples, np.random.default_rng(random_state))
-    p10, p50, p90 = (float(q) for q in np.quantile(total, [0.1, 0.5, 0.9]))
     params = m.parameters()
+    total = draw_total(parts, params, samples, np.random.default_rng(random_state))
+    p10, p50, p90 = (float(q) for q in np.quantile(total, [0.1, 0.5, 0.9]))
     scheduled = [p for p in parts if p.scheduled_h > 0]
     return RouteTimes(
         scheduled_h=float(sum(p.scheduled_h for p in parts)),
@@ -349,24 +357,14 @@ def _arc_hours(network: Network, m: TimingModel) -> np.ndarray[Any, Any]:
     return found
 
 
-def _draw(parts: Sequence[Part], samples: int, rng: np.random.Generator) -> np.ndarray[Any, Any]:
-    total = np.zeros(samples)
-    for p in parts:
-        if p.draw == "lognormal" and p.median_h > 0:
-            total += p.median_h * np.exp(p.sigma * rng.standard_normal(samples))
-        elif p.draw == "uniform":
-            total += rng.uniform(0.0, 2 * p.median_h, samples)
-        else:
-            total += p.median_h
-    return total
-
-
 def _provenance(
     parts: Sequence[Part], params: dict[str, Figure], *, scheduled: bool = False
 ) -> dict[str, Any]:
     used = sorted({n for p in parts for n in p.parameters})
     if scheduled:  # a timetable figure owes nothing to the realised spreads, states, classes
         used = [n for n in used if not n.startswith(("realised.", "states.", "services."))]
+    if not scheduled:  # every realised figure carries the shipment factor
+        used = sorted({*used, SHIPMENT_SIGMA})
     flags = [params[n].flag if n in params else n.split(":", 1)[0] for n in used]
     weakest = min(flags, key=FLAG_ORDER.index) if flags else "sourced"
     return {"flag": weakest, "parameters": used}
@@ -436,22 +434,26 @@ def _leg_parts(
 
 
 def _caspian(m: TimingModel, c: Conditions, leg: Leg) -> Part:
+    """The wait at the Caspian port of loading: the realised wait subsumes the scheduled
+    handling and the wait for a sailing (the sailing itself is the leg's own run part)."""
     state = m.states[c.state]
-    wait = state.caspian_wait
-    median = wait.median_h.value
-    names = [
-        "scheduled.caspian_handling_h",  # first: the part's scheduled figure
-        f"states.{c.state}.caspian_wait.median_h",
-        f"states.{c.state}.caspian_wait.sigma",
-    ]
+    median_from = [f"states.{c.state}.caspian_median_h"]
+    median = state.caspian_median_h.value
     if state.seasonal and c.season == "winter":
         median *= m.realised.winter_caspian_factor.value
-        names.append("realised.winter_caspian_factor")
-    hours = m.scheduled.caspian_handling_h.value
-    # the port dwell before a sailing: the realised wait subsumes the scheduled handling and
-    # the wait for a sailing; the sailing itself is the leg's own run part
-    return Part(f"caspian port {leg.from_node}", hours, "lognormal", max(median, hours),
-                wait.sigma.value, tuple(names))  # fmt: skip
+        median_from.append("realised.winter_caspian_factor")
+    names = ("scheduled.caspian_handling_h", *median_from, "realised.caspian_sigma")
+    return Part(
+        f"caspian port {leg.from_node}",
+        m.scheduled.caspian_handling_h.value,  # the part's scheduled figure is named first
+        "lognormal",
+        median,
+        m.realised.caspian_sigma.value,
+        names,
+        median_from=tuple(median_from),
+        sigma_from="realised.caspian_sigma",
+        shipment=False,
+    )
 
 
 def _border(m: TimingModel, c: Conditions, leg: Leg, *, road: bool) -> Part:
