@@ -118,9 +118,29 @@ def test_scenario_from_a_file_and_tables(app: typer.Typer, tmp_path: Path) -> No
     )
     result = runner.invoke(app, ["scenario", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "Slower Aktau" in result.stdout and "share of each route" in result.stdout
+    assert "Slower Aktau" in result.stdout and "one row per distinct path" in result.stdout
+    assert "Aktau: transfer time × 3" in result.stdout
 
 
 def test_unknown_scenario_fails(app: typer.Typer) -> None:
     result = runner.invoke(app, ["scenario", "nope"])
     assert result.exit_code == 2 and "faster-border" in result.output
+
+
+def test_scenario_on_the_route_asked(app: typer.Typer) -> None:
+    args = ["scenario", "faster-border", "--from", "Nagoya", "--to", "Istanbul", "--avoid", "RU"]
+    result = runner.invoke(app, [*args, "--json", "-k", "2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["asked"] is True and len(data["pairs"]) == 1
+    pair = data["pairs"][0]
+    assert (pair["origin_name"], pair["destination_name"]) == ("Nagoya", "Istanbul")
+    assert "RU" not in pair["base"]["countries"]
+    assert "Khorgos–Altynkol border crossing: dwell halved" in data["changes"]
+    tables = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert tables.exit_code == 0 and "Nagoya → Istanbul" in tables.stdout
+
+
+def test_scenario_needs_both_ends_of_a_route(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["scenario", "faster-border", "--from", "Nagoya"])
+    assert result.exit_code == 2 and "from, to: give both places" in result.output

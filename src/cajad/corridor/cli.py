@@ -17,6 +17,7 @@ from rich.table import Table
 
 from cajad._cli import exit_codes, out
 from cajad.corridor.compare import Comparison, compare_scenario
+from cajad.corridor.errors import OptionError
 from cajad.corridor.loader import load_network
 from cajad.corridor.payload import route_constraints, route_payload, split_list
 from cajad.corridor.routes import Route
@@ -157,14 +158,43 @@ def scenario_command(
     name_or_file: Annotated[
         str, typer.Argument(metavar="NAME_OR_FILE", help="Bundled scenario name or YAML/JSON file.")
     ],
+    origin: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="Compare on this route (with --to) instead of the scenario's pairs."
+        ),
+    ] = None,
+    destination: Annotated[str | None, typer.Option("--to", help="End of the route asked.")] = None,
+    avoid: Annotated[
+        list[str] | None, typer.Option(help="Country to avoid (ISO code or name); repeatable.")
+    ] = None,
+    max_transshipments: Annotated[
+        int | None, typer.Option(min=0, help="Most container transfers allowed.")
+    ] = None,
+    mode: Annotated[
+        list[str] | None, typer.Option(help="Allowed mode: rail, road, sea, ferry; repeatable.")
+    ] = None,
     by: Annotated[By, typer.Option(help="Criterion of the best route.")] = By.generalized,
     k: Annotated[
         int, typer.Option("-k", "--k", min=1, max=10, help="Routes sharing the traffic.")
     ] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Apply a scenario and compare it with the base network, side by side."""
-    result = compare_scenario(load_network(), load_scenario(name_or_file), by=by.value, k=k)
+    """Apply a scenario and compare it with the base network, side by side: on the route asked
+    (--from/--to), else on the scenario's own pairs."""
+    if (origin is None) != (destination is None):
+        raise OptionError("from, to: give both places, or neither")
+    pairs = [(origin, destination)] if origin and destination else None
+    result = compare_scenario(
+        load_network(),
+        load_scenario(name_or_file),
+        pairs=pairs,
+        by=by.value,
+        k=k,
+        **route_constraints(
+            avoid=split_list(avoid), max_transshipments=max_transshipments, modes=split_list(mode)
+        ),
+    )
     if as_json:
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -173,9 +203,9 @@ def scenario_command(
 
 _FIGURES = (
     ("days", "time_h", 1 / 24, "{:.1f}"),
-    ("spread h", "time_spread_h", 1.0, "{:.0f}"),
-    ("USD/TEU", "cost_usd_per_teu", 1.0, "{:,.0f}"),
-    ("kg CO2/TEU", "co2_kg_per_teu", 1.0, "{:,.0f}"),
+    ("spread, hours", "time_spread_h", 1.0, "{:.0f}"),
+    ("USD per container", "cost_usd_per_teu", 1.0, "{:,.0f}"),
+    ("kg CO2 per container", "co2_kg_per_teu", 1.0, "{:,.0f}"),
     ("transshipments", "transshipments", 1.0, "{:.0f}"),
 )
 
@@ -184,8 +214,12 @@ def _print_comparison(result: Comparison) -> None:
     out.print(f"[bold]{result.title}[/] ({result.name})")
     if result.projects:
         out.print(f"projects: {', '.join(result.projects)}")
+    out.print("what it changes:")
+    for change in result.changes:
+        out.print(f"  - {change}")
     for pair in result.pairs:
-        table = Table(title=f"{pair.origin} → {pair.destination}", title_justify="left")
+        ends = f"{pair.origin_name or pair.origin} → {pair.destination_name or pair.destination}"
+        table = Table(title=ends, title_justify="left")
         for column in ("", "base", "scenario", "change"):
             table.add_column(column, justify="right")
         for label, attr, factor, fmt in _FIGURES:
@@ -197,7 +231,9 @@ def _print_comparison(result: Comparison) -> None:
             )
             table.add_row(label, *shown, change)
         out.print(table)
-        shares = Table(title="share of each route", title_justify="left")
+        shares = Table(
+            title="share of the traffic, one row per distinct path", title_justify="left"
+        )
         for column in ("route", "base", "scenario"):
             shares.add_column(column, justify="left" if column == "route" else "right")
         for share in pair.shares:
