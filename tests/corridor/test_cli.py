@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,9 @@ def test_route_tables_for_people(app: typer.Typer) -> None:
     assert result.exit_code == 0, result.output
     assert "route 1" in result.stdout and "route 2" in result.stdout
     assert "Kuryk" in result.stdout and "waits" in result.stdout
+    # the flag beside each time is printed, not eaten as markup
+    assert re.search(r"\d \[(sourced|derived|fitted|assumed)\]", result.stdout)
+    assert "USD per container" in result.stdout and "days on schedule" in result.stdout
 
 
 def test_unknown_place_fails_with_suggestions(app: typer.Typer) -> None:
