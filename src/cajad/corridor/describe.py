@@ -52,21 +52,21 @@ def describe_changes(network: Network, scenario: Scenario) -> list[str]:
 def describe_change(network: Network, change: Change) -> str:
     """One change in plain words; an element the base network lacks is named by its id."""
     if isinstance(change, RemoveLink):
-        return f"{_link_name(network, change.id)}: closed"
+        return f"{link_name(network, change.id)}: closed"
     if isinstance(change, RemoveNode):
-        return f"{_node_name(network, change.id)}: closed, with every link to it"
+        return f"{node_name(network, change.id)}: closed, with every link to it"
     if isinstance(change, AddLink):
         link = change.link
-        a, b = (_node_name(network, str(link.get(end))) for end in ("from", "to"))
+        a, b = (node_name(network, str(link.get(end))) for end in ("from", "to"))
         ends = f"{a}–{b}"
         words = MODE_WORDS.get(str(link.get("mode")), str(link.get("mode")))
         return f"new {words} {ends}" + _figures(link, {})
     if isinstance(change, AddNode):
         return f"new place {change.node.get('name', change.node.get('id'))}"
     name = (
-        _link_name(network, change.id)
+        link_name(network, change.id)
         if isinstance(change, EditLink)
-        else _node_name(network, change.id)
+        else node_name(network, change.id)
     )
     return f"{name}: {_figures(change.set, change.scale).removeprefix(', ') or 'edited'}"
 
@@ -90,16 +90,16 @@ def _factor(factor: float) -> str:
     return {0.5: "halved", 2.0: "doubled", 0.0: "set to nothing"}.get(factor, f"× {factor:g}")
 
 
-def _node_name(network: Network, node_id: str) -> str:
+def node_name(network: Network, node_id: str) -> str:
     return short_name(network, node_id) if node_id in network.nodes else node_id
 
 
-def _link_name(network: Network, link_id: str) -> str:
+def link_name(network: Network, link_id: str) -> str:
     """``Khorgos–Altynkol border crossing``; a variant in the id (``:suez``) is kept."""
     link = network.links.get(link_id)
     if link is None:
         return link_id
     variant = link_id.split(":")[2] if link_id.count(":") >= 2 else ""
-    ends = f"{_node_name(network, link.from_node)}–{_node_name(network, link.to_node)}"
+    ends = f"{node_name(network, link.from_node)}–{node_name(network, link.to_node)}"
     words = MODE_WORDS.get(link.mode, link.mode)
     return f"{ends} {words}" + (f" via {variant.capitalize()}" if variant else "")

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from cajad.corridor.describe import describe_changes
 from cajad.corridor.payload import split_list
 from cajad.register import titles
 from cajad.web.corridor_schemas import ComparisonOut, NodeOut, RoutesOut, ScenarioOut
@@ -28,7 +29,7 @@ from cajad.web.corridor_service import (
     TimeScenario,
 )
 from cajad.web.deps import SessionDep
-from cajad.web.errors import error_responses
+from cajad.web.errors import ParameterError, error_responses
 from cajad.web.schemas import ProjectRef
 
 router = APIRouter(
@@ -128,6 +129,7 @@ def scenarios(
             description=s.description.strip(),
             projects=list(s.projects),
             registered=[ProjectRef(identifier=p, title=known[p]) for p in s.projects if p in known],
+            changes=describe_changes(corridor.network, s),
         )
         for s in chosen
     ]
@@ -141,6 +143,27 @@ def scenario(
     name: str,
     by: By = By.GENERALIZED,
     k: Annotated[int, Query(ge=1, le=10, description="Routes sharing the traffic.")] = 3,
+    origin: Annotated[
+        str | None,
+        Query(alias="from", max_length=120, description="Compare on this route (with to)."),
+    ] = None,
+    to: Annotated[str | None, Query(max_length=120, description="End of the route.")] = None,
+    avoid: Avoid = None,
+    max_transshipments: MaxTransshipments = None,
+    mode: Modes = None,
 ) -> dict[str, Any]:
-    """Base and scenario side by side for each pair: time, cost, spread, CO2 and shares."""
-    return corridor.compare(name, by=by, k=k).as_dict()
+    """Base and scenario side by side, on the route asked (``from``, ``to`` and its
+    constraints) or else on the scenario's own pairs: time, cost, spread, CO2, shares by
+    distinct path, and what the scenario changes in plain words."""
+    if (origin is None) != (to is None):
+        raise ParameterError("to" if origin else "from", "give both places, from and to")
+    route = None
+    if origin is not None and to is not None:
+        route = RouteQuery(
+            origin,
+            to,
+            avoid=tuple(split_list(avoid)),
+            max_transshipments=max_transshipments,
+            modes=tuple(m.value for m in mode) if mode else None,
+        )
+    return corridor.compare(name, by=by, k=k, route=route).as_dict()

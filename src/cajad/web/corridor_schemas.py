@@ -120,6 +120,7 @@ class ScenarioOut(BaseModel):
     description: str
     projects: list[str] = Field(description="Identifiers the scenario file names.")
     registered: list[ProjectRef] = Field(description="Those of them the register holds.")
+    changes: list[str] = Field(description="What it changes, one plain sentence per change.")
 
 
 class Delta(BaseModel):
@@ -130,7 +131,9 @@ class Delta(BaseModel):
 
 
 class ShareOut(BaseModel):
-    label: str
+    """One distinct path (the places it passes) and its share of the traffic."""
+
+    label: str = Field(description="Readable, and unique within its pair.")
     base: float
     scenario: float
 
@@ -140,6 +143,8 @@ class PairOut(BaseModel):
 
     origin: str
     destination: str
+    origin_name: str
+    destination_name: str
     base: RouteFigures | None
     scenario: RouteFigures | None
     delta: Delta = Field(description="Scenario minus base, best route.")
@@ -154,4 +159,6 @@ class ComparisonOut(BaseModel):
     description: str
     projects: list[str]
     by: str
+    changes: list[str] = Field(description="What it changes, one plain sentence per change.")
+    asked: bool = Field(description="Whether the pairs are the route asked (from, to).")
     pairs: list[PairOut]

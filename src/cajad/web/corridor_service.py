@@ -25,14 +25,18 @@ from fastapi import Depends, Query, Request
 
 from cajad.corridor import (
     Comparison,
+    FlowResult,
     Network,
     NoRouteError,
     OptionError,
     PlaceError,
     Scenario,
+    apply_scenario,
+    assign_flows,
     compare_scenario,
     find_routes,
     list_scenarios,
+    load_demand,
     load_network,
     load_scenario,
     pareto_routes,
@@ -42,7 +46,7 @@ from cajad.corridor.geometry import Line, link_lines
 from cajad.corridor.payload import route_constraints, route_payload
 from cajad.corridor.places import resolve_country
 from cajad.corridor.routing import MAX_K, MAX_TRANSSHIPMENTS
-from cajad.corridor.timing import Conditions, load_timing, network_on, route_times
+from cajad.corridor.timing import Conditions, State, load_timing, network_on, route_times
 from cajad.web.errors import ParameterError, ResourceNotFoundError
 
 #: Routes the page asks for when the form leaves ``k`` out, and the most it offers.
@@ -126,7 +130,8 @@ class Corridor:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._comparisons: dict[tuple[str, str, int], Comparison] = {}
+        self._comparisons: dict[tuple[Any, ...], Comparison] = {}
+        self._flows: dict[str | None, FlowResult] = {}
 
     @cached_property
     def network(self) -> Network:
@@ -157,14 +162,57 @@ class Corridor:
             raise ResourceNotFoundError(missing)
         return self.scenarios[name]
 
-    def compare(self, name: str, *, by: By = By.GENERALIZED, k: int = 3) -> Comparison:
-        """The scenario against the base network, computed once per (name, by, k)."""
+    @property
+    def states(self) -> dict[str, State]:
+        """The named conditions of the network (``timing.yaml``): ``--scenario`` names them too."""
+        return dict(load_timing().states)
+
+    def compare(
+        self,
+        name: str,
+        *,
+        by: By = By.GENERALIZED,
+        k: int = 3,
+        route: RouteQuery | None = None,
+    ) -> Comparison:
+        """The scenario against the base network, on the route asked (its ends and
+        constraints) or else on the scenario's own pairs; computed once per question."""
         scenario = self.scenario(name)
-        key = (name, by.value, k)
+        asked: dict[str, Any] = {}
+        if route is not None:
+            start = _named("from", resolve_place, self.network, route.origin)
+            end = _named("to", resolve_place, self.network, route.destination)
+            for country in route.avoid:
+                _named("avoid", resolve_country, self.network, country)
+            asked = {
+                "pairs": ((start, end),),
+                **route_constraints(
+                    avoid=route.avoid,
+                    max_transshipments=route.max_transshipments,
+                    modes=route.modes,
+                ),
+            }
+        key = (name, by.value, k, repr(sorted(asked.items())))
         with self._lock:
             if key not in self._comparisons:
-                self._comparisons[key] = compare_scenario(self.network, scenario, by=by.value, k=k)
+                try:
+                    self._comparisons[key] = compare_scenario(
+                        self.network, scenario, by=by.value, k=k, **asked
+                    )
+                except OptionError as exc:
+                    raise ParameterError("mode", str(exc)) from exc
             return self._comparisons[key]
+
+    def flows(self, scenario: str | None = None) -> FlowResult:
+        """The bundled demand assigned under capacities (on a bundled scenario's network when
+        named), computed once per scenario."""
+        network = self.network
+        if scenario is not None:
+            network = apply_scenario(network, self.scenario(scenario))
+        with self._lock:
+            if scenario not in self._flows:
+                self._flows[scenario] = assign_flows(network, load_demand())
+            return self._flows[scenario]
 
     def routes(self, query: RouteQuery, *, pareto: bool = False) -> RouteAnswer:
         """The routes ``query`` asks for (the Pareto set when ``pareto``), or the refusal."""
