@@ -208,7 +208,7 @@ def test_the_network_is_built_once_per_app(app: FastAPI, client: TestClient) -> 
 
 def test_openapi_documents_the_corridor(client: TestClient) -> None:
     paths = get(client, "/api/openapi.json")["paths"]
-    for path in ("nodes", "route", "pareto", "scenarios", "scenarios/{name}"):
+    for path in ("nodes", "route", "pareto", "scenarios", "scenarios/{name}", "flows"):
         assert f"/api/corridor/{path}" in paths
     route = paths["/api/corridor/route"]["get"]
     assert {p["name"] for p in route["parameters"]} >= {"from", "to", "by", "avoid", "k", "mode"}

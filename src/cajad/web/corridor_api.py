@@ -15,7 +15,8 @@ from fastapi import APIRouter, Query
 from cajad.corridor.describe import describe_changes
 from cajad.corridor.payload import split_list
 from cajad.register import titles
-from cajad.web.corridor_schemas import ComparisonOut, NodeOut, RoutesOut, ScenarioOut
+from cajad.web.corridor_flows import FlowScenario, flows_payload
+from cajad.web.corridor_schemas import ComparisonOut, FlowsOut, NodeOut, RoutesOut, ScenarioOut
 from cajad.web.corridor_service import (
     AsOf,
     Avoid,
@@ -167,3 +168,10 @@ def scenario(
             modes=tuple(m.value for m in mode) if mode else None,
         )
     return corridor.compare(name, by=by, k=k, route=route).as_dict()
+
+
+@router.get("/flows", response_model=FlowsOut, summary="Flows under capacities and bottlenecks")
+def flows_api(corridor: CorridorDep, scenario: FlowScenario = None) -> dict[str, Any]:
+    """The bundled yearly demand assigned at least generalized cost under the capacities of
+    links and ports: saturated elements and their shadow prices, loads, unmet demand."""
+    return flows_payload(corridor, scenario)

@@ -1,6 +1,6 @@
 """Flows and bottlenecks: the bundled yearly demand assigned to the network under capacities,
 the saturated links and ports with their shadow prices, as a page (``/corridor/flows``) and as
-JSON (``/api/corridor/flows``).
+JSON (``/api/corridor/flows``, in :mod:`cajad.web.corridor_api`).
 
 A *saturated* element carries all its capacity allows; its *shadow price* is what one more
 container (TEU) of capacity a year there would save the traffic, in USD per container (the dual
@@ -13,61 +13,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from cajad.corridor import FlowResult, Load, Network, apply_scenario, load_demand, resolve_place
 from cajad.corridor.describe import link_name, node_name
 from cajad.web.corridor_service import Corridor, CorridorDep
-from cajad.web.errors import ResourceNotFoundError, describe, error_responses
+from cajad.web.errors import ResourceNotFoundError, describe
 from cajad.web.templating import render
 
-pages = APIRouter(include_in_schema=False)
-api = APIRouter(
-    prefix="/api/corridor",
-    tags=["corridor"],
-    responses=error_responses(not_found="No such scenario"),
-)
+router = APIRouter(include_in_schema=False)
 
 FlowScenario = Annotated[
     str | None, Query(max_length=60, description="A bundled network scenario to assign on.")
 ]
-
-
-class LoadOut(BaseModel):
-    """Yearly flow through a link (one direction) or a port, and what its capacity is worth."""
-
-    kind: str = Field(description="link or node")
-    element: str = Field(description="Link or node id.")
-    name: str = Field(description="The element as people know it.")
-    from_name: str
-    to_name: str
-    flow_teu_per_year: float
-    capacity_teu_per_year: float | None
-    utilisation: float | None = Field(description="Flow over capacity, 0..1.")
-    saturated: bool
-    shadow_price_usd_per_teu: float = Field(
-        description="Saving from one more TEU of capacity a year (0 unless saturated)."
-    )
-
-
-class DemandOut(BaseModel):
-    origin: str
-    destination: str
-    teu_per_year: float
-    unmet_teu_per_year: float
-    source: str
-
-
-class FlowsOut(BaseModel):
-    """The bundled demand assigned under capacities: bottlenecks first."""
-
-    scenario: str | None
-    criterion: str
-    bottlenecks: list[LoadOut] = Field(description="Saturated elements, costliest first.")
-    loads: list[LoadOut] = Field(description="Every element with a capacity, busiest first.")
-    unconstrained: list[LoadOut] = Field(description="Used links with no sourced capacity.")
-    demand: list[DemandOut]
 
 
 def flows_payload(corridor: Corridor, scenario: str | None) -> dict[str, Any]:
@@ -120,14 +78,7 @@ def _demand(network: Network, result: FlowResult) -> list[dict[str, Any]]:
     return found
 
 
-@api.get("/flows", response_model=FlowsOut, summary="Flows under capacities and bottlenecks")
-def flows_api(corridor: CorridorDep, scenario: FlowScenario = None) -> dict[str, Any]:
-    """The bundled yearly demand assigned at least generalized cost under the capacities of
-    links and ports: saturated elements and their shadow prices, loads, unmet demand."""
-    return flows_payload(corridor, scenario)
-
-
-@pages.get("/corridor/flows")
+@router.get("/corridor/flows")
 def flows_page(request: Request, corridor: CorridorDep, scenario: FlowScenario = None) -> Response:
     """Bottlenecks of the corridor for the bundled demand, as a page."""
     context: dict[str, Any] = {

@@ -162,3 +162,39 @@ class ComparisonOut(BaseModel):
     changes: list[str] = Field(description="What it changes, one plain sentence per change.")
     asked: bool = Field(description="Whether the pairs are the route asked (from, to).")
     pairs: list[PairOut]
+
+
+class LoadOut(BaseModel):
+    """Yearly flow through a link (one direction) or a port, and what its capacity is worth."""
+
+    kind: str = Field(description="link or node")
+    element: str = Field(description="Link or node id.")
+    name: str = Field(description="The element as people know it.")
+    from_name: str
+    to_name: str
+    flow_teu_per_year: float
+    capacity_teu_per_year: float | None
+    utilisation: float | None = Field(description="Flow over capacity, 0..1.")
+    saturated: bool
+    shadow_price_usd_per_teu: float = Field(
+        description="Saving from one more TEU of capacity a year (0 unless saturated)."
+    )
+
+
+class DemandOut(BaseModel):
+    origin: str
+    destination: str
+    teu_per_year: float
+    unmet_teu_per_year: float
+    source: str
+
+
+class FlowsOut(BaseModel):
+    """The bundled demand assigned under capacities: bottlenecks first."""
+
+    scenario: str | None
+    criterion: str
+    bottlenecks: list[LoadOut] = Field(description="Saturated elements, costliest first.")
+    loads: list[LoadOut] = Field(description="Every element with a capacity, busiest first.")
+    unconstrained: list[LoadOut] = Field(description="Used links with no sourced capacity.")
+    demand: list[DemandOut]
