@@ -15,6 +15,18 @@ Run: ``.venv/bin/python benchmarks/corridor.py [--nodes 100000] [--scenarios 100
    evaluated on five corridor pairs (best generalized cost). Baseline: the same scenarios
    evaluated by rebuilding a networkx graph from the changed network and running networkx
    Dijkstra on the same pairs. Prints totals and the ratio.
+3. Published transit times (issue 14), HELD-OUT part of ``published_times.csv`` only: each
+   figure between two places of the network is routed (its family choosing the constraints) on
+   the network as it stood on the figure's date, for the default class of service (a scheduled
+   block container train), the route chosen by its scheduled time. Each row names its class,
+   state and season. Table A, schedules: the absolute percentage
+   error of the scheduled time (``route_times(...).scheduled_h``) and its median (MdAPE),
+   against the plain baseline, the route's single ``time_h``. Table B, measured shipments:
+   whether the published time lies in the realised P10-P90, against the baseline's implied
+   band ``time_h -/+ 1.28 x time_spread_h``. ``--times-only`` runs this part alone;
+   ``--part calibration`` judges the calibration part instead, and ``--loo`` adds the
+   development metric: each calibration measured shipment judged by a model refitted without
+   it (no held-out row is read).
 """
 
 from __future__ import annotations
@@ -37,7 +49,11 @@ from cajad.corridor import (
     make_options,
     synthetic_network,
 )
+from cajad.corridor._fit import fit_timing, with_values
 from cajad.corridor._graph import CompiledGraph
+from cajad.corridor._judge import Judged, evaluable, evaluate, mdape
+from cajad.corridor.published import load_published_times
+from cajad.corridor.timing import load_timing
 
 PAIRS = [
     ("CN_XIAN", "DEDUI"),
@@ -261,6 +277,79 @@ def bench_scenarios(network: Network, count: int, seed: int) -> None:
     print(f"ratio networkx/ours: {t_theirs / t_ours:.1f}x")
 
 
+def bench_published_times(network: Network, part: str = "heldout") -> None:
+    rows = load_published_times()
+    print(f"\n== published transit times, {part} part ==")
+    judged, skipped = evaluate(network, evaluable(rows, "schedule", part))
+    print(f"A. schedules: {len(judged)} judged, {len(skipped)} left out (an end is no place)")
+    head = f"{'published d':>11} {'baseline d':>10} {'APE':>5} {'scheduled d':>11} {'APE':>5}"
+    print(f"  {'id':36} {head}  {'service':11} conditions")
+    for j in judged:
+        print(
+            f"  {j.row.id:36} {j.row.value_h / 24:11.2f} {j.baseline_h / 24:10.2f} "
+            f"{j.ape(j.baseline_h):5.0%} {j.times.scheduled_h / 24:11.2f} "
+            f"{j.ape(j.times.scheduled_h):5.0%}  {_conditions(j)}"
+        )
+    base = mdape(j.ape(j.baseline_h) for j in judged)
+    ours = mdape(j.ape(j.times.scheduled_h) for j in judged)
+    print(f"  MdAPE: baseline {base:.1%}, scheduled {ours:.1%} (target <= 20 %)")
+    judged, skipped = evaluate(network, evaluable(rows, "measured", part))
+    print(f"B. measured: {len(judged)} judged, {len(skipped)} left out (an end is no place)")
+    print(
+        f"  {'id':36} {'published d':>11} {'base band d':>13} {'in':>3} "
+        f"{'P10-P50-P90 d':>18} {'in':>3}  {'service':11} conditions"
+    )
+    for j in judged:
+        lo, hi = j.baseline_band
+        t = j.times
+        print(
+            f"  {j.row.id:36} {j.row.value_h / 24:11.1f} "
+            f"{lo / 24:6.1f}-{hi / 24:6.1f} {'yes' if j.covered(lo, hi) else 'no':>3} "
+            f"{t.p10_h / 24:6.1f}-{t.p50_h / 24:5.1f}-{t.p90_h / 24:5.1f} "
+            f"{'yes' if j.covered(t.p10_h, t.p90_h) else 'no':>3}  {_conditions(j)}"
+        )
+    n = max(len(judged), 1)
+    base_in = sum(j.covered(*j.baseline_band) for j in judged)
+    ours_in = sum(j.covered(j.times.p10_h, j.times.p90_h) for j in judged)
+    print(
+        f"  in P10-P90: baseline {base_in}/{len(judged)} ({base_in / n:.0%}), "
+        f"realised {ours_in}/{len(judged)} ({ours_in / n:.0%}) (target >= 80 %)"
+    )
+    for row, why in skipped:
+        print(f"  left out: {row.id} ({why})")
+
+
+def leave_one_out(network: Network) -> None:
+    """Each calibration measured shipment judged by a model refitted without it (the
+    development metric: it reads no held-out row)."""
+    rows = [r for r in load_published_times() if r.part == "calibration"]
+    model = load_timing()
+    judged, _ = evaluate(network, evaluable(rows, "measured", "calibration"), model)
+    print("\n== leave one out, calibration measured shipments (refitted without each) ==")
+    head = f"{'published d':>11} {'P10-P50-P90 d':>18} {'in':>3}"
+    print(f"  {'id':36} {head}  {'service':11} conditions")
+    inside = 0
+    for j in judged:
+        fit = fit_timing(network, [r for r in rows if r.id != j.row.id], model)
+        refitted = with_values(model, fit.values, fit.log_se)
+        (again,), _ = evaluate(network, [j.row], refitted)
+        t = again.times
+        hit = again.covered(t.p10_h, t.p90_h)
+        inside += hit
+        print(
+            f"  {j.row.id:36} {j.row.value_h / 24:11.1f} "
+            f"{t.p10_h / 24:6.1f}-{t.p50_h / 24:5.1f}-{t.p90_h / 24:5.1f} "
+            f"{'yes' if hit else 'no':>3}  {_conditions(again)}"
+        )
+    print(f"  in P10-P90: {inside}/{len(judged)} ({inside / max(len(judged), 1):.0%})")
+
+
+def _conditions(judged: Judged) -> str:
+    """The class of service, the state and the season a row was judged under."""
+    c = judged.times.conditions
+    return f"{c.service:11} {c.state}{', ' + c.season if c.season else ''}"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nodes", type=int, default=100_000, help="synthetic network size")
@@ -273,8 +362,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--scenarios", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--times-only", action="store_true", help="only part 3")
+    parser.add_argument(
+        "--loo",
+        action="store_true",
+        help="with part 3: leave-one-out coverage of the calibration measured shipments",
+    )
+    parser.add_argument(
+        "--part", choices=("heldout", "calibration"), default="heldout", help="for part 3"
+    )
     args = parser.parse_args(argv)
     network = load_network()
+    bench_published_times(network, args.part)
+    if args.loo:
+        leave_one_out(network)
+    if args.times_only:
+        return
     bench_routing("bundled", network, args.queries, args.queries, args.seed)
     t_build, synthetic = _timed(
         lambda: synthetic_network(args.nodes, network.parameters, seed=args.seed)

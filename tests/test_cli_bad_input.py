@@ -28,6 +28,8 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["route", "Nowhereville", "Tashkent"], "unknown place 'Nowhereville'"),
     (["route", "Yokohama", "Tashkent", "--avoid", "ZZ"], "unknown country 'ZZ'"),
     (["route", "Yokohama", "Tashkent", "--max-transshipments", "0"], "no route"),
+    (["route", "Yokohama", "Tashkent", "--as-of", "2025-13-01"], "as_of must be an ISO date"),
+    (["route", "Yokohama", "Tashkent", "--scenario", "no-such-state"], "unknown scenario"),
     (["scenario", "no-such-scenario"], "unknown scenario 'no-such-scenario'"),
     (["changes", "--project", "no-such-project"], "no project 'no-such-project'"),
     (["convert", "1", "XXX", "JPY", "2024-01-01"], "no exchange rate from XXX"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,9 @@ def test_route_tables_for_people(app: typer.Typer) -> None:
     assert result.exit_code == 0, result.output
     assert "route 1" in result.stdout and "route 2" in result.stdout
     assert "Kuryk" in result.stdout and "waits" in result.stdout
+    # the flag beside each time is printed, not eaten as markup
+    assert re.search(r"\d \[(sourced|derived|fitted|assumed)\]", result.stdout)
+    assert "USD per container" in result.stdout and "days on schedule" in result.stdout
 
 
 def test_unknown_place_fails_with_suggestions(app: typer.Typer) -> None:
@@ -118,9 +122,29 @@ def test_scenario_from_a_file_and_tables(app: typer.Typer, tmp_path: Path) -> No
     )
     result = runner.invoke(app, ["scenario", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "Slower Aktau" in result.stdout and "share of each route" in result.stdout
+    assert "Slower Aktau" in result.stdout and "one row per distinct path" in result.stdout
+    assert "Aktau: transfer time × 3" in result.stdout
 
 
 def test_unknown_scenario_fails(app: typer.Typer) -> None:
     result = runner.invoke(app, ["scenario", "nope"])
     assert result.exit_code == 2 and "faster-border" in result.output
+
+
+def test_scenario_on_the_route_asked(app: typer.Typer) -> None:
+    args = ["scenario", "faster-border", "--from", "Nagoya", "--to", "Istanbul", "--avoid", "RU"]
+    result = runner.invoke(app, [*args, "--json", "-k", "2"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["asked"] is True and len(data["pairs"]) == 1
+    pair = data["pairs"][0]
+    assert (pair["origin_name"], pair["destination_name"]) == ("Nagoya", "Istanbul")
+    assert "RU" not in pair["base"]["countries"]
+    assert "Khorgos–Altynkol border crossing: dwell halved" in data["changes"]
+    tables = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert tables.exit_code == 0 and "Nagoya → Istanbul" in tables.stdout
+
+
+def test_scenario_needs_both_ends_of_a_route(app: typer.Typer) -> None:
+    result = runner.invoke(app, ["scenario", "faster-border", "--from", "Nagoya"])
+    assert result.exit_code == 2 and "from, to: give both places" in result.output

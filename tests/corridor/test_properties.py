@@ -19,13 +19,16 @@ from cajad.corridor import (
     Network,
     NoRouteError,
     Parameters,
+    Router,
     apply_scenario,
     find_routes,
     load_network,
+    make_options,
     pareto_routes,
 )
 from cajad.corridor._pareto import COST_STEP
 from cajad.corridor.routes import Route, build_route
+from cajad.corridor.routing import is_detour
 from cajad.corridor.scenarios import Scenario
 
 from .conftest import link, node
@@ -127,9 +130,13 @@ def test_k_routes_are_loopless_distinct_ordered_and_the_best(data: st.DataObject
     for r in routes:
         assert len(r.nodes) == len(set(r.nodes))
         assert r.legs[0].from_node == origin and r.legs[-1].to_node == destination
-    # each link sequence ridden the cheapest way: the k cheapest sequences of brute force
+    # each link sequence ridden the cheapest way: the k cheapest sequences of brute force that
+    # keep the detour rule against the best one
     cheapest = brute_force(net, origin, destination, key=lambda r: r.cost_usd_per_teu)
-    best = sorted(r.cost_usd_per_teu for r in cheapest.values())
+    first = min(cheapest.values(), key=lambda r: r.cost_usd_per_teu)
+    kept = [r for r in cheapest.values() if r is first or not is_detour(net, r, first)]
+    best = sorted(r.cost_usd_per_teu for r in kept)
+    assert not any(is_detour(net, r, routes[0]) for r in routes[1:])
     assert len(routes) == min(k, len(best))
     assert costs == pytest.approx(best[: len(routes)])
 
@@ -210,7 +217,8 @@ def test_yen_matches_networkx_on_a_single_layer_network(data: st.DataObject) -> 
         expected.append(nx.path_weight(plain, path, "weight"))
         if len(expected) == 4:
             break
-    got = [r.time_h for r in find_routes(net, origin, destination, k=4)]
+    router = Router(net, make_options(net))
+    got = [r.time_h for r in router.routes(origin, destination, 4, keep_detours=True)]
     assert got == pytest.approx(expected)
 
 

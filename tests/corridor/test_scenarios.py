@@ -36,7 +36,7 @@ def test_named_scenarios_are_bundled() -> None:
 def test_every_bundled_scenario_applies_and_compares(network: Network, name: str) -> None:
     scenario = load_scenario(name)
     changed = apply_scenario(network, scenario)
-    assert changed is not network and len(network.links) == 95  # the base is untouched
+    assert changed is not network and len(network.links) == 102  # the base is untouched
     result = compare_scenario(network, scenario, k=2)
     assert result.name == name and len(result.pairs) == len(scenario.pairs)
     for pair in result.pairs:

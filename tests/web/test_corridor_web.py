@@ -61,7 +61,7 @@ def get(client: TestClient, url: str, status: int = 200, **params: Any) -> Any:
 
 def test_nodes_have_a_position_and_a_kind(client: TestClient) -> None:
     nodes = get(client, "/api/corridor/nodes")
-    assert len(nodes) == 60
+    assert len(nodes) == 66
     assert {n["kind"] for n in nodes} == {"city", "port", "border", "hub"}
     yokohama = next(n for n in nodes if n["id"] == "JPYOK")
     assert yokohama == {
@@ -97,10 +97,11 @@ def test_route_answers_what_the_cli_prints(
 
 def test_route_legs_are_explained_and_add_up(client: TestClient) -> None:
     data = get(client, "/api/corridor/route", **YOKOHAMA_TASHKENT)
-    assert (data["from"], data["to"], data["by"]) == ("JPYOK", "UZ_TASHKENT", "time")
+    assert (data["from"], data["to"], data["by"]) == ("JPYOK", "UZ_TASHKENT", "scheduled")
     routes = data["routes"]
     assert len(routes) == 3
-    assert [r["time_h"] for r in routes] == sorted(r["time_h"] for r in routes)
+    assert [r["scheduled_h"] for r in routes] == sorted(r["scheduled_h"] for r in routes)
+    assert data["conditions"]["service"] == "block-train"
     for route in routes:
         assert set(route) >= ROUTE_KEYS
         assert route["countries"][0] == "JP" and route["countries"][-1] == "UZ"
@@ -181,7 +182,17 @@ def test_scenario_answers_the_comparison_the_cli_prints(
     data = get(client, f"/api/corridor/scenarios/{name}")
     assert data == run_cli(cli, "scenario", name)
     pair = data["pairs"][0]
-    assert set(pair) == {"origin", "destination", "base", "scenario", "delta", "shares"}
+    assert set(pair) == {
+        "origin",
+        "destination",
+        "origin_name",
+        "destination_name",
+        "base",
+        "scenario",
+        "delta",
+        "shares",
+    }
+    assert data["changes"] and data["asked"] is False
     assert sum(s["scenario"] for s in pair["shares"]) == pytest.approx(1, abs=1e-3)
 
 
@@ -197,7 +208,7 @@ def test_the_network_is_built_once_per_app(app: FastAPI, client: TestClient) -> 
 
 def test_openapi_documents_the_corridor(client: TestClient) -> None:
     paths = get(client, "/api/openapi.json")["paths"]
-    for path in ("nodes", "route", "pareto", "scenarios", "scenarios/{name}"):
+    for path in ("nodes", "route", "pareto", "scenarios", "scenarios/{name}", "flows"):
         assert f"/api/corridor/{path}" in paths
     route = paths["/api/corridor/route"]["get"]
     assert {p["name"] for p in route["parameters"]} >= {"from", "to", "by", "avoid", "k", "mode"}
@@ -229,7 +240,7 @@ def test_the_page_shows_the_api_routes_and_legs(client: TestClient) -> None:
     shown = rows(html, "route-row")
     assert len(shown) == len(api) == 3
     for figures, route in zip(shown, api, strict=True):
-        assert len(figures) == 8
+        assert len(figures) == 11  # scheduled, P10/P50/P90, the network's time, money, CO2...
         assert all(figures[k] == route[k] for k in figures)
     legs = rows(html.split('data-testid="legs-1"', 1)[1].split("</section>", 1)[0], "leg")
     assert len(legs) == len(api[0]["legs"])
@@ -306,6 +317,126 @@ def test_the_project_page_lists_the_scenarios_naming_it(client: TestClient) -> N
     assert 'data-testid="corridor-scenarios"' not in client.get(f"/projects/{other}").text
 
 
+def test_scenarios_api_says_what_each_changes(client: TestClient) -> None:
+    listed = {s["name"]: s for s in get(client, "/api/corridor/scenarios")}
+    assert listed["cku-railway"]["changes"] == [
+        "Kashgar–Andijan rail line: opened (planned until now)"
+    ]
+
+
+def test_the_api_runs_a_scenario_on_the_route_asked(client: TestClient, cli: typer.Typer) -> None:
+    asked = {"from": "Nagoya", "to": "Istanbul", "avoid": "RU", "k": "2"}
+    data = get(client, "/api/corridor/scenarios/faster-border", **asked)
+    assert data["asked"] is True and len(data["pairs"]) == 1
+    assert data == run_cli(
+        cli, "scenario", "faster-border", "--from", "Nagoya", "--to", "Istanbul", "--avoid", "RU",
+        "-k", "2",
+    )  # fmt: skip
+    labels = [s["label"] for s in data["pairs"][0]["shares"]]
+    assert len(labels) == len(set(labels))
+    error = assert_shape(
+        get(client, "/api/corridor/scenarios/faster-border", 422, **{"from": "Nagoya"}), 422
+    )
+    assert error["errors"][0]["field"] == "to"
+    error = assert_shape(
+        get(
+            client,
+            "/api/corridor/scenarios/faster-border",
+            422,
+            **{"from": "Nagoyya", "to": "Baku"},
+        ),
+        422,
+    )
+    assert error["errors"][0]["field"] == "from"
+
+
+def test_the_page_gives_times_as_of_a_date_with_their_badges(client: TestClient) -> None:
+    asked = {"from": "Nagoya", "to": "Istanbul", "avoid": "RU", "as_of": "2025-01-15"}
+    html = corridor_page(client, **asked)
+    api = get(client, "/api/corridor/route", **asked, k=3)
+    assert 'data-testid="conditions" data-state="caspian-winter-2024-25"' in html
+    assert 'value="2025-01-15"' in html  # the form keeps the date
+    shown = rows(html, "route-row")
+    for figures, route in zip(shown, api["routes"], strict=True):
+        for key in ("scheduled_h", "p10_h", "p50_h", "p90_h"):
+            assert figures[key] == route[key], key
+    first_row = html.split('<tr data-testid="route-row"', 2)[1]
+    badges = re.findall(r'data-flag="(\w+)" href="/corridor/glossary#\1"', first_row)
+    provenance = api["routes"][0]["provenance"]
+    assert badges == [provenance["scheduled_h"]["flag"], provenance["p50_h"]["flag"]]
+    for header in (
+        "Days on schedule",
+        "Days as shipped",
+        "USD per container",
+        "kg CO2 per container",
+    ):
+        assert header in html
+    assert "Spread h" not in html and "Generalized USD/TEU" not in html
+    # a named state instead of a date: the same routes, its own wait, what it changes
+    html = corridor_page(client, **{**asked, "as_of": "", "scenario": "caspian-winter-2024-25"})
+    state = html.split('data-testid="state"', 1)[1].split("</article>", 1)[0]
+    assert "What it changes:" in state and "median wait at a Caspian port" in state
+    assert corridor_page(client, 422, **{**asked, "as_of": "2025-13-01"}).count("as_of must be")
+
+
+def test_a_scenario_chosen_with_a_route_runs_on_that_route(client: TestClient) -> None:
+    asked = {"from": "Nagoya", "to": "Istanbul", "avoid": "RU", "scenario": "faster-border"}
+    html = corridor_page(client, **asked)
+    comparison = html.split('data-testid="comparison"', 1)[1]
+    assert comparison.count('data-testid="comparison-pair"') == 1
+    assert 'data-origin="JPNGO" data-destination="TR_HALKALI"' in comparison
+    assert 'data-testid="asked-route"' in comparison
+    changes = comparison.split('data-testid="scenario-changes"', 1)[1].split("</div>", 1)[0]
+    assert "Khorgos–Altynkol border crossing: dwell halved" in changes
+    shares = re.findall(r'<tr data-testid="share-row"><td>([^<]+)</td>', comparison)
+    assert shares and len(shares) == len(set(shares))
+
+
+def test_the_glossary_explains_every_badge_and_heading_linked(client: TestClient) -> None:
+    glossary = client.get("/corridor/glossary")
+    assert glossary.status_code == 200
+    anchors = set(re.findall(r'<dt id="([\w-]+)" data-testid="term"', glossary.text))
+    assert {"sourced", "derived", "fitted", "assumed", "shadow-price", "saturated"} <= anchors
+    pages = [
+        corridor_page(client, **YOKOHAMA_TASHKENT, scenario="faster-border"),
+        client.get("/corridor/flows").text,
+    ]
+    for html in pages:
+        linked = set(re.findall(r'href="/corridor/glossary#([\w-]+)"', html))
+        assert linked and linked <= anchors, linked - anchors
+
+
+def test_the_flows_page_lists_saturated_links_and_their_shadow_prices(client: TestClient) -> None:
+    api = get(client, "/api/corridor/flows")
+    assert api["bottlenecks"], "the bundled demand fills some link or port"
+    for b in api["bottlenecks"]:
+        assert b["saturated"] and b["shadow_price_usd_per_teu"] > 0
+    prices = [b["shadow_price_usd_per_teu"] for b in api["bottlenecks"]]
+    assert prices == sorted(prices, reverse=True)
+    html = client.get("/corridor/flows").text
+    shown = rows(html, "bottleneck")
+    assert len(shown) == len(api["bottlenecks"])
+    for figures, b in zip(shown, api["bottlenecks"], strict=True):
+        assert figures["shadow_price_usd_per_teu"] == b["shadow_price_usd_per_teu"]
+    names = re.findall(
+        r'<tr data-testid="bottleneck" data-element="[^"]+">\s*<td>([^<]+)</td>', html
+    )
+    assert names == [b["name"] for b in api["bottlenecks"]]
+    assert not [n for n in names if ":" in n.split(" ")[0]]  # readable, not link ids
+    ferries = get(client, "/api/corridor/flows", scenario="more-caspian-ferries")
+    assert ferries["scenario"] == "more-caspian-ferries" and ferries != api
+    assert_shape(get(client, "/api/corridor/flows", 404, scenario="no-such"), 404)
+    assert client.get("/corridor/flows", params={"scenario": "no-such"}).status_code == 404
+
+
+def test_the_project_page_says_what_its_scenario_changes(client: TestClient) -> None:
+    html = client.get("/projects/kz-aktau-port-customs").text
+    section = html.split('data-testid="corridor-scenarios"', 1)[1].split("</section>", 1)[0]
+    changes = section.split('data-testid="scenario-changes"', 1)[1].split("</div>", 1)[0]
+    assert "Aktau: transfer time halved" in changes
+    assert "Alashankou–Dostyk border crossing: dwell halved" in changes
+
+
 # --- in a browser ----------------------------------------------------------------------------
 
 
@@ -347,3 +478,49 @@ def test_a_route_is_highlighted_on_the_map_with_its_legs(page: Any, live_server:
     )
     assert widths["2"] > widths["1"]
     assert "selected" in (shown.nth(1).get_attribute("class") or "")
+
+
+@pytest.mark.browser
+def test_the_route_page_as_of_a_date_under_a_scenario_with_badges(
+    page: Any, live_server: str
+) -> None:
+    """A planner asks Nagoya-Istanbul avoiding Russia as of the bad winter, then with a
+    scenario: the times are the API's, each with its badge, and the scenario runs on the
+    route asked."""
+    page.goto(f"{live_server}/corridor")
+    page.get_by_test_id("from").fill("Nagoya")
+    page.get_by_test_id("to").fill("Istanbul")
+    page.get_by_test_id("avoid").fill("RU")
+    page.get_by_test_id("as-of").fill("2025-01-15")
+    with page.expect_navigation():
+        page.get_by_test_id("route-submit").click()
+    assert page.get_by_test_id("conditions").get_attribute("data-state") == (
+        "caspian-winter-2024-25"
+    )
+    params = {"from": "Nagoya", "to": "Istanbul", "avoid": "RU", "as_of": "2025-01-15", "k": "3"}
+    api = page.request.get(f"{live_server}/api/corridor/route", params=params).json()
+    first = page.get_by_test_id("route-row").first
+    for figure in ("scheduled_h", "p10_h", "p50_h", "p90_h"):
+        value = first.locator(f'[data-figure="{figure}"] data').get_attribute("value")
+        assert float(value) == api["routes"][0][figure]
+    badges = first.locator("a.badge.flag")
+    assert badges.count() == 2 and badges.first.is_visible()
+    provenance = api["routes"][0]["provenance"]
+    assert badges.first.get_attribute("data-flag") == provenance["scheduled_h"]["flag"]
+    assert badges.nth(1).get_attribute("title")  # the badge says what its flag means
+
+    page.get_by_test_id("route-scenario").select_option("faster-border")
+    with page.expect_navigation():
+        page.get_by_test_id("route-submit").click()
+    pair = page.get_by_test_id("comparison-pair")
+    assert pair.count() == 1
+    assert pair.get_attribute("data-origin") == "JPNGO"
+    assert "Nagoya → Istanbul" in pair.locator("h4").inner_text()
+    assert "dwell halved" in page.get_by_test_id("comparison").inner_text()
+    assert "as_of=2025-01-15" in page.url and "scenario=faster-border" in page.url
+
+    with page.expect_navigation():
+        badges = page.get_by_test_id("route-row").first.locator("a.badge.flag")
+        badges.first.click()
+    assert "/corridor/glossary#" in page.url
+    assert page.locator(f"dt#{page.url.rsplit('#', 1)[1]}").is_visible()

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cajad.corridor.routes import Route
+from cajad.corridor.timing import RouteTimes, used_parameters
 
 __all__ = ["route_constraints", "route_payload", "split_list"]
 
@@ -37,18 +38,31 @@ def route_constraints(
 
 
 def route_payload(
-    routes: Sequence[Route], *, by: str, constraints: dict[str, Any]
+    routes: Sequence[Route],
+    *,
+    by: str,
+    constraints: dict[str, Any],
+    times: Sequence[RouteTimes] | None = None,
 ) -> dict[str, Any]:
     """The JSON answer of a route search: its ends (node ids), the criterion (``"pareto"`` for
     the Pareto set), the constraints asked for and every route, best first.
 
     ``routes`` is what the search returned: never empty (no route raises ``NoRouteError``).
+    With ``times`` (one per route), each route gains ``scheduled_h``, ``p10_h``, ``p50_h``,
+    ``p90_h``, its ``conditions`` and the ``provenance`` of each figure, and the answer lists
+    the ``time_parameters`` behind them (value, unit, flag, source, fitted rows).
     """
     first = routes[0].legs
-    return {
+    payload: dict[str, Any] = {
         "from": first[0].from_node,
         "to": first[-1].to_node,
         "by": by,
         "constraints": constraints,
         "routes": [r.as_dict() for r in routes],
     }
+    if times is not None:
+        for shown, timed in zip(payload["routes"], times, strict=True):
+            shown.update(timed.as_dict())
+        payload["conditions"] = times[0].conditions.as_dict()
+        payload["time_parameters"] = used_parameters(times)
+    return payload

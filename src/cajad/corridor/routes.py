@@ -144,7 +144,7 @@ def build_route(network: Network, arcs: Sequence[int], value_of_time: float) -> 
     """Turn compiled-graph arc indices into a :class:`Route`."""
     g = network.graph
     steps = np.asarray([a for a in arcs if g.arc_kind[a] != 2], dtype=np.int64)
-    legs = tuple(_leg(network, g, int(a)) for a in steps)
+    legs = tuple(leg_of_arc(network, g, int(a)) for a in steps)
     time_h = float(g.time_h[steps].sum())
     cost = float(g.cost_usd[steps].sum())
     signature = tuple(
@@ -196,7 +196,8 @@ def _label(network: Network, legs: Sequence[Leg]) -> str:
     return "; ".join(joined) if joined else "direct"
 
 
-def _leg(network: Network, g: CompiledGraph, arc: int) -> Leg:
+def leg_of_arc(network: Network, g: CompiledGraph, arc: int) -> Leg:
+    """The leg an arc of the compiled graph stands for (not a terminal arc)."""
     a = network.nodes[g.node_ids[g.vertex_node[g.arc_src[arc]]]]
     b = network.nodes[g.node_ids[g.vertex_node[g.arc_dst[arc]]]]
     if g.arc_kind[arc] == KIND_TRANSFER:

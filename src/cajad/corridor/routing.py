@@ -1,10 +1,11 @@
 """Routing: best routes, k loopless alternatives and the time × cost Pareto set.
 
-Criteria: ``time`` (h), ``cost`` (USD/TEU) and ``generalized`` (USD/TEU: cost plus the value of
-time × time). Constraints: countries to avoid (a link is avoided when either end or any country
-it transits is), a maximum number of transshipments (exact, by a layered search), and the
-transport modes allowed (border crossings follow their carrier; transshipments are always
-allowed).
+Criteria: ``scheduled`` (h: the time timetables promise, :mod:`~cajad.corridor.timing`),
+``time`` (h: the network's single expected time), ``cost`` (USD/TEU) and ``generalized``
+(USD/TEU: cost plus the value of time × time). Constraints: countries to avoid (a link is
+avoided when either end or any country it transits is), a maximum number of transshipments
+(exact, by a layered search), and the transport modes allowed (border crossings follow their
+carrier; transshipments are always allowed).
 
 >>> from cajad.corridor import load_network, find_routes
 >>> best = find_routes(load_network(), "Xi'an", "Duisburg", by="time")[0]
@@ -28,12 +29,18 @@ from cajad.corridor.errors import NoRouteError, OptionError
 from cajad.corridor.model import Network
 from cajad.corridor.places import resolve_country, resolve_place
 from cajad.corridor.routes import Route, build_route
+from cajad.corridor.timing import scheduled_arc_hours
 
-Criterion = Literal["time", "cost", "generalized"]
+Criterion = Literal["scheduled", "time", "cost", "generalized"]
 CRITERIA: tuple[str, ...] = get_args(Criterion)
 MAX_K = 50
 MAX_TRANSSHIPMENTS = 20
 _YEN_BUDGET = 40  # Yen paths examined per route asked for, before giving up on more
+DETOUR_FACTOR = 1.5
+"""The detour rule of k-route results: an alternative to the best route is dropped when it is
+longer than ``DETOUR_FACTOR`` × the best route's distance, or when it leaves a country and
+enters it again (no planner sends a box out of a country and back). The best route is always
+kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +107,10 @@ class Router:
     def _prepare(self) -> Prepared:
         g, o = self.network.graph, self.options
         mask = g.arc_mask(avoid=o.avoid, modes=o.modes)
-        weight = g.weights(o.by, o.value_of_time)
+        if o.by == "scheduled":
+            weight = scheduled_arc_hours(self.network)
+        else:
+            weight = g.weights(o.by, o.value_of_time)
         if o.max_transshipments is None:
             return Prepared(base_space(g, weight, mask))
         return Prepared(product_space(g, weight, mask, o.max_transshipments))
@@ -137,8 +147,12 @@ class Router:
             index = self.network.memo["node_index"] = {n: i for i, n in enumerate(g.node_ids)}
         return index
 
-    def routes(self, origin: str, destination: str, k: int = 1) -> list[Route]:
-        """Up to ``k`` distinct loopless routes between two node ids, best first."""
+    def routes(
+        self, origin: str, destination: str, k: int = 1, *, keep_detours: bool = False
+    ) -> list[Route]:
+        """Up to ``k`` distinct loopless routes between two node ids, best first; alternatives
+        that break the detour rule (:data:`DETOUR_FACTOR`) are left out unless
+        ``keep_detours``."""
         source, targets = self._ends(origin, destination)
         base_arc = self.prepared.space.base_arc
         found: list[Route] = []
@@ -147,13 +161,43 @@ class Router:
             route = build_route(
                 self.network, [int(base_arc[a]) for a in path.arcs], self.options.value_of_time
             )
-            if route.signature not in signatures and _loopless(route):
+            if (
+                route.signature not in signatures
+                and _loopless(route)
+                and (keep_detours or not found or not is_detour(self.network, route, found[0]))
+            ):
                 signatures.add(route.signature)
                 found.append(route)
             # stop before asking Yen for another path: each costs a round of spur searches
             if len(found) == k or examined >= _YEN_BUDGET * k:
                 break
         return found
+
+
+def is_detour(network: Network, route: Route, best: Route) -> bool:
+    """Whether ``route`` breaks the detour rule against ``best`` (see :data:`DETOUR_FACTOR`)."""
+    if route.distance_km > DETOUR_FACTOR * best.distance_km:
+        return True
+    passed = country_sequence(network, route)
+    return len(passed) != len(set(passed))
+
+
+def country_sequence(network: Network, route: Route) -> list[str]:
+    """Countries in the order a route passes them, repeats kept (``JP, CN, KZ, CN`` re-enters)."""
+    seq: list[str] = []
+    for leg in route.legs:
+        link = network.links[leg.link] if leg.link else None
+        via = link.via if link else ()
+        if link is not None and link.to_node != leg.to_node:
+            via = tuple(reversed(via))
+        for code in (
+            network.nodes[leg.from_node].country,
+            *via,
+            network.nodes[leg.to_node].country,
+        ):
+            if not seq or seq[-1] != code:
+                seq.append(code)
+    return seq
 
 
 def _loopless(route: Route) -> bool:
@@ -190,8 +234,8 @@ def find_routes(
     origin, destination
         Node ids or place names (case-insensitive; see :func:`resolve_place`).
     by
-        ``time`` (h), ``cost`` (USD/TEU) or ``generalized`` (USD/TEU, cost + value of time ×
-        time).
+        ``scheduled`` (h, the timetables' time), ``time`` (h, the network's single expected
+        time), ``cost`` (USD/TEU) or ``generalized`` (USD/TEU, cost + value of time × time).
     k
         Number of routes wanted, 1..50; distinct link sequences, each loopless.
     avoid

@@ -12,10 +12,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from cajad.corridor.describe import describe_changes
 from cajad.corridor.payload import split_list
 from cajad.register import titles
-from cajad.web.corridor_schemas import ComparisonOut, NodeOut, RoutesOut, ScenarioOut
+from cajad.web.corridor_flows import FlowScenario, flows_payload
+from cajad.web.corridor_schemas import ComparisonOut, FlowsOut, NodeOut, RoutesOut, ScenarioOut
 from cajad.web.corridor_service import (
+    AsOf,
     Avoid,
     By,
     CorridorDep,
@@ -24,9 +27,10 @@ from cajad.web.corridor_service import (
     Place,
     RouteCount,
     RouteQuery,
+    TimeScenario,
 )
 from cajad.web.deps import SessionDep
-from cajad.web.errors import error_responses
+from cajad.web.errors import ParameterError, error_responses
 from cajad.web.schemas import ProjectRef
 
 router = APIRouter(
@@ -60,13 +64,16 @@ def route(
     corridor: CorridorDep,
     origin: Annotated[Place, Query(alias="from")],
     to: Place,
-    by: By = By.TIME,
+    by: By = By.SCHEDULED,
     avoid: Avoid = None,
     max_transshipments: MaxTransshipments = None,
     k: RouteCount = 1,
     mode: Modes = None,
+    as_of: AsOf = None,
+    scenario: TimeScenario = None,
 ) -> dict[str, Any]:
-    """The best route and up to ``k - 1`` loopless alternatives, every leg explained."""
+    """The best route and up to ``k - 1`` loopless alternatives, every leg explained, with
+    scheduled and realised times for the network on ``as_of`` or under ``scenario``."""
     query = RouteQuery(
         origin,
         to,
@@ -75,6 +82,8 @@ def route(
         max_transshipments,
         k,
         tuple(m.value for m in mode) if mode else None,
+        as_of,
+        scenario,
     )
     return corridor.routes(query).unwrap()
 
@@ -87,6 +96,8 @@ def pareto(
     avoid: Avoid = None,
     max_transshipments: MaxTransshipments = None,
     mode: Modes = None,
+    as_of: AsOf = None,
+    scenario: TimeScenario = None,
 ) -> dict[str, Any]:
     """Every route no other beats on both time and cost, fastest first."""
     query = RouteQuery(
@@ -95,6 +106,8 @@ def pareto(
         avoid=tuple(split_list(avoid)),
         max_transshipments=max_transshipments,
         modes=tuple(m.value for m in mode) if mode else None,
+        as_of=as_of,
+        scenario=scenario,
     )
     return corridor.routes(query, pareto=True).unwrap()
 
@@ -117,6 +130,7 @@ def scenarios(
             description=s.description.strip(),
             projects=list(s.projects),
             registered=[ProjectRef(identifier=p, title=known[p]) for p in s.projects if p in known],
+            changes=describe_changes(corridor.network, s),
         )
         for s in chosen
     ]
@@ -130,6 +144,34 @@ def scenario(
     name: str,
     by: By = By.GENERALIZED,
     k: Annotated[int, Query(ge=1, le=10, description="Routes sharing the traffic.")] = 3,
+    origin: Annotated[
+        str | None,
+        Query(alias="from", max_length=120, description="Compare on this route (with to)."),
+    ] = None,
+    to: Annotated[str | None, Query(max_length=120, description="End of the route.")] = None,
+    avoid: Avoid = None,
+    max_transshipments: MaxTransshipments = None,
+    mode: Modes = None,
 ) -> dict[str, Any]:
-    """Base and scenario side by side for each pair: time, cost, spread, CO2 and shares."""
-    return corridor.compare(name, by=by, k=k).as_dict()
+    """Base and scenario side by side, on the route asked (``from``, ``to`` and its
+    constraints) or else on the scenario's own pairs: time, cost, spread, CO2, shares by
+    distinct path, and what the scenario changes in plain words."""
+    if (origin is None) != (to is None):
+        raise ParameterError("to" if origin else "from", "give both places, from and to")
+    route = None
+    if origin is not None and to is not None:
+        route = RouteQuery(
+            origin,
+            to,
+            avoid=tuple(split_list(avoid)),
+            max_transshipments=max_transshipments,
+            modes=tuple(m.value for m in mode) if mode else None,
+        )
+    return corridor.compare(name, by=by, k=k, route=route).as_dict()
+
+
+@router.get("/flows", response_model=FlowsOut, summary="Flows under capacities and bottlenecks")
+def flows_api(corridor: CorridorDep, scenario: FlowScenario = None) -> dict[str, Any]:
+    """The bundled yearly demand assigned at least generalized cost under the capacities of
+    links and ports: saturated elements and their shadow prices, loads, unmet demand."""
+    return flows_payload(corridor, scenario)

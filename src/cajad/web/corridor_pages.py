@@ -10,7 +10,6 @@ project through :func:`scenarios_for_project`, one of the template globals
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import jinja2
@@ -19,13 +18,17 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from cajad.corridor import Comparison
+from cajad.corridor.describe import describe_changes
 from cajad.corridor.geometry import colour, map_data, outlines_json
 from cajad.corridor.payload import split_list
 from cajad.corridor.routes import short_name
+from cajad.corridor.timing import load_timing
 from cajad.register import titles
+from cajad.web.corridor_glossary import FLAGS
 from cajad.web.corridor_service import (
     PAGE_K,
     PAGE_MAX_K,
+    AsOf,
     By,
     Corridor,
     CorridorDep,
@@ -33,6 +36,7 @@ from cajad.web.corridor_service import (
     Mode,
     Modes,
     RouteQuery,
+    TimeScenario,
     corridor_of,
 )
 from cajad.web.deps import SessionDep
@@ -52,20 +56,32 @@ def corridor_page(
     session: SessionDep,
     origin: Annotated[str | None, Query(alias="from", max_length=120)] = None,
     to: Text = None,
-    by: By = By.TIME,
+    by: By = By.SCHEDULED,
     avoid: Text = None,
     max_transshipments: MaxTransshipments = None,
     k: Annotated[int, Query(ge=1, le=PAGE_MAX_K)] = PAGE_K,
     mode: Modes = None,
-    scenario: Annotated[str | None, Query(max_length=60)] = None,
+    as_of: AsOf = None,
+    scenario: TimeScenario = None,
 ) -> Response:
-    """Routes between two places on a map, every leg explained; a scenario against the base."""
+    """Routes between two places on a map, every leg explained, scheduled and realised times
+    for the network on a date or under a named state; a scenario against the base on the
+    route asked."""
     modes = tuple(m.value for m in mode) if mode and len(mode) < len(Mode) else None
     result: dict[str, Any] | None = None
+    query: RouteQuery | None = None
     error, status = None, 200
     if origin and to:
         query = RouteQuery(
-            origin, to, by, tuple(split_list([avoid or ""])), max_transshipments, k, modes
+            origin,
+            to,
+            by,
+            tuple(split_list([avoid or ""])),
+            max_transshipments,
+            k,
+            modes,
+            as_of or None,
+            scenario or None,
         )
         answer = corridor.routes(query)
         result = answer.payload
@@ -85,13 +101,16 @@ def corridor_page(
             "max_transshipments": "" if max_transshipments is None else max_transshipments,
             "k": k,
             "modes": modes or tuple(m.value for m in Mode),
+            "as_of": as_of or "",
+            "scenario": scenario or "",
         },
         "result": result,
         "error": error,
         "names": _names(corridor),
         "colours": [colour(i) for i in range(len(routes))],
         "map": map_data(corridor.network, corridor.lines, routes),
-        **_scenario_context(corridor, session, scenario),
+        "states": corridor.states,
+        **_scenario_context(corridor, session, scenario, query if result else None),
     }
     if context["scenario_error"] and status == 200:
         status = 404
@@ -113,19 +132,49 @@ def _names(corridor: Corridor) -> dict[str, str]:
     return {node_id: short_name(corridor.network, node_id) for node_id in corridor.network.nodes}
 
 
-def _scenario_context(corridor: Corridor, session: Session, name: str | None) -> dict[str, Any]:
+def _scenario_context(
+    corridor: Corridor, session: Session, name: str | None, route: RouteQuery | None
+) -> dict[str, Any]:
+    """The scenario section: a network scenario compared with the base on the route asked
+    (else on its own pairs), or a named state with what it changes; else the list."""
     scenarios = list(corridor.scenarios.values())
     known = titles(session, sorted({p for s in scenarios for p in s.projects}))
-    scenario_error = corridor.unknown_scenario(name) if name else None
+    states = corridor.states
+    state = None
+    scenario_error = None
     comparison: Comparison | None = None
-    if name and scenario_error is None:
-        comparison = corridor.compare(name)
+    if name and name in states:
+        state = state_change(name)
+    elif name:
+        scenario_error = corridor.unknown_scenario(name)
+        if scenario_error is None:
+            comparison = corridor.compare(name, route=route)
     return {
         "scenarios": scenarios,
+        "scenario_changes": {s.name: describe_changes(corridor.network, s) for s in scenarios},
         "registered": known,
         "chosen": name or "",
         "comparison": comparison.as_dict() if comparison else None,
+        "state": state,
         "scenario_error": scenario_error,
+    }
+
+
+def state_change(name: str) -> dict[str, Any]:
+    """What a named state changes: the median Caspian port wait, against the ordinary one,
+    with the flag of the figure and the state's sources."""
+    model = load_timing()
+    chosen, normal = model.states[name], model.states["normal"]
+    wait = chosen.caspian_median_h
+    return {
+        "name": name,
+        "title": chosen.title,
+        "source": chosen.source,
+        "start": chosen.start,
+        "end": chosen.end,
+        "wait_days": wait.value / 24,
+        "normal_days": normal.caspian_median_h.value / 24,
+        "flag": wait.flag,
     }
 
 
@@ -140,19 +189,26 @@ def scenarios_for_project(context: Any, identifier: str) -> list[dict[str, Any]]
         if identifier not in scenario.projects:
             continue
         result = corridor.compare(scenario.name).as_dict()
-        names = _names(corridor)
         effects = [
             {
-                "origin": names.get(pair["origin"], pair["origin"]),
-                "destination": names.get(pair["destination"], pair["destination"]),
+                "origin": pair["origin_name"],
+                "destination": pair["destination_name"],
                 **pair["delta"],
             }
             for pair in result["pairs"]
         ]
-        found.append({"name": scenario.name, "title": scenario.title, "effects": effects})
+        found.append(
+            {
+                "name": scenario.name,
+                "title": scenario.title,
+                "changes": result["changes"],
+                "effects": effects,
+            }
+        )
     return found
 
 
-def template_globals() -> dict[str, Callable[..., Any]]:
-    """What the corridor contributes to every template (the project page's scenarios)."""
-    return {"corridor_scenarios_for": scenarios_for_project}
+def template_globals() -> dict[str, Any]:
+    """What the corridor contributes to every template: the project page's scenarios, and
+    what each sourced/fitted/assumed badge means (its title)."""
+    return {"corridor_scenarios_for": scenarios_for_project, "corridor_flags": FLAGS}

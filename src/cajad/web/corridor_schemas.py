@@ -7,7 +7,7 @@ values are the library's ``as_dict()``, unchanged.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -63,8 +63,31 @@ class RouteFigures(BaseModel):
     transshipments: int
 
 
+class Provenance(BaseModel):
+    """The weakest flag among the parameters behind a figure, and those parameters."""
+
+    flag: Literal["sourced", "derived", "fitted", "assumed"]
+    parameters: list[str]
+
+
+class ConditionsOut(BaseModel):
+    """The network on a date: a named state and the meteorological season, and the class of
+    service the times are for (``block-train`` unless asked)."""
+
+    state: str
+    season: str | None
+    as_of: str | None
+    service: str
+
+
 class RouteOut(RouteFigures):
     legs: list[LegOut]
+    scheduled_h: float = Field(description="What timetables promise (h).")
+    p10_h: float = Field(description="Realised time, 10th percentile (h).")
+    p50_h: float = Field(description="Realised time, median (h).")
+    p90_h: float = Field(description="Realised time, 90th percentile (h).")
+    conditions: ConditionsOut
+    provenance: dict[str, Provenance] = Field(description="Per figure: flag and parameters.")
 
 
 class Constraints(BaseModel):
@@ -80,9 +103,13 @@ class RoutesOut(BaseModel):
 
     from_: str = Field(alias="from")
     to: str
-    by: Literal["time", "cost", "generalized", "pareto"]
+    by: Literal["scheduled", "time", "cost", "generalized", "pareto"]
     constraints: Constraints
     routes: list[RouteOut]
+    conditions: ConditionsOut
+    time_parameters: dict[str, dict[str, Any]] = Field(
+        description="Parameters behind the times: value, unit, flag, source, fitted rows."
+    )
 
 
 class ScenarioOut(BaseModel):
@@ -93,6 +120,7 @@ class ScenarioOut(BaseModel):
     description: str
     projects: list[str] = Field(description="Identifiers the scenario file names.")
     registered: list[ProjectRef] = Field(description="Those of them the register holds.")
+    changes: list[str] = Field(description="What it changes, one plain sentence per change.")
 
 
 class Delta(BaseModel):
@@ -103,7 +131,9 @@ class Delta(BaseModel):
 
 
 class ShareOut(BaseModel):
-    label: str
+    """One distinct path (the places it passes) and its share of the traffic."""
+
+    label: str = Field(description="Readable, and unique within its pair.")
     base: float
     scenario: float
 
@@ -113,6 +143,8 @@ class PairOut(BaseModel):
 
     origin: str
     destination: str
+    origin_name: str
+    destination_name: str
     base: RouteFigures | None
     scenario: RouteFigures | None
     delta: Delta = Field(description="Scenario minus base, best route.")
@@ -127,4 +159,42 @@ class ComparisonOut(BaseModel):
     description: str
     projects: list[str]
     by: str
+    changes: list[str] = Field(description="What it changes, one plain sentence per change.")
+    asked: bool = Field(description="Whether the pairs are the route asked (from, to).")
     pairs: list[PairOut]
+
+
+class LoadOut(BaseModel):
+    """Yearly flow through a link (one direction) or a port, and what its capacity is worth."""
+
+    kind: str = Field(description="link or node")
+    element: str = Field(description="Link or node id.")
+    name: str = Field(description="The element as people know it.")
+    from_name: str
+    to_name: str
+    flow_teu_per_year: float
+    capacity_teu_per_year: float | None
+    utilisation: float | None = Field(description="Flow over capacity, 0..1.")
+    saturated: bool
+    shadow_price_usd_per_teu: float = Field(
+        description="Saving from one more TEU of capacity a year (0 unless saturated)."
+    )
+
+
+class DemandOut(BaseModel):
+    origin: str
+    destination: str
+    teu_per_year: float
+    unmet_teu_per_year: float
+    source: str
+
+
+class FlowsOut(BaseModel):
+    """The bundled demand assigned under capacities: bottlenecks first."""
+
+    scenario: str | None
+    criterion: str
+    bottlenecks: list[LoadOut] = Field(description="Saturated elements, costliest first.")
+    loads: list[LoadOut] = Field(description="Every element with a capacity, busiest first.")
+    unconstrained: list[LoadOut] = Field(description="Used links with no sourced capacity.")
+    demand: list[DemandOut]

@@ -25,14 +25,18 @@ from fastapi import Depends, Query, Request
 
 from cajad.corridor import (
     Comparison,
+    FlowResult,
     Network,
     NoRouteError,
     OptionError,
     PlaceError,
     Scenario,
+    apply_scenario,
+    assign_flows,
     compare_scenario,
     find_routes,
     list_scenarios,
+    load_demand,
     load_network,
     load_scenario,
     pareto_routes,
@@ -42,6 +46,7 @@ from cajad.corridor.geometry import Line, link_lines
 from cajad.corridor.payload import route_constraints, route_payload
 from cajad.corridor.places import resolve_country
 from cajad.corridor.routing import MAX_K, MAX_TRANSSHIPMENTS
+from cajad.corridor.timing import Conditions, State, load_timing, network_on, route_times
 from cajad.web.errors import ParameterError, ResourceNotFoundError
 
 #: Routes the page asks for when the form leaves ``k`` out, and the most it offers.
@@ -49,8 +54,10 @@ PAGE_K, PAGE_MAX_K = 3, 10
 
 
 class By(StrEnum):
-    """Criterion of the best route: time (h), cost or generalized cost (USD/TEU)."""
+    """Criterion of the best route: scheduled time (h, the default), the network's single
+    expected time (h), cost or generalized cost (USD/TEU)."""
 
+    SCHEDULED = "scheduled"
     TIME = "time"
     COST = "cost"
     GENERALIZED = "generalized"
@@ -78,6 +85,14 @@ MaxTransshipments = Annotated[
 ]
 Modes = Annotated[list[Mode] | None, Query(description="Allowed mode; repeatable. Default: all.")]
 RouteCount = Annotated[int, Query(ge=1, le=MAX_K, description="Number of routes, best first.")]
+AsOf = Annotated[
+    str | None,
+    Query(max_length=10, description="The network on this date (YYYY-MM-DD): season and state."),
+]
+TimeScenario = Annotated[
+    str | None,
+    Query(max_length=60, description="A congestion or closure state, or a bundled scenario."),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +101,13 @@ class RouteQuery:
 
     origin: str
     destination: str
-    by: By = By.TIME
+    by: By = By.SCHEDULED
     avoid: tuple[str, ...] = ()
     max_transshipments: int | None = None
     k: int = 1
     modes: tuple[str, ...] | None = None
+    as_of: str | None = None
+    scenario: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +130,8 @@ class Corridor:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._comparisons: dict[tuple[str, str, int], Comparison] = {}
+        self._comparisons: dict[tuple[Any, ...], Comparison] = {}
+        self._flows: dict[str | None, FlowResult] = {}
 
     @cached_property
     def network(self) -> Network:
@@ -144,14 +162,57 @@ class Corridor:
             raise ResourceNotFoundError(missing)
         return self.scenarios[name]
 
-    def compare(self, name: str, *, by: By = By.GENERALIZED, k: int = 3) -> Comparison:
-        """The scenario against the base network, computed once per (name, by, k)."""
+    @property
+    def states(self) -> dict[str, State]:
+        """The named conditions of the network (``timing.yaml``): ``--scenario`` names them too."""
+        return dict(load_timing().states)
+
+    def compare(
+        self,
+        name: str,
+        *,
+        by: By = By.GENERALIZED,
+        k: int = 3,
+        route: RouteQuery | None = None,
+    ) -> Comparison:
+        """The scenario against the base network, on the route asked (its ends and
+        constraints) or else on the scenario's own pairs; computed once per question."""
         scenario = self.scenario(name)
-        key = (name, by.value, k)
+        asked: dict[str, Any] = {}
+        if route is not None:
+            start = _named("from", resolve_place, self.network, route.origin)
+            end = _named("to", resolve_place, self.network, route.destination)
+            for country in route.avoid:
+                _named("avoid", resolve_country, self.network, country)
+            asked = {
+                "pairs": ((start, end),),
+                **route_constraints(
+                    avoid=route.avoid,
+                    max_transshipments=route.max_transshipments,
+                    modes=route.modes,
+                ),
+            }
+        key = (name, by.value, k, repr(sorted(asked.items())))
         with self._lock:
             if key not in self._comparisons:
-                self._comparisons[key] = compare_scenario(self.network, scenario, by=by.value, k=k)
+                try:
+                    self._comparisons[key] = compare_scenario(
+                        self.network, scenario, by=by.value, k=k, **asked
+                    )
+                except OptionError as exc:
+                    raise ParameterError("mode", str(exc)) from exc
             return self._comparisons[key]
+
+    def flows(self, scenario: str | None = None) -> FlowResult:
+        """The bundled demand assigned under capacities (on a bundled scenario's network when
+        named), computed once per scenario."""
+        network = self.network
+        if scenario is not None:
+            network = apply_scenario(network, self.scenario(scenario))
+        with self._lock:
+            if scenario not in self._flows:
+                self._flows[scenario] = assign_flows(network, load_demand())
+            return self._flows[scenario]
 
     def routes(self, query: RouteQuery, *, pareto: bool = False) -> RouteAnswer:
         """The routes ``query`` asks for (the Pareto set when ``pareto``), or the refusal."""
@@ -161,18 +222,19 @@ class Corridor:
             return RouteAnswer(refusal=refusal)
 
     def _routes(self, query: RouteQuery, pareto: bool) -> dict[str, Any]:
-        start = _named("from", resolve_place, self.network, query.origin)
-        end = _named("to", resolve_place, self.network, query.destination)
-        avoid = [_named("avoid", resolve_country, self.network, c) for c in query.avoid]
+        network, conditions = self._network_on(query)
+        start = _named("from", resolve_place, network, query.origin)
+        end = _named("to", resolve_place, network, query.destination)
+        avoid = [_named("avoid", resolve_country, network, c) for c in query.avoid]
         constraints = route_constraints(
             avoid=query.avoid, max_transshipments=query.max_transshipments, modes=query.modes
         )
         try:
             if pareto:
-                found = pareto_routes(self.network, start, end, **constraints)
+                found = pareto_routes(network, start, end, **constraints)
             else:
                 found = find_routes(
-                    self.network, start, end, by=query.by.value, k=query.k, **constraints
+                    network, start, end, by=query.by.value, k=query.k, **constraints
                 )
         except OptionError as exc:
             field = self._refused_end(start, end, avoid)
@@ -181,9 +243,22 @@ class Corridor:
             raise ParameterError(field, str(exc)) from exc
         except NoRouteError as exc:
             raise ResourceNotFoundError(str(exc)) from exc
+        times = [route_times(network, r, conditions) for r in found]
         return route_payload(
-            found, by="pareto" if pareto else query.by.value, constraints=constraints
+            found, by="pareto" if pareto else query.by.value, constraints=constraints, times=times
         )
+
+    def _network_on(self, query: RouteQuery) -> tuple[Network, Conditions]:
+        """The network and conditions the query asks for; a bundled scenario only (no paths)."""
+        states = load_timing().states
+        wanted = query.scenario
+        if wanted is not None and wanted not in states and wanted not in self.scenarios:
+            known = ", ".join([*sorted(states), *self.scenarios])
+            raise ParameterError("scenario", f"no state or scenario {wanted!r}; known: {known}")
+        try:
+            return network_on(self.network, as_of=query.as_of, scenario=query.scenario)
+        except OptionError as exc:
+            raise ParameterError("as_of", str(exc)) from exc
 
     def _refused_end(self, start: str, end: str, avoid: Sequence[str]) -> str | None:
         """The parameter that makes the ends unusable (the same place twice, an end in an
