@@ -15,7 +15,8 @@ from tests.screening.conftest import Files, rule_of
 
 def test_bundled_catalogue_covers_qii_ifc_equator_integrity_and_debt(catalogue: Catalogue) -> None:
     # 2026.1 stays bundled so that verdicts recorded under it can still be explained.
-    assert versions() == ["2026.1", "2026.2", "2026.3"] and load_catalogue().digest == catalogue.digest
+    assert versions() == ["2026.1", "2026.2", "2026.3"]
+    assert load_catalogue().digest == catalogue.digest
     assert load_catalogue("2026.1").categorisation.rules[0].id == "CAT.FI"
     principles = catalogue.head.principles
     assert [p.id for p in principles] == [f"QII-{i}" for i in range(1, 7)]
@@ -57,6 +58,16 @@ def _cycle(files: Files) -> None:
     by_id = {s["id"]: s for s in standards}
     by_id["PS7"]["applies_when"] = {"standard": "PS8"}
     by_id["PS8"]["applies_when"] = {"standard": "PS7"}
+
+
+def _works_question_unknown(files: Files) -> None:
+    files["inference.yaml"]["inference"]["works_question"] = "EP1.NOPE"
+
+
+def _scored_works_question(files: Files) -> None:
+    rule_of(files, "EP1.WORKS").update(
+        trigger=False, weight=1, principle="QII-3", element="QII-3.3"
+    )
 
 
 def _category_depends_on_category(files: Files) -> None:
@@ -124,6 +135,9 @@ BAD = [
     (_duplicate_id, "debt.yaml", "TR.IATI", "id already used in integrity.yaml"),
     (_cycle, "ifc_ps.yaml", "PS7", "cycle"),
     (_category_depends_on_category, "equator.yaml", "CAT.FI", "cannot depend on the category"),
+    (_works_question_unknown, "inference.yaml", "works_question", "'EP1.NOPE' is not a rule"),
+    (_set("EP1.WORKS", "answers", ["new", "old"]), "inference.yaml", "EP1.WORKS", "answers among"),
+    (_scored_works_question, "inference.yaml", "EP1.WORKS", "weight 0"),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from cajad.register.deals import COLUMNS, read_deals
 from cajad.screening import load_catalogue
 from cajad.screening.engine import screen
 from cajad.screening.scale import quantities
-from cajad.screening.subject import MoneyFacts, Subject
+from cajad.screening.subject import AnswerFact, MoneyFacts, Subject
 
 PROPOSED = load_catalogue("2026.3")
 RULES = copy.copy(PROPOSED)  # the category rules alone: the fitted estimate is in test_fitted
@@ -173,3 +174,31 @@ def test_issue_cases_imported_from_a_deals_csv(tmp_path: Path) -> None:
         # with the fitted estimate: the same, or a B raised to A pending a reviewer
         final = screen(s, PROPOSED).category
         assert final.category == expected or (expected, final.category) == ("B", "A")
+
+
+@pytest.mark.parametrize(
+    ("title", "answer", "expected"),
+    [
+        ("Open-pit copper mine", "none", ("C", "CAT.C-NOTHING-PHYSICAL")),
+        ("Electrification of the existing railway", "new", ("A", "CAT.A-SENSITIVE")),
+        ("Construction of a new highway", "existing", ("B", "CAT.B-EXISTING")),
+        ("Public finance technical assistance", "new", ("B", "CAT.B-DEFAULT")),
+    ],
+)
+def test_a_reviewers_works_answer_replaces_what_the_text_says(
+    title: str, answer: str, expected: tuple[str, str]
+) -> None:
+    fact = AnswerFact(1, answer, "R. Viewer", dt.date(2026, 1, 5))
+    answered = Subject(identifier="t", title=title, answers={"EP1.WORKS": fact})
+    assert category(answered) == expected
+    inferred = screen(answered, RULES).inferred
+    assert inferred is not None and inferred.works == answer
+    assert inferred.works_because.startswith("reviewer R. Viewer answered EP1.WORKS")
+    assert category(subject(title)) != expected  # the text alone says otherwise
+
+
+def test_an_answer_to_another_question_leaves_the_works_to_the_text() -> None:
+    fact = AnswerFact(1, "yes", "R. Viewer", dt.date(2026, 1, 5))
+    answered = Subject(identifier="t", title="Open-pit copper mine", answers={"EP4.SCOPE": fact})
+    inferred = screen(answered, RULES).inferred
+    assert inferred is not None and inferred.works == "new"

@@ -24,6 +24,7 @@ from cajad._cli import (
     as_date,
     as_number,
     err,
+    existing_file,
     existing_path,
     exit_codes,
     open_register,
@@ -188,7 +189,7 @@ def restore_command(
 ) -> None:
     """Restore a backup into an empty database, SQLite or PostgreSQL, and check every table
     against the backup's digests; a database that holds data is refused."""
-    existing_path(file, "FILE")
+    existing_file(file, "FILE")
     engine = make_engine(into, pooled=False)
     try:
         with out.status("Restoring the register…"):

@@ -10,6 +10,7 @@ from cajad.register import Instrument, Stage
 from cajad.screening.checks import CHECKS
 from cajad.screening.conditions import CATEGORIES, Condition, walk
 from cajad.screening.errors import CatalogueProblem
+from cajad.screening.inference import WORKS_ANSWERS
 from cajad.screening.schema import CatalogueHead, Part, Rule, Standard
 
 _INSTRUMENTS = {i.value for i in Instrument}
@@ -35,6 +36,7 @@ def cross_check(
     refs = _Refs(head, parts)
     yield from _unique(parts, where)
     yield from _categorisation(parts, refs, where)
+    yield from _works_question(parts, refs, where)
     yield from _standards(parts, refs, where)
     for name, part in parts.items():
         for rule in part.rules:
@@ -84,6 +86,24 @@ def _categorisation(
     for rule in cat.rules:
         for reason in _condition(rule.when, refs, allow_category=False):
             yield CatalogueProblem(where(name), rule.id, f"when: {reason}")
+
+
+def _works_question(
+    parts: Mapping[str, Part], refs: _Refs, where: Callable[[str], str]
+) -> Iterator[CatalogueProblem]:
+    for name, part in parts.items():
+        question = part.inference.works_question if part.inference is not None else None
+        if question is None:
+            continue
+        rule = refs.rules.get(question)
+        if rule is None:
+            yield CatalogueProblem(where(name), "works_question", f"{question!r} is not a rule")
+        elif rule.weight != 0 or not rule.answers or not set(rule.answers) <= set(WORKS_ANSWERS):
+            yield CatalogueProblem(
+                where(name),
+                question,
+                f"the works question must have weight 0 and answers among {list(WORKS_ANSWERS)}",
+            )
 
 
 def _standards(

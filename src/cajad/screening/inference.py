@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,6 +24,8 @@ Kind = Literal[
     "sensitive", "physical", "new", "existing", "intermediary", "trade", "soft", "services"
 ]
 Works = Literal["new", "existing", "none", "unsure"]
+#: What a reviewer may answer to the works question.
+WORKS_ANSWERS: tuple[str, ...] = ("new", "existing", "none")
 
 
 class _Strict(BaseModel):
@@ -45,6 +47,8 @@ class InferenceTable(_Strict):
 
     policy_codes: list[str] = []
     signals: list[Signal] = Field(min_length=1)
+    #: The question whose answer (new, existing or none) replaces the works read in the text.
+    works_question: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +136,7 @@ def infer(subject: Subject, table: CompiledTable) -> Inferred:
             if match.start() < len(head):
                 in_head.append(item)
     scope = next((s for s in (in_title, in_head) if _says_works(s)), found)
-    works, because = _works(scope, named=scope is in_title)
+    works, because = _answered_works(subject, table) or _works(scope, named=scope is in_title)
     return Inferred(
         signals=tuple(found),
         sectors=_sectors(subject, found, works, table.policy),
@@ -141,6 +145,19 @@ def infer(subject: Subject, table: CompiledTable) -> Inferred:
         works_because=because,
         ids=frozenset(f.signal for f in found),
         title_ids=frozenset(f.signal for f in in_title),
+    )
+
+
+def _answered_works(subject: Subject, table: CompiledTable) -> tuple[Works, str] | None:
+    """The works a reviewer gave in answer to the table's works question, if any."""
+    question = table.table.works_question
+    answer = subject.answers.get(question) if question else None
+    if answer is None or answer.value not in WORKS_ANSWERS:
+        return None
+    value = cast(Works, answer.value)
+    return value, (
+        f"reviewer {answer.reviewer} answered {question} '{value}' on "
+        f"{answer.answered_on.isoformat()}: the text is no longer read for works"
     )
 
 
