@@ -12,6 +12,8 @@ Revises: 0011
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -35,7 +37,7 @@ COLUMNS = (
 )
 
 
-def _retype(new: sa.Numeric, old: sa.Numeric) -> None:
+def _retype(new: sa.Numeric[Decimal], old: sa.Numeric[Decimal]) -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     for table, column, nullable in COLUMNS:
