@@ -50,6 +50,7 @@ from cajad.register.models import (
     Rollup,
     Transaction,
 )
+from cajad.register.ownership import organisation_identifier, owner_of
 from cajad.register.queries import (
     REPORTED_TYPES,
     TransactionFilter,
@@ -80,6 +81,8 @@ from cajad.register.specs import (
     TransactionSpec,
 )
 from cajad.register.store import (
+    Actor,
+    as_actor,
     database_url,
     is_initialised,
     make_engine,
@@ -113,6 +116,7 @@ __all__ = [
     "PROJECT_COLUMNS",
     "REPORTED_TYPES",
     "WHOLE_PROJECT",
+    "Actor",
     "AuditEntry",
     "Base",
     "Budget",
@@ -166,6 +170,7 @@ __all__ = [
     "TransactionType",
     "TransactionsCsvReport",
     "agreement_bound",
+    "as_actor",
     "audit",
     "codelist",
     "database_url",
@@ -186,6 +191,8 @@ __all__ = [
     "make_engine",
     "matching_ids",
     "migrate",
+    "organisation_identifier",
+    "owner_of",
     "parse_columns",
     "project_areas",
     "project_spec",
