@@ -15,15 +15,18 @@ from cajad.register.changes import (
     ChangePage,
     FieldChange,
     SourceDocument,
+    entry_summary,
     list_changes,
 )
 from cajad.register.codelists import codelist, is_code
+from cajad.register.editing import EDITABLE, edit_project, project_version, version_of
 from cajad.register.errors import (
     ConversionError,
     InputError,
     NotFoundError,
     Problem,
     RegisterError,
+    StaleVersionError,
     StoreError,
 )
 from cajad.register.filters import ProjectFilter, agreement_bound, filter_projects
@@ -109,6 +112,7 @@ from cajad.register.xlsx_export import ProjectsXlsxReport, parse_columns, write_
 __all__ = [
     "CENTRAL_ASIAN_COUNTRIES",
     "CENTRAL_ASIA_REGION",
+    "EDITABLE",
     "FINANCE_TYPE",
     "IATI_STATUS",
     "INCOMING_TYPES",
@@ -162,6 +166,7 @@ __all__ = [
     "SectorSpec",
     "SourceDocument",
     "Stage",
+    "StaleVersionError",
     "StoreError",
     "TextSpec",
     "Transaction",
@@ -174,6 +179,8 @@ __all__ = [
     "audit",
     "codelist",
     "database_url",
+    "edit_project",
+    "entry_summary",
     "facets",
     "filter_projects",
     "get_project",
@@ -196,6 +203,7 @@ __all__ = [
     "parse_columns",
     "project_areas",
     "project_spec",
+    "project_version",
     "quantize_money",
     "rates_version",
     "rollup",
@@ -203,6 +211,7 @@ __all__ = [
     "session_scope",
     "title_of",
     "titles",
+    "version_of",
     "write_projects_xlsx",
     "write_transactions_csv",
 ]
