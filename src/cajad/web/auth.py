@@ -31,6 +31,7 @@ from cajad.web.errors import WebError
 __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
+    "OPEN_WRITES",
     "SESSION_COOKIE",
     "SIGNIN_CSRF_COOKIE",
     "CsrfError",
@@ -48,6 +49,8 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 #: Methods that change something: they need an account, and with a cookie, the CSRF token.
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: The only writes open to the public: signing in, and out of one's own session.
+OPEN_WRITES = frozenset({"/login", "/logout"})
 
 
 class CsrfError(WebError, PermissionError):
@@ -76,7 +79,13 @@ async def load_visitor(request: Request) -> None:
     if authorization is not None or cookie:
         visitor = await run_in_threadpool(_resolve, engine, authorization, cookie)
     request.state.visitor = visitor
-    if request.method in UNSAFE and visitor.via == "session":
+    if request.method not in UNSAFE:
+        return
+    if visitor.principal is None and request.url.path not in OPEN_WRITES:
+        # Before the body is read or anything looked up: an anonymous write is 401, whatever
+        # the route (a new one too), and its answer says nothing about what exists.
+        raise NotSignedInError("writing needs a signed-in account (or an API token)")
+    if visitor.via == "session":
         await _check_csrf(request, visitor.csrf or "")
 
 

@@ -179,18 +179,12 @@ def _publishers(bind: sa.Connection) -> dict[int, str]:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("project", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_project_owner"))
-        batch_op.drop_column("owner")
-    with op.batch_alter_table("audit_log", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_audit_log_account_id"))
-        batch_op.drop_column("account_id")
-    if op.get_bind().dialect.name == "sqlite":  # a rebuilt table has lost 0001's triggers
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER IF NOT EXISTS audit_log_no_{verb.lower()} BEFORE {verb} ON "
-                "audit_log BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-            )
+    # SQLite (3.35 and later) drops a column in place: rebuilding ``project`` would delete every
+    # row that references it (ON DELETE CASCADE), and rebuilding ``audit_log`` lose its triggers.
+    for table, column in (("project", "owner"), ("audit_log", "account_id")):
+        with op.batch_alter_table(table, schema=None, recreate="never") as batch_op:
+            batch_op.drop_index(batch_op.f(f"ix_{table}_{column}"))
+            batch_op.drop_column(column)
     for table in ("api_token", "account_session", "account_organisation", "login_attempt"):
         op.drop_table(table)
     op.drop_table("account")
