@@ -52,6 +52,9 @@ run: $(VENV)/.run
 	$(BIN)/cajad screen-all
 	test -f var/prospect-demo/metrics.json || $(BIN)/cajad prospect demo --out var/prospect-demo --resolution 10000
 	$(BIN)/cajad prospect record var/prospect-demo --commodity 'porphyry Cu'
+	@echo "Everyone reads without an account. To change anything, create the first admin"
+	@echo "(it prints a one-time password), then sign in at http://$(HOST):$(PORT)/login:"
+	@echo "  $(BIN)/cajad user add YOU@EXAMPLE.ORG --role admin"
 	$(BIN)/cajad serve --host $(HOST) --port $(PORT)
 
 ## system-deps: Debian's chromium for the browser tests (installed when missing and we are root)

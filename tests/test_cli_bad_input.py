@@ -49,9 +49,20 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["screen-all", "--layer", f"{MISSING}/areas.geojson"], f"{MISSING}/areas.geojson"),
     (["catalogue", "no-such-version"], "'no-such-version'"),
     (["questions", "no-such-project"], "no project 'no-such-project'"),
-    (["answer", "no-such-project", "PS1.ESIA", "yes", "--reviewer", "r"], "'no-such-project'"),
-    (["answer", PROJECT, "NO.SUCH", "yes", "--reviewer", "r"], "'NO.SUCH'"),
-    (["answer", PROJECT, "PS1.ESIA", "yes", "--reviewer", "r", "--on", "0001-01-01"], "--on"),
+    (["answer", "no-such-project", "PS1.ESIA", "yes"], "'no-such-project'"),
+    (["answer", PROJECT, "NO.SUCH", "yes"], "'NO.SUCH'"),
+    (["answer", PROJECT, "PS1.ESIA", "yes", "--on", "0001-01-01"], "--on"),
+    (["answer", PROJECT, "PS1.ESIA", "yes", "--as", "nobody@example.org"], "'nobody@example.org'"),
+    (["import", "{tmp}/deposits.csv", "--as", "not-an-address"], "`email` must be an e-mail"),
+    (["user", "add", "not-an-address"], "`email` must be an e-mail address"),
+    (["user", "add", "ed@example.org", "--role", "editor"], "an editor needs"),
+    (["user", "add", "ed@example.org", "--role", "editor", "--org", "Nowhere"], "'Nowhere'"),
+    (["user", "add", "v@example.org", "--org", "XM-DAC-701-8"], "only editors"),
+    (["user", "disable", "nobody@example.org"], "no account 'nobody@example.org'"),
+    (["user", "reset", "nobody@example.org"], "no account 'nobody@example.org'"),
+    (["user", "token", "nobody@example.org"], "no account 'nobody@example.org'"),
+    (["user", "tokens", "nobody@example.org"], "no account 'nobody@example.org'"),
+    (["user", "revoke", "999"], "no API token 999"),
     (["import", f"{MISSING}/deals.csv"], f"FILE: no such file or folder: {MISSING}/deals.csv"),
     (["import-iati", f"{MISSING}/a.xml"], f"PATH: no such file or folder: {MISSING}/a.xml"),
     (["export", "iati", f"{MISSING}/out.xml"], f"OUT.xml: no such folder: {MISSING}"),
@@ -143,7 +154,15 @@ BAD_INPUT: list[tuple[list[str], str]] = [
 ]
 
 #: Commands with no input to get wrong beyond what typer itself checks.
-NO_BAD_INPUT = {"init", "load-demo", "quality", "serve", "prospect templates", "prospect list"}
+NO_BAD_INPUT = {
+    "init",
+    "load-demo",
+    "quality",
+    "serve",
+    "prospect templates",
+    "prospect list",
+    "user list",
+}
 
 #: Every command and its options (arguments by metavar): change it only on purpose.
 COMMANDS: dict[str, list[str]] = json.loads(

@@ -4,8 +4,25 @@ from __future__ import annotations
 
 import pytest
 
+from cajad.accounts.errors import (
+    DuplicateAccountError,
+    LockedOutError,
+    NotAllowedError,
+    NotSignedInError,
+    UnknownAccountError,
+)
 from cajad.corridor.errors import NoRouteError, UnknownPlaceError
-from cajad.errors import CajadError, ConflictError, ErrorKind, kind_of
+from cajad.errors import (
+    CajadError,
+    ConflictError,
+    ErrorKind,
+    ForbiddenError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
+    RateLimitedError,
+    UnauthenticatedError,
+    kind_of,
+)
 from cajad.register.errors import ConversionError, InputError, NotFoundError, StoreError
 from cajad.screening.errors import NotScreenedError
 
@@ -30,6 +47,16 @@ class _StaleAndMissingError(ConflictError, LookupError):
         (ConflictError("x"), ErrorKind.CONFLICT),
         (_StaleAndMissingError("x"), ErrorKind.CONFLICT),  # conflict is asked first
         (_BothError("x"), ErrorKind.NOT_FOUND),  # then not-found, before invalid
+        (PreconditionFailedError("x"), ErrorKind.STALE),  # a stale version before conflict
+        (PreconditionRequiredError("x"), ErrorKind.UNVERSIONED),
+        (UnauthenticatedError("x"), ErrorKind.UNSIGNED),
+        (NotSignedInError("x"), ErrorKind.UNSIGNED),
+        (ForbiddenError("x"), ErrorKind.FORBIDDEN),
+        (NotAllowedError("x"), ErrorKind.FORBIDDEN),
+        (RateLimitedError("x"), ErrorKind.THROTTLED),
+        (LockedOutError("x"), ErrorKind.THROTTLED),
+        (DuplicateAccountError("x"), ErrorKind.CONFLICT),
+        (UnknownAccountError("x"), ErrorKind.NOT_FOUND),
         (StoreError("x"), ErrorKind.FAILED),
         (CajadError("x"), ErrorKind.FAILED),
         (ValueError("x"), ErrorKind.UNEXPECTED),  # a bug, not bad input
@@ -42,8 +69,4 @@ def test_kind_of(exc: BaseException, kind: ErrorKind) -> None:
 
 
 def test_refused_kinds() -> None:
-    assert {k for k in ErrorKind if k.refused} == {
-        ErrorKind.NOT_FOUND,
-        ErrorKind.INVALID,
-        ErrorKind.CONFLICT,
-    }
+    assert {k for k in ErrorKind if not k.refused} == {ErrorKind.FAILED, ErrorKind.UNEXPECTED}

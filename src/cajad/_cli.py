@@ -23,18 +23,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import getpass
+import os
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Final, ParamSpec, TypeVar, overload
+from typing import Annotated, Final, ParamSpec, TypeVar, overload
 
 import typer
 from rich.console import Console
 from sqlalchemy import Engine, inspect
 from typer.exceptions import TyperException
 
+from cajad.accounts import Action, authorize, authorize_project, principal_of
+from cajad.accounts import acting as account_actor
 from cajad.errors import CajadError, ErrorKind, kind_of
-from cajad.register import is_initialised, make_engine
+from cajad.register import Actor, is_initialised, make_engine, session_scope
 
 __all__ = [
     "EXIT_FAILED",
@@ -42,7 +46,9 @@ __all__ = [
     "EXIT_PARTIAL",
     "EXIT_REFUSED",
     "ArgumentError",
+    "AsOption",
     "NoRegisterError",
+    "acting",
     "as_date",
     "as_number",
     "err",
@@ -51,6 +57,7 @@ __all__ = [
     "existing_path",
     "exit_codes",
     "fail",
+    "local_actor",
     "open_register",
     "out",
     "writable_file",
@@ -193,3 +200,44 @@ def writable_file(path: Path, name: str) -> Path:
     if not folder.is_dir():
         raise ArgumentError(f"{name}: no such folder: {folder}")
     return path
+
+
+#: ``--as EMAIL``: whom a command that writes acts for (see :func:`acting`).
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        metavar="EMAIL",
+        help="Act as this account: its role must allow the change, and the audit log records "
+        "it. Default: the local operating-system user (local:NAME).",
+    ),
+]
+
+
+def local_actor() -> Actor:
+    """The operating-system user of this shell, as the audit log names it: ``local:alice``.
+
+    Whoever has the server's shell has the database too; what they do is theirs, by name of
+    their login, never by a name they type.
+    """
+    try:
+        user = getpass.getuser()
+    except (OSError, KeyError):  # no login name (a container without a passwd entry)
+        user = f"uid{os.getuid()}"
+    return Actor(f"local:{user}")
+
+
+def acting(
+    engine: Engine, as_email: str | None, action: Action, *, project: str | None = None
+) -> Actor:
+    """Who a command acts as: the account ``--as`` names, if its role allows ``action`` (on
+    ``project``, for its owner), else refused; without ``--as``, :func:`local_actor`."""
+    if as_email is None:
+        return local_actor()
+    with session_scope(engine) as session:
+        who = principal_of(session, as_email)
+        if project is None:
+            authorize(who, action)
+        else:
+            authorize_project(session, who, action, project)
+    return account_actor(who)

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from cajad._cli import exit_codes, open_register, out
+from cajad.accounts.cli import register as register_accounts
 from cajad.corridor.cli import register as register_corridor
 from cajad.iati.cli import register as register_iati
 from cajad.minerals.cli import register as register_minerals
@@ -48,6 +49,7 @@ for _register in (
     register_screening,
     register_corridor,
     register_minerals,
+    register_accounts,
 ):
     _register(app)
 app.command("serve")(serve_command)

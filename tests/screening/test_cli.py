@@ -70,7 +70,7 @@ def test_screen_json_has_the_documented_shape(env: Engine, tmp_path: Path) -> No
 
 def test_answer_then_screen_all_and_questions(env: Engine) -> None:
     recorded = _json(
-        ["answer", MINE, "PS1.ESIA", "yes", "--reviewer", "K. Sato", "--on", "2026-01-10",
+        ["answer", MINE, "PS1.ESIA", "yes", "--on", "2026-01-10",
          "--link", "https://example.org/esia.pdf", "--json"]
     )  # fmt: skip
     assert recorded["action"] == "insert" and recorded["evidence"] == 1
@@ -81,6 +81,8 @@ def test_answer_then_screen_all_and_questions(env: Engine) -> None:
     questions = json.loads(runner.invoke(app, ["questions", MINE, "--json"]).stdout)
     esia = next(q for q in questions if q["rule"] == "PS1.ESIA")
     assert esia["answer"]["value"] == "yes" and esia["answer"]["evidence"][0]["kind"] == "link"
+    # The reviewer is who ran the command on this shell, never a name typed on it.
+    assert esia["answer"]["reviewer"].startswith("local:")
     assert esia["evidence"]  # what satisfies the question
 
 
@@ -99,7 +101,7 @@ def test_catalogue_shows_and_checks(env: Engine, edited: Callable[..., Path]) ->
 
 REFUSALS = [
     (["screen", "no-such-project"], "no project 'no-such-project'"),
-    (["answer", MINE, "PS1.ESIA", "perhaps", "--reviewer", "x"], "must be one of"),
+    (["answer", MINE, "PS1.ESIA", "perhaps"], "must be one of"),
     (["screen", MINE, "--catalogue", "0.1"], "no catalogue version '0.1'"),
     (["screen", MINE, "--layer", "/no/such.geojson"], "cannot read the layer"),
 ]

@@ -20,8 +20,13 @@ from .conftest import TestClient
 SHAPE = {"type", "title", "status", "detail", "instance", "errors"}
 #: The ``type`` of each status our own errors answer (RFC 9457: same type, same title).
 TYPES = {
+    401: ("/api/problems/sign-in-required", "Sign-in required"),
+    403: ("/api/problems/forbidden", "Forbidden"),
     404: ("/api/problems/not-found", "Not found"),
     409: ("/api/problems/conflict", "Conflict"),
+    412: ("/api/problems/stale", "Precondition failed"),
+    428: ("/api/problems/precondition-required", "Precondition required"),
+    429: ("/api/problems/too-many-attempts", "Too many attempts"),
     500: ("/api/problems/internal-error", "Internal error"),
 }
 

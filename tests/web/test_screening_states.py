@@ -18,6 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
+from cajad.accounts import add_account, issue_token
 from cajad.screening import record_answer, screen_all, screen_project
 from cajad.web import create_app
 
@@ -40,11 +41,15 @@ def _get(client: TestClient, url: str) -> Any:
     return response
 
 
+ANALYST = "analyst@example.org"
+
+
 def test_gets_write_nothing(engine: Engine) -> None:
     """On SQLite and PostgreSQL: the screening tables and the audit log keep their row counts
     across every GET, whether the verdict shown is stored, out of date or never recorded."""
     screen_project(engine, BRIDGE)
     record_answer(engine, BRIDGE, "PS1.ESMS", "yes", reviewer="K. Sato")  # stored one: stale
+    add_account(engine, ANALYST, role="analyst", password="a long enough password", actor="t")
     unscreened = PORT
     before = _counts(engine)
     with TestClient(create_app(engine)) as client:
@@ -69,8 +74,11 @@ def test_gets_write_nothing(engine: Engine) -> None:
         assert stale["screening"] is None and not stale["pre_screening"]  # answered since
         page = client.get(f"/projects/{unscreened}/screening").text
         assert 'data-testid="screening-not-recorded"' in page and f"cajad screen {PORT}" in page
-        # Recording is explicit: a POST.
-        recorded = client.post(f"/api/projects/{unscreened}/screening").json()
+        # Recording is explicit: a POST, by an account.
+        assert client.post(f"/api/projects/{unscreened}/screening").status_code == 401
+        _id, token = issue_token(engine, ANALYST, actor="tests")
+        headers = {"Authorization": f"Bearer {token}"}
+        recorded = client.post(f"/api/projects/{unscreened}/screening", headers=headers).json()
         assert recorded["screening"] is not None
         assert _counts(engine)["screening"] == before["screening"] + 1
 

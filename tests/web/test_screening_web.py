@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from cajad.accounts import add_account, issue_token
 from cajad.screening.cli import register
 from cajad.web import create_app
 
@@ -32,6 +33,7 @@ from .test_error_shape import assert_shape
 MINE = "kg-grant-2025-naryn-bridge"  # screened by the tests below, through the API
 UNSCREENED = "kg-grant-2025-grid-training-center"  # never screened here
 SCREENED = ("kg-agriculture-grant-2015", "kg-grant-2017-bishkek-osh-avalanche", MINE)
+ANALYST = "analyst@example.org"
 VERDICT_KEYS = {"category", "grade", "scores", "red_flags", "missing_evidence", "catalogue_version"}
 
 
@@ -49,10 +51,18 @@ def sapp(db: tuple[Engine, Path]) -> FastAPI:
 
 
 @pytest.fixture(scope="module")
-def sclient(sapp: FastAPI) -> Iterator[TestClient]:
+def analyst(db: tuple[Engine, Path]) -> dict[str, str]:
+    """The header of an analyst's API token: screening is a write, it needs an account."""
+    add_account(db[0], ANALYST, role="analyst", password="a long enough password", actor="tests")
+    _id, token = issue_token(db[0], ANALYST, actor="tests")
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+def sclient(sapp: FastAPI, analyst: dict[str, str]) -> Iterator[TestClient]:
     with TestClient(sapp) as test_client:
         for identifier in SCREENED:
-            response = test_client.post(f"/api/projects/{identifier}/screening")
+            response = test_client.post(f"/api/projects/{identifier}/screening", headers=analyst)
             assert response.status_code == 200, response.text[:500]
         yield test_client
 
@@ -96,14 +106,15 @@ def test_verdict_is_what_the_cli_prints(
     assert json.loads(result.stdout) == verdict  # unchanged facts: the same stored screening
 
 
-def test_screening_again_records_nothing_new(sclient: TestClient) -> None:
+def test_screening_again_records_nothing_new(sclient: TestClient, analyst: dict[str, str]) -> None:
     before = get(sclient, f"/api/projects/{MINE}/screening/history")
-    again = sclient.post(f"/api/projects/{MINE}/screening")
+    assert sclient.post(f"/api/projects/{MINE}/screening").status_code == 401  # no account
+    again = sclient.post(f"/api/projects/{MINE}/screening", headers=analyst)
     assert again.status_code == 200
     assert again.json()["screening"] == before[-1]["screening"]
     after = get(sclient, f"/api/projects/{MINE}/screening/history")
     assert [s["screening"] for s in after] == [s["screening"] for s in before]
-    assert after[-1]["actor"] == "cajad web"
+    assert after[-1]["actor"] == ANALYST  # the account that recorded it, never a typed name
 
 
 def test_questions_say_what_evidence_satisfies_them(sclient: TestClient) -> None:
@@ -114,7 +125,7 @@ def test_questions_say_what_evidence_satisfies_them(sclient: TestClient) -> None
     assert "EP1.CATEGORY" in {q["rule"] for q in questions}
 
 
-def test_not_screened_yet_is_404_in_the_shape(sclient: TestClient) -> None:
+def test_not_screened_yet_is_404_in_the_shape(sclient: TestClient, analyst: dict[str, str]) -> None:
     for url in (
         "/api/projects/no-such-project/screening",
         "/api/projects/no-such-project/screening/history",
@@ -122,12 +133,13 @@ def test_not_screened_yet_is_404_in_the_shape(sclient: TestClient) -> None:
     ):
         error = assert_shape(get(sclient, url, 404), 404)
         assert "screen" in error["detail"] or "no-such-project" in error["detail"]
-    response = sclient.post("/api/projects/no-such-project/screening")
+    response = sclient.post("/api/projects/no-such-project/screening", headers=analyst)
     assert response.status_code == 404
     assert_shape(response.json(), 404)
 
 
-def test_no_write_endpoint_for_answers(sclient: TestClient) -> None:
+def test_questions_take_no_writes(sclient: TestClient) -> None:
+    """Answers are written at ``…/answers`` (by reviewers; see test_accounts_web)."""
     response = sclient.post(f"/api/projects/{MINE}/questions", json={})
     assert response.status_code == 405
     assert_shape(response.json(), 405)

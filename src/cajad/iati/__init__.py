@@ -33,6 +33,7 @@ from cajad.iati.errors import (
     UnsupportedVersionError,
     UnwritableProjectError,
 )
+from cajad.register import Actor
 
 
 def import_path(
@@ -42,7 +43,7 @@ def import_path(
     strict: bool = False,
     dry_run: bool = False,
     workers: int | None = None,
-    actor: str = "cajad import",
+    actor: str | Actor = "cajad import",
     on_file: OnFile | None = None,
 ) -> IatiImportReport | FolderReport:
     """Import an IATI file (refused whole: :class:`IatiInputError`) or a folder of them

@@ -23,7 +23,7 @@ from cajad.iati._import import IatiImportReport, import_activities, read_specs, 
 from cajad.iati._organisations import import_organisations
 from cajad.iati._reader import sniff
 from cajad.iati.errors import IatiInputError, IatiProblem
-from cajad.register import ImportReport, InputError, ProjectSpec
+from cajad.register import Actor, ImportReport, InputError, ProjectSpec
 
 
 def import_file(
@@ -32,7 +32,7 @@ def import_file(
     *,
     strict: bool = False,
     dry_run: bool = False,
-    actor: str = "cajad import",
+    actor: str | Actor = "cajad import",
 ) -> IatiImportReport:
     """Import one IATI activity or organisation file in one transaction.
 
@@ -93,7 +93,7 @@ def import_folder(
     strict: bool = False,
     dry_run: bool = False,
     workers: int | None = None,
-    actor: str = "cajad import",
+    actor: str | Actor = "cajad import",
     on_file: OnFile | None = None,
 ) -> FolderReport:
     """Import every ``*.xml`` under ``folder`` (see the module docstring).
@@ -125,7 +125,7 @@ def _land_all(
     total: int,
     dry_run: bool,
     strict: bool,
-    actor: str,
+    actor: str | Actor,
     on_file: OnFile | None,
 ) -> None:
     for done, item in enumerate(prepared, start=1):
@@ -172,7 +172,7 @@ def _spooled(spool: Path) -> Iterator[list[ProjectSpec]]:
 
 
 def _land(
-    engine: Engine, item: _Prepared, *, dry_run: bool, strict: bool, actor: str
+    engine: Engine, item: _Prepared, *, dry_run: bool, strict: bool, actor: str | Actor
 ) -> FileOutcome:
     """Write one prepared file into the register in its own transaction."""
     try:

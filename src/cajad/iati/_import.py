@@ -25,6 +25,7 @@ from cajad.iati._validate import record_problems
 from cajad.iati._values import line_of
 from cajad.iati.errors import IatiProblem, StrictValidationError
 from cajad.register import (
+    Actor,
     FxRate,
     IatiActivity,
     ImportReport,
@@ -209,7 +210,7 @@ def write(
     batches: Callable[[], Iterable[list[ProjectSpec]]],
     *,
     strict: bool,
-    actor: str,
+    actor: str | Actor,
 ) -> IatiImportReport:
     """Write the batches in one transaction; money that cannot be converted is a warning."""
     import_batches(
@@ -259,7 +260,7 @@ def import_activities(
     *,
     strict: bool = False,
     dry_run: bool = False,
-    actor: str = "cajad import",
+    actor: str | Actor = "cajad import",
     name: str | None = None,
 ) -> IatiImportReport:
     """Import one IATI activity file (see the module docstring)."""

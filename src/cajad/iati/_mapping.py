@@ -35,6 +35,8 @@ from cajad.register import (
     TextSpec,
     TransactionSpec,
     is_code,
+    organisation_identifier,
+    owner_of,
 )
 
 #: cajad stage of each IATI ActivityStatus code.
@@ -118,10 +120,21 @@ def map_activity(
         locations=locations(activity, ctx),
         texts=texts,
         iati=_source(activity, version, xml),
+        owner=owner(activity, ctx, participants),
         **counting(participants, countries),
     )
     errors = len([p for p in ctx.problems if p.level == "error"])
     return spec if errors == before else None
+
+
+def owner(
+    activity: etree._Element, ctx: Context, participants: tuple[ParticipationSpec, ...]
+) -> str | None:
+    """The owning organisation: the publisher (``reporting-org``), else the parties' rule."""
+    reporting = organisation(activity.find("reporting-org"), ctx)
+    if reporting is not None:
+        return organisation_identifier(reporting)
+    return owner_of(participants)
 
 
 def _source(activity: etree._Element, version: str, xml: str | None) -> IatiSourceSpec | None:

@@ -24,7 +24,7 @@ from cajad.iati._mapping import country_of
 from cajad.iati._reader import read_records
 from cajad.iati._validate import record_problems
 from cajad.iati.errors import IatiProblem, StrictValidationError
-from cajad.register import Organisation, OrganisationSpec, audit, is_code, session_scope
+from cajad.register import Actor, Organisation, OrganisationSpec, audit, is_code, session_scope
 
 
 class _DryRunError(Exception):
@@ -37,7 +37,7 @@ def import_organisations(
     *,
     strict: bool = False,
     dry_run: bool = False,
-    actor: str = "cajad import",
+    actor: str | Actor = "cajad import",
     name: str | None = None,
 ) -> IatiImportReport:
     """Import one IATI organisation file in one transaction."""

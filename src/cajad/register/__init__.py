@@ -15,15 +15,18 @@ from cajad.register.changes import (
     ChangePage,
     FieldChange,
     SourceDocument,
+    entry_summary,
     list_changes,
 )
 from cajad.register.codelists import codelist, is_code
+from cajad.register.editing import EDITABLE, edit_project, project_version, version_of
 from cajad.register.errors import (
     ConversionError,
     InputError,
     NotFoundError,
     Problem,
     RegisterError,
+    StaleVersionError,
     StoreError,
 )
 from cajad.register.filters import ProjectFilter, agreement_bound, filter_projects
@@ -50,6 +53,7 @@ from cajad.register.models import (
     Rollup,
     Transaction,
 )
+from cajad.register.ownership import organisation_identifier, owner_of
 from cajad.register.queries import (
     REPORTED_TYPES,
     TransactionFilter,
@@ -80,6 +84,8 @@ from cajad.register.specs import (
     TransactionSpec,
 )
 from cajad.register.store import (
+    Actor,
+    as_actor,
     database_url,
     is_initialised,
     make_engine,
@@ -106,6 +112,7 @@ from cajad.register.xlsx_export import ProjectsXlsxReport, parse_columns, write_
 __all__ = [
     "CENTRAL_ASIAN_COUNTRIES",
     "CENTRAL_ASIA_REGION",
+    "EDITABLE",
     "FINANCE_TYPE",
     "IATI_STATUS",
     "INCOMING_TYPES",
@@ -113,6 +120,7 @@ __all__ = [
     "PROJECT_COLUMNS",
     "REPORTED_TYPES",
     "WHOLE_PROJECT",
+    "Actor",
     "AuditEntry",
     "Base",
     "Budget",
@@ -158,6 +166,7 @@ __all__ = [
     "SectorSpec",
     "SourceDocument",
     "Stage",
+    "StaleVersionError",
     "StoreError",
     "TextSpec",
     "Transaction",
@@ -166,9 +175,12 @@ __all__ = [
     "TransactionType",
     "TransactionsCsvReport",
     "agreement_bound",
+    "as_actor",
     "audit",
     "codelist",
     "database_url",
+    "edit_project",
+    "entry_summary",
     "facets",
     "filter_projects",
     "get_project",
@@ -186,9 +198,12 @@ __all__ = [
     "make_engine",
     "matching_ids",
     "migrate",
+    "organisation_identifier",
+    "owner_of",
     "parse_columns",
     "project_areas",
     "project_spec",
+    "project_version",
     "quantize_money",
     "rates_version",
     "rollup",
@@ -196,6 +211,7 @@ __all__ = [
     "session_scope",
     "title_of",
     "titles",
+    "version_of",
     "write_projects_xlsx",
     "write_transactions_csv",
 ]

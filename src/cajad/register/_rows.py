@@ -48,7 +48,7 @@ class Change:
 
 _SCALARS = (
     "title description stage instrument default_currency agreement_date agreement_date_precision "
-    "priority_area_override counts_toward_goal count_decision basis evidence counting_date "
+    "priority_area_override counts_toward_goal count_decision basis evidence counting_date owner "
     "language planned_start "
     "planned_end actual_start actual_end"
 ).split()

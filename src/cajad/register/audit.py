@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.orm import Session
 
 from cajad.register.models import AuditEntry
@@ -85,10 +85,12 @@ def record(
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
 ) -> None:
-    """Append one entry; the actor is the session's (``session.info['actor']``)."""
+    """Append one entry; the actor is the session's (``session.info['actor']``, and the
+    account behind it, ``session.info['account']``)."""
     session.add(
         AuditEntry(
             actor=str(session.info.get("actor", "cajad")),
+            account_id=session.info.get("account"),
             action=action,
             entity=entity,
             entity_key=key,
@@ -108,11 +110,13 @@ def record_many(
     if not entries:
         return
     actor = str(session.info.get("actor", "cajad"))
+    account = session.info.get("account")
     session.connection().execute(
         insert(AuditEntry.metadata.tables[AuditEntry.__tablename__]),
         [
             {
                 "actor": actor,
+                "account_id": account,
                 "action": action,
                 "entity": entity,
                 "entity_key": key,
@@ -132,3 +136,39 @@ def history(session: Session, entity: str, key: str) -> list[AuditEntry]:
         .order_by(AuditEntry.id)
     )
     return list(session.scalars(query))
+
+
+def entries(
+    session: Session,
+    *,
+    project: str | None = None,
+    before_id: int | None = None,
+    limit: int = 50,
+) -> list[AuditEntry]:
+    """Entries newest first, ``limit`` of them below audit id ``before_id``: every entry of
+    the log, or those about one project (its own changes, screenings and answers)."""
+    query = select(AuditEntry)
+    if project is not None:
+        query = query.where(_about(project))
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
+    return list(session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+def _about(project: str) -> ColumnElement[bool]:
+    """Entries about ``project``: keyed by its identifier, or (answers, evidence) by the
+    identifier and one or two more parts (``id/QUESTION``, ``id/QUESTION/ANSWER``), so that a
+    project ``a`` never shows the answers of a project ``a/b``."""
+    base = project.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    key = AuditEntry.entity_key
+
+    def parts(n: int) -> ColumnElement[bool]:
+        return key.like(base + "/%" * n, escape="\\") & ~key.like(
+            base + "/%" * (n + 1), escape="\\"
+        )
+
+    return or_(
+        AuditEntry.entity.in_(("project", "screening")) & (key == project),
+        (AuditEntry.entity == "screening_answer") & parts(1),
+        (AuditEntry.entity == "screening_evidence") & parts(2),
+    )

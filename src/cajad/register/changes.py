@@ -28,7 +28,14 @@ from cajad.register.codelists import codelist
 from cajad.register.errors import InputError, NotFoundError
 from cajad.register.models import AuditEntry
 
-__all__ = ["Change", "ChangePage", "FieldChange", "SourceDocument", "list_changes"]
+__all__ = [
+    "Change",
+    "ChangePage",
+    "FieldChange",
+    "SourceDocument",
+    "entry_summary",
+    "list_changes",
+]
 
 #: The audit entity whose entries are the register's changes.
 ENTITY = "project"
@@ -385,3 +392,21 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
     return "" if value is None else str(value)
+
+
+def entry_summary(entry: AuditEntry) -> str:
+    """One line saying what an audit entry of any entity records (the history of a project
+    and the admin's view of the whole log)."""
+    after, before = entry.after or {}, entry.before or {}
+    if entry.entity == ENTITY:
+        return summarise(entry).summary
+    if entry.entity == "screening":
+        return f"screened: grade {after.get('grade')}, category {after.get('category')}"
+    if entry.entity == "screening_answer":
+        question = entry.entity_key.rsplit("/", 1)[-1]
+        was = f" (was {before.get('value')})" if before else ""
+        return f"{entry.action} {question}: {after.get('value')}{was}"
+    if entry.entity == "screening_evidence":
+        return f"evidence: {after.get('url')}"
+    changed = [f.field for f in diff(before, after)] if before and after else []
+    return f"{entry.action} {entry.entity}" + (f": {', '.join(changed)}" if changed else "")

@@ -21,16 +21,20 @@ from rich.progress import Progress
 from cajad._cli import (
     EXIT_PARTIAL,
     ArgumentError,
+    AsOption,
+    acting,
     as_date,
     as_number,
     err,
     existing_file,
     existing_path,
     exit_codes,
+    local_actor,
     open_register,
     out,
     writable_file,
 )
+from cajad.accounts import Action
 from cajad.iati import import_path
 from cajad.register import (
     Change,
@@ -80,7 +84,7 @@ def load_demo_command() -> None:
     """Import the initiative's real reported deals bundled with cajad (idempotent)."""
     engine = open_register()
     with out.status("Importing the initiative's deals…"):
-        report = load_demo(engine)
+        report = load_demo(engine, actor=local_actor())
     print_report(report)
 
 
@@ -94,6 +98,7 @@ def import_command(
     ] = False,
     dry_run: Annotated[bool, typer.Option(help="Report what would change; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_email: AsOption = None,
 ) -> None:
     """Import a file atomically: any bad record refuses the whole file unless --partial.
 
@@ -102,17 +107,19 @@ def import_command(
     """
     existing_path(file, "FILE")
     engine = open_register()
+    actor = acting(engine, as_email, Action.IMPORT)
     iati = file.is_dir() or file.suffix.lower() == ".xml"
     with Progress(console=err, transient=True) as bar:
         task = bar.add_task(f"Importing {file.name}", total=None)
         if iati:
-            report: ImportReport = import_path(engine, file, dry_run=dry_run)
+            report: ImportReport = import_path(engine, file, dry_run=dry_run, actor=actor)
         else:
             report = import_file(
                 engine,
                 file,
                 partial=partial,
                 dry_run=dry_run,
+                actor=actor,
                 on_progress=lambda done, total: bar.update(task, completed=done, total=total),
             )
     if as_json:

@@ -49,6 +49,7 @@ from cajad.register.csvio import (
     read_rows,
 )
 from cajad.register.errors import InputError, Problem
+from cajad.register.ownership import owner_of
 from cajad.register.reference import organisation_aliases, sector_keywords
 from cajad.register.rollup import BASES, EVIDENCE
 from cajad.register.specs import (
@@ -102,6 +103,9 @@ DECISION_COLUMNS = [
     "decision",
 ]
 COMPOSITION_COLUMNS = ["basis", "evidence"]
+#: The curation's choice of the owning organisation (an organisation identifier); where empty,
+#: the rule of :mod:`cajad.register.ownership` picks one of the project's parties.
+OWNER_COLUMNS = ["owner"]
 NAME_COLUMNS = {"title_ja": "ja", "title_ru": "ru"}
 #: Publishers whose release is the financier's own record: JICA, JBIC, NEXI, and MOFA and
 #: Japan's embassies (the financier of grant aid, which signs its exchanges of notes).
@@ -153,7 +157,7 @@ def read_deals(
     rows: list[_Row] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    optional = [*DECISION_COLUMNS, *COMPOSITION_COLUMNS, *NAME_COLUMNS]
+    optional = [*DECISION_COLUMNS, *COMPOSITION_COLUMNS, *OWNER_COLUMNS, *NAME_COLUMNS]
     for line, raw in read_rows(path, COLUMNS, optional):
         if curation is not None:
             raw = {**raw, **decisions.get(raw["id"], {})}
@@ -177,7 +181,9 @@ def read_deals(
 
 def _read_curation(path: Path) -> dict[str, dict[str, str]]:
     table: dict[str, dict[str, str]] = {}
-    for line, row in read_rows(path, ["id", *DECISION_COLUMNS], COMPOSITION_COLUMNS):
+    for line, row in read_rows(
+        path, ["id", *DECISION_COLUMNS], [*COMPOSITION_COLUMNS, *OWNER_COLUMNS]
+    ):
         if row["id"] in table:
             raise InputError(
                 f"{path}: refused", [Problem(str(path), line, "id", f"duplicate id {row['id']!r}")]
@@ -213,6 +219,7 @@ class _Row:
     texts: tuple[TextSpec, ...]
     basis: str | None
     evidence: str
+    owner: str | None
 
 
 def _parse_row(file: str, line: int, raw: dict[str, str], problems: list[Problem]) -> _Row | None:
@@ -264,6 +271,7 @@ def _parse_row(file: str, line: int, raw: dict[str, str], problems: list[Problem
         texts=_names(raw),
         basis=basis,
         evidence=evidence,
+        owner=raw.get("owner") or None,
         document=DocumentSpec(
             url=raw["source_url"], title=raw["source_title"] or None, published=published
         )
@@ -572,6 +580,7 @@ def _merge(primary: _Row, group: list[_Row], has_parts: bool) -> ProjectSpec:
         basis=basis,
         evidence=source.evidence,
         counting_date=primary.value_date,
+        owner=primary.owner or owner_of(participants.values()),
         countries=primary.countries,
         sectors=primary.sectors,
         participants=tuple(participants.values()),

@@ -5,6 +5,7 @@ CajadError
     ├── NotFoundError (LookupError)      a project, organisation or rate that is not there
     ├── InputError (ValueError)          input refused; ``problems`` lists every place and reason
     ├── ConversionError (ValueError)     no exchange rate under the conversion policy
+    ├── StaleVersionError (PreconditionFailedError)  an edit based on a version since changed
     └── StoreError                       the database refused or failed (driver error chained)
 
 :class:`~cajad.errors.Problem` (one place in an input and why) is cajad's, re-exported here.
@@ -12,7 +13,7 @@ CajadError
 
 from __future__ import annotations
 
-from cajad.errors import CajadError, Problem
+from cajad.errors import CajadError, PreconditionFailedError, Problem
 
 __all__ = [
     "ConversionError",
@@ -20,6 +21,7 @@ __all__ = [
     "NotFoundError",
     "Problem",
     "RegisterError",
+    "StaleVersionError",
     "StoreError",
 ]
 
@@ -46,6 +48,18 @@ class InputError(RegisterError, ValueError):
 
 class ConversionError(RegisterError, ValueError):
     """An amount could not be converted: no rate under the documented policy."""
+
+
+class StaleVersionError(RegisterError, PreconditionFailedError):
+    """An edit was based on a version of the project that is no longer the stored one: someone
+    else changed it meanwhile. ``current`` is the stored version, ``changes`` what they
+    changed (field: before → after, from the audit log); nothing was written."""
+
+    def __init__(self, message: str, *, current: str, changes: list[str] | None = None) -> None:
+        self.current = current
+        self.changes = changes or []
+        detail = "; ".join(self.changes[:20])
+        super().__init__(message + (f": {detail}" if detail else ""))
 
 
 class StoreError(RegisterError):

@@ -25,7 +25,7 @@ from cajad.register.errors import ConversionError, InputError, Problem
 from cajad.register.fx import RateBook
 from cajad.register.models import Organisation, Participation, Project, Transaction
 from cajad.register.specs import ProjectSpec
-from cajad.register.store import session_scope
+from cajad.register.store import Actor, session_scope
 from cajad.register.views import project_spec, stored_projects
 
 
@@ -70,7 +70,7 @@ def import_specs(
     problems: Sequence[Problem] = (),
     partial: bool = False,
     dry_run: bool = False,
-    actor: str = "cajad",
+    actor: str | Actor = "cajad",
     on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Write ``specs`` in one transaction; refuse everything on any problem unless ``partial``.
@@ -96,7 +96,7 @@ def import_batches(
     *,
     report: ImportReport,
     partial: bool = False,
-    actor: str = "cajad",
+    actor: str | Actor = "cajad",
     on_progress: ProgressCallback | None = None,
     keep_unconvertible: bool = False,
     book: RateBook | None = None,

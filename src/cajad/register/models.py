@@ -100,6 +100,10 @@ class Project(Base):
     #: window's 2025-12-20 for a document signed at the visits of 17-19 Dec); None: its
     #: agreement date. Money is placed by its own transactions' value dates.
     counting_date: Mapped[dt.date | None] = mapped_column(Date)
+    #: The organisation that owns the project's record (its editors change it): an IATI
+    #: organisation identifier, or the organisation's name where it has none
+    #: (:mod:`cajad.register.ownership`). None: only an admin changes it.
+    owner: Mapped[str | None] = mapped_column(String(300), index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
     package: Mapped[Project | None] = relationship(remote_side=[id], back_populates="parts")
@@ -334,6 +338,9 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(120))
+    #: The account that made the change (``cajad.accounts``; accounts are disabled, never
+    #: deleted); None for the local operator of a server shell and for cajad's own loads.
+    account_id: Mapped[int | None] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(10))  # insert | update | delete
     entity: Mapped[str] = mapped_column(String(40))
     entity_key: Mapped[str] = mapped_column(String(200), index=True)

@@ -19,7 +19,7 @@ from cajad.register.errors import InputError, Problem
 from cajad.register.fx import bundled_quotes, load_rates
 from cajad.register.importer import ImportReport, ProgressCallback, import_specs
 from cajad.register.specs import ProjectSpec
-from cajad.register.store import migrate, session_scope
+from cajad.register.store import Actor, migrate, session_scope
 from cajad.register.transactions_csv import REQUIRED as TRANSACTION_COLUMNS
 from cajad.register.transactions_csv import read_transactions
 from cajad.register.views import project_spec, stored_projects
@@ -35,7 +35,7 @@ def init(engine: Engine) -> int:
         return load_rates(session, bundled_quotes())
 
 
-def load_demo(engine: Engine, *, actor: str = "cajad load-demo") -> ImportReport:
+def load_demo(engine: Engine, *, actor: str | Actor = "cajad load-demo") -> ImportReport:
     """Import the initiative's reported deals bundled with cajad, with their curation."""
     specs, problems = read_deals(DEMO_DEALS, curation=DEMO_CURATION)
     return import_specs(engine, specs, source=str(DEMO_DEALS), problems=problems, actor=actor)
@@ -47,7 +47,7 @@ def import_file(
     *,
     partial: bool = False,
     dry_run: bool = False,
-    actor: str = "cajad import",
+    actor: str | Actor = "cajad import",
     on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import a deals or transactions CSV; refused whole on any problem unless ``partial``."""

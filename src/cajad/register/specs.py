@@ -141,6 +141,8 @@ class ProjectSpec(Spec):
     basis: Basis = "itemised"
     evidence: Evidence = "unknown"
     counting_date: dt.date | None = None
+    #: The owning organisation's identifier (see :mod:`cajad.register.ownership`).
+    owner: str | None = Field(default=None, max_length=300)
     language: str = "en"
     planned_start: dt.date | None = None
     planned_end: dt.date | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -98,12 +99,36 @@ def is_initialised(engine: Engine) -> bool:
     return inspect(engine).has_table("project")
 
 
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who makes a change, as the audit log records it: a signed-in account (its e-mail and
+    id) or, on a server shell, the local operating-system user (``local:alice``, no id).
+
+    The edges make actors (the web from the signed-in account, the CLI from the OS user or
+    ``--as EMAIL``); a plain string given to a service is a program's own name for itself.
+    """
+
+    name: str
+    account: int | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def as_actor(actor: str | Actor) -> Actor:
+    """``actor`` as an :class:`Actor` (a plain string names no account)."""
+    return actor if isinstance(actor, Actor) else Actor(actor)
+
+
 @contextmanager
-def session_scope(engine: Engine, *, actor: str = "cajad") -> Iterator[Session]:
-    """A session in one transaction: committed on success, rolled back on any error."""
+def session_scope(engine: Engine, *, actor: str | Actor = "cajad") -> Iterator[Session]:
+    """A session in one transaction: committed on success, rolled back on any error; its
+    audit entries are by ``actor`` (``session.info['actor']`` and ``['account']``)."""
     factory = sessionmaker(engine, expire_on_commit=False)
     session = factory()
-    session.info["actor"] = actor
+    who = as_actor(actor)
+    session.info["actor"] = who.name
+    session.info["account"] = who.account
     try:
         yield session
         session.commit()

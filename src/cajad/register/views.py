@@ -43,6 +43,7 @@ def project_spec(project: Project) -> ProjectSpec:
         basis=project.basis,
         evidence=project.evidence,
         counting_date=project.counting_date,
+        owner=project.owner,
         language=project.language,
         planned_start=project.planned_start,
         planned_end=project.planned_end,

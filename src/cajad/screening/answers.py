@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from cajad.register import Document, audit, session_scope
+from cajad.register import Actor, Document, audit, session_scope
 from cajad.screening.catalogue import Catalogue
 from cajad.screening.engine import screen
 from cajad.screening.errors import AnswerError
@@ -50,18 +50,22 @@ def record_answer(
     question: str,
     value: str,
     *,
-    reviewer: str,
+    reviewer: str | Actor,
     answered_on: dt.date | None = None,
     note: str | None = None,
     links: Sequence[str] = (),
     documents: Sequence[int] = (),
     catalogue: CatalogueRef = None,
-    actor: str | None = None,
+    actor: str | Actor | None = None,
 ) -> Recorded:
-    """Record a reviewer's answer with its evidence (links, register document ids); audited."""
+    """Record a reviewer's answer with its evidence (links, register document ids); audited.
+
+    ``reviewer`` is who answers: at the edges, the signed-in account or the local user (an
+    :class:`~cajad.register.Actor`, recorded as the answer's reviewer and the audit's author).
+    """
     cat = resolve(catalogue)
     rule = cat.by_id.get(question)
-    _validate(cat, rule, question, value, reviewer, answered_on, note, links)
+    _validate(cat, rule, question, value, str(reviewer), answered_on, note, links)
     assert rule is not None
     with session_scope(engine, actor=actor or reviewer) as session:
         pid = project_id(session, identifier)
@@ -73,7 +77,7 @@ def record_answer(
             question=question,
             value=value,
             note=note,
-            reviewer=reviewer,
+            reviewer=str(reviewer)[:120],
             answered_on=answered_on or dt.date.today(),
             catalogue_version=cat.version,
             evidence=evidence,

@@ -16,7 +16,17 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlalchemy import Engine
 
-from cajad._cli import as_date, err, exit_codes, open_register, out, writable_file
+from cajad._cli import (
+    AsOption,
+    acting,
+    as_date,
+    err,
+    exit_codes,
+    open_register,
+    out,
+    writable_file,
+)
+from cajad.accounts import Action
 from cajad.register import session_scope
 from cajad.screening.answers import questionnaire, record_answer
 from cajad.screening.catalogue import load_catalogue, versions
@@ -64,12 +74,16 @@ def screen_command(
     force: Annotated[
         bool, typer.Option(help="Record a new screening even if nothing changed.")
     ] = False,
+    as_email: AsOption = None,
 ) -> None:
     """Screen a project against the catalogue: category, grade, scores, red flags, gaps."""
     if html is not None:
         writable_file(html, "--html")
     engine = _engine()
-    result = screen_project(engine, project, catalogue=catalogue, layer=_layer(layer), force=force)
+    actor = acting(engine, as_email, Action.SCREEN, project=project)
+    result = screen_project(
+        engine, project, catalogue=catalogue, layer=_layer(layer), force=force, actor=actor
+    )
     with session_scope(engine) as session:
         past = history(session, project) if show_history else []
         page = report_html(session, project, result.id) if html is not None else None
@@ -148,9 +162,11 @@ def screen_all_command(
     force: Annotated[
         bool, typer.Option(help="Record new screenings even if nothing changed.")
     ] = False,
+    as_email: AsOption = None,
 ) -> None:
     """Screen every project in the register (one transaction) and summarise the grades."""
     engine = _engine()
+    actor = acting(engine, as_email, Action.SCREEN)
     chosen = _layer(layer)
     with Progress(console=err, transient=True, disable=as_json) as bar:
         task = bar.add_task("Screening projects…", total=None)
@@ -159,6 +175,7 @@ def screen_all_command(
             catalogue=catalogue,
             layer=chosen,
             force=force,
+            actor=actor,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:
@@ -228,7 +245,6 @@ def answer_command(
     project: Annotated[str, typer.Argument(help="Project identifier.")],
     question: Annotated[str, typer.Argument(help="Question (rule id), e.g. PS1.ESIA.")],
     value: Annotated[str, typer.Argument(help="Answer, e.g. yes, partial, no, na (or A/B/C/FI).")],
-    reviewer: Annotated[str, typer.Option(help="Who answers.")],
     on: Annotated[
         dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Date of the answer.")
     ] = None,
@@ -240,10 +256,16 @@ def answer_command(
     catalogue: CatalogueOption = None,
     screen: Annotated[bool, typer.Option(help="Screen the project again afterwards.")] = True,
     as_json: JsonOption = False,
+    as_email: AsOption = None,
 ) -> None:
-    """Record a reviewer's answer with evidence (audited), then screen the project again."""
+    """Record a reviewer's answer with evidence (audited), then screen the project again.
+
+    The reviewer is who runs the command: the account given with --as (a reviewer or an
+    admin), else the local operating-system user; never a typed name.
+    """
     answered_on = as_date(on, "--on")
     engine = _engine()
+    reviewer = acting(engine, as_email, Action.ANSWER, project=project)
     recorded = record_answer(
         engine,
         project,
@@ -256,7 +278,9 @@ def answer_command(
         documents=document or [],
         catalogue=catalogue,
     )
-    result = screen_project(engine, project, catalogue=catalogue) if screen else None
+    result = (
+        screen_project(engine, project, catalogue=catalogue, actor=reviewer) if screen else None
+    )
     if as_json:
         data = recorded.as_dict()
         data["screening"] = result.as_dict() if result is not None else None

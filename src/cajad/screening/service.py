@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from cajad.register import ProgressCallback, Project, session_scope
+from cajad.register import Actor, ProgressCallback, Project, session_scope
 from cajad.screening.catalogue import Catalogue, load_catalogue
 from cajad.screening.engine import screen
 from cajad.screening.errors import NotScreenedError
@@ -138,7 +138,7 @@ def screen_project(
     *,
     catalogue: CatalogueRef = None,
     layer: Layer | None = None,
-    actor: str = "cajad screen",
+    actor: str | Actor = "cajad screen",
     force: bool = False,
 ) -> Screened:
     """Screen one project and store the verdict, unless its latest one is for the same facts."""
@@ -157,7 +157,7 @@ def screen_project(
         ):
             return _screened(session, previous, identifier)
         verdict = screen(subject, cat, inputs_digest=digest)
-        (sid,) = save(session, [(pid, verdict, inputs)], actor)
+        (sid,) = save(session, [(pid, verdict, inputs)], str(actor))
         row = session.get(Screening, sid)
         assert row is not None
         return _screened(session, row, identifier, recorded=True)
@@ -220,7 +220,7 @@ def screen_all(
     *,
     catalogue: CatalogueRef = None,
     layer: Layer | None = None,
-    actor: str = "cajad screen-all",
+    actor: str | Actor = "cajad screen-all",
     force: bool = False,
     progress: ProgressCallback | None = None,
 ) -> BatchReport:
@@ -248,7 +248,7 @@ def screen_all(
             report.categories[category] += 1
             report.blocked += grade == cat.head.grading.blocked
             if n % _BATCH == 0 or n == total:
-                report.screened += len(save(session, items, actor))
+                report.screened += len(save(session, items, str(actor)))
                 items.clear()  # written: let the verdicts go
                 if progress is not None:
                     progress(n, total)

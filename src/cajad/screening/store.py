@@ -115,12 +115,14 @@ def save(
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     ids = list(session.scalars(statement, rows))
     audit_actor = str(session.info.get("actor", actor))
+    account = session.info.get("account")
     session.execute(  # as audit.record writes them, in one statement (no "before": a new row)
         insert(Base.metadata.tables[AuditEntry.__tablename__]),
         [
             {
                 "at": now,
                 "actor": audit_actor,
+                "account_id": account,
                 "action": "insert",
                 "entity": "screening",
                 "entity_key": verdict.project,

@@ -9,11 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from cajad.accounts import Action, acting, authorize, authorize_project
+from cajad.errors import PreconditionRequiredError
 from cajad.iati import export_activities
 from cajad.iati.results import Result, project_results
 from cajad.register import (
@@ -25,10 +28,12 @@ from cajad.register import (
     Stage,
     TransactionFilter,
     TransactionType,
+    edit_project,
     get_project,
     list_organisations,
     list_projects,
     list_transactions,
+    project_version,
     write_transactions_csv,
 )
 from cajad.tracker import (
@@ -41,6 +46,7 @@ from cajad.tracker import (
     progress,
     reported_amount,
 )
+from cajad.web.auth import PrincipalDep
 from cajad.web.deps import BookDep, SessionDep
 from cajad.web.errors import ParameterError, error_responses
 from cajad.web.params import (
@@ -195,9 +201,82 @@ def transactions_csv(
 
 @router.get("/projects/{identifier:path}", response_model=ProjectDetail, summary="One project")
 def project(
-    session: SessionDep, book: BookDep, identifier: Annotated[str, Path()]
+    session: SessionDep, book: BookDep, response: Response, identifier: Annotated[str, Path()]
 ) -> ProjectDetail:
-    """Everything about one project, its money converted to JPY, USD and EUR with the rates."""
+    """Everything about one project, its money converted to JPY, USD and EUR with the rates.
+    The ``ETag`` header is its version: send it as ``If-Match`` to change it (``PATCH``)."""
+    detail = project_detail(get_project(session, identifier), book)
+    response.headers["ETag"] = etag(project_version(session, identifier))
+    return detail
+
+
+class ProjectPatch(BaseModel):
+    """The fields of a project an edit may change; those left out stay as they are."""
+
+    model_config = {"extra": "forbid"}
+
+    title: str | None = Field(None, min_length=1, max_length=2000)
+    description: str | None = Field(None, max_length=20000)
+    stage: Stage | None = None
+    instrument: str | None = Field(None, max_length=40)
+    agreement_date: dt.date | None = None
+    agreement_date_precision: Literal["day", "month", "year"] | None = None
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
+    priority_area_override: PriorityArea | None = None
+    owner: str | None = Field(
+        None, max_length=300, description="The owning organisation; only an admin changes it."
+    )
+
+
+def etag(version: str) -> str:
+    """A version as a strong entity tag (RFC 9110)."""
+    return f'"{version}"'
+
+
+def _if_match(header: str | None) -> str:
+    if header is None:
+        raise PreconditionRequiredError(
+            "send the project's ETag (from GET) as If-Match: a change must say which version "
+            "it is based on"
+        )
+    return header.strip().removeprefix("W/").strip('"')
+
+
+@router.patch(
+    "/projects/{identifier:path}",
+    response_model=ProjectDetail,
+    summary="Change a project",
+    responses=error_responses(writes=True, versioned=True),
+)
+def edit(
+    request: Request,
+    session: SessionDep,
+    book: BookDep,
+    who: PrincipalDep,
+    response: Response,
+    identifier: Annotated[str, Path()],
+    patch: ProjectPatch,
+    if_match: Annotated[str | None, Header()] = None,
+) -> ProjectDetail:
+    """Change the given fields of a project, if it is still at the version ``If-Match`` names
+    (else 412, nothing changed; without ``If-Match``, 428). An editor of the owning
+    organisation or an admin; changing the owner needs an admin. Audited under the account."""
+    allowed = authorize_project(session, who, Action.EDIT, identifier)
+    changes = patch.model_dump(exclude_unset=True, mode="json")
+    if "owner" in changes:
+        authorize(allowed, Action.MANAGE)
+    _spec, version = edit_project(
+        request.app.state.engine,
+        identifier,
+        changes,
+        based_on=_if_match(if_match),
+        actor=acting(allowed),
+    )
+    session.expire_all()
+    response.headers["ETag"] = etag(version)
     return project_detail(get_project(session, identifier), book)
 
 

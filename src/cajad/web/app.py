@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -26,6 +26,7 @@ from starlette.responses import FileResponse, Response
 import cajad
 from cajad.errors import CajadError
 from cajad.web import (
+    account_pages,
     api,
     chains_api,
     changes,
@@ -33,6 +34,7 @@ from cajad.web import (
     corridor_flows,
     corridor_glossary,
     corridor_pages,
+    edit_pages,
     errors,
     exports_api,
     minerals_api,
@@ -41,6 +43,7 @@ from cajad.web import (
     screening_api,
     screening_pages,
 )
+from cajad.web.auth import load_visitor
 from cajad.web.deps import BookCache
 from cajad.web.errors import handle_exception, problem_media_types
 from cajad.web.middleware import DropEmptyParams, SecurityHeaders
@@ -58,9 +61,11 @@ ROUTERS: tuple[APIRouter, ...] = (
     screening_api.router,
     screening_pages.router,
     chains_api.router,
+    edit_pages.router,
     api.router,
     exports_api.router,
     changes.router,
+    account_pages.router,
     pages.router,
     corridor_api.router,
     corridor_flows.router,
@@ -98,6 +103,9 @@ def create_app(engine: Engine) -> FastAPI:
         openapi_url="/api/openapi.json",
         docs_url=None,
         redoc_url=None,
+        # Who asks, for every route: the account of a bearer token or session cookie, and the
+        # CSRF check of a write signed in by cookie (cajad.web.auth).
+        dependencies=[Depends(load_visitor)],
     )
     app.state.engine = engine
     app.state.books = BookCache()

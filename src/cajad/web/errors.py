@@ -27,7 +27,7 @@ else ``error.html`` renders the same fields with the same status.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Annotated, Any
@@ -93,15 +93,65 @@ REFUSED = ProblemType(
 CONFLICT = ProblemType(
     "conflict", "Conflict", 409, "The request conflicts with the stored state; nothing changed."
 )
+STALE = ProblemType(
+    "stale",
+    "Precondition failed",
+    412,
+    "The `If-Match` version is no longer the stored one: someone changed it meanwhile; nothing "
+    "changed. Read it again (its `ETag`) and reapply the change.",
+)
+UNVERSIONED = ProblemType(
+    "precondition-required",
+    "Precondition required",
+    428,
+    "A change must say which version it is based on: send the `ETag` you read as `If-Match`.",
+)
+UNSIGNED = ProblemType(
+    "sign-in-required",
+    "Sign-in required",
+    401,
+    "Writing needs an account: sign in, or send `Authorization: Bearer <token>`.",
+)
+FORBIDDEN = ProblemType(
+    "forbidden",
+    "Forbidden",
+    403,
+    "The signed-in account's role does not allow this, or the project is another organisation's.",
+)
+THROTTLED = ProblemType(
+    "too-many-attempts",
+    "Too many attempts",
+    429,
+    "Too many failed sign-ins from this address or for this account; wait `Retry-After` seconds.",
+)
 INTERNAL = ProblemType(
     "internal-error", "Internal error", 500, "cajad failed to answer; the error is logged."
 )
 #: Every problem type the API answers, by slug.
-PROBLEM_TYPES = {t.slug: t for t in (NOT_FOUND, INVALID_PARAMETERS, REFUSED, CONFLICT, INTERNAL)}
+PROBLEM_TYPES = {
+    t.slug: t
+    for t in (
+        NOT_FOUND,
+        INVALID_PARAMETERS,
+        REFUSED,
+        CONFLICT,
+        STALE,
+        UNVERSIONED,
+        UNSIGNED,
+        FORBIDDEN,
+        THROTTLED,
+        INTERNAL,
+    )
+}
 _BY_KIND = {
     ErrorKind.NOT_FOUND: NOT_FOUND,
     ErrorKind.INVALID: REFUSED,
     ErrorKind.CONFLICT: CONFLICT,
+    ErrorKind.STALE: STALE,
+    ErrorKind.UNVERSIONED: UNVERSIONED,
+    ErrorKind.UNSIGNED: UNSIGNED,
+    ErrorKind.FORBIDDEN: FORBIDDEN,
+    ErrorKind.THROTTLED: THROTTLED,
     ErrorKind.FAILED: INTERNAL,
     ErrorKind.UNEXPECTED: INTERNAL,
 }
@@ -126,15 +176,25 @@ class ProblemDetails(BaseModel):
 
 
 def error_responses(
-    not_found: str = "Not found", invalid: str = "Invalid parameters", conflict: str | None = None
+    not_found: str = "Not found",
+    invalid: str = "Invalid parameters",
+    conflict: str | None = None,
+    *,
+    writes: bool = False,
+    versioned: bool = False,
 ) -> dict[int | str, dict[str, Any]]:
-    """The error answers of an API router as OpenAPI documents them (``responses=``)."""
+    """The error answers of an API router as OpenAPI documents them (``responses=``);
+    ``writes`` adds 401 and 403, ``versioned`` 412 and 428 (``If-Match``)."""
     responses: dict[int | str, dict[str, Any]] = {
         404: {"model": ProblemDetails, "description": not_found},
         422: {"model": ProblemDetails, "description": invalid},
     }
     if conflict is not None:
         responses[409] = {"model": ProblemDetails, "description": conflict}
+    kinds = [UNSIGNED, FORBIDDEN] if writes else []
+    kinds += [STALE, UNVERSIONED] if versioned else []
+    for kind in kinds:
+        responses[kind.status] = {"model": ProblemDetails, "description": kind.title}
     return responses
 
 
@@ -218,11 +278,24 @@ def wants_json(request: Request) -> bool:
 async def handle_exception(request: Request, exc: Exception) -> Response:
     """The one error handler: :class:`ProblemDetails` under /api, else the error page."""
     problem = describe(exc, request.url.path)
-    headers = exc.headers if isinstance(exc, HTTPException) else None
+    headers = _headers(exc)
     if wants_json(request):
         body = problem.model_dump(mode="json")
         return JSONResponse(body, problem.status, headers=headers, media_type=PROBLEM_JSON)
     return render(request, "error.html", {"error": problem}, status_code=problem.status)
+
+
+def _headers(exc: Exception) -> Mapping[str, str] | None:
+    """The headers an error answer carries: the router's own, the scheme to sign in with
+    (401, RFC 9110), when to try again (429)."""
+    if isinstance(exc, HTTPException):
+        return exc.headers
+    kind = kind_of(exc)
+    if kind is ErrorKind.UNSIGNED:
+        return {"WWW-Authenticate": 'Bearer realm="cajad"'}
+    if kind is ErrorKind.THROTTLED:
+        return {"Retry-After": str(getattr(exc, "retry_after", 60))}
+    return None
 
 
 class ProblemTypeOut(BaseModel):

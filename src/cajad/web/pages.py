@@ -13,11 +13,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
+from cajad.accounts import Action, can
 from cajad.iati.results import project_results
 from cajad.register import (
     MATERIALISED,
     ConversionError,
     RateBook,
+    audit,
+    entry_summary,
     facets,
     get_project,
     list_projects,
@@ -35,6 +38,7 @@ from cajad.tracker import pace as pace_rule
 from cajad.tracker.progress import AGGREGATE_AREA_UNKNOWN, SIGNED_TYPES
 from cajad.tracker.quality import left_out
 from cajad.web.api import ProjectFilterDep, summaries
+from cajad.web.auth import current_principal
 from cajad.web.country_map import country_map
 from cajad.web.dashboard_figures import Timeline, empty_state, pace_words, timeline
 from cajad.web.deps import BookDep, SessionDep
@@ -243,6 +247,8 @@ def project(request: Request, session: SessionDep, book: BookDep, identifier: st
         "targets": MATERIALISED,
         "rate_sources": sorted(sources),
         "results": project_results(session, identifier),
+        "history": [(e, entry_summary(e)) for e in audit.entries(session, project=identifier)],
+        "may_edit": can(current_principal(request), Action.EDIT, detail.owner),
         "BASES": BASES,
         "EVIDENCE": EVIDENCE,
     }

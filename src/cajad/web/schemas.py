@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from cajad.register import (
     MATERIALISED,
@@ -200,6 +200,9 @@ class ProjectDetail(ProjectRef):
     actual_start: dt.date | None
     actual_end: dt.date | None
     updated_at: dt.datetime
+    owner: str | None = Field(
+        description="The owning organisation (IATI identifier, else name): its editors change it."
+    )
     package: ProjectRef | None
     parts: list[ProjectRef]
     count: CountDecision
@@ -333,6 +336,7 @@ def project_detail(project: Project, book: RateBook, currency: str = "JPY") -> P
         actual_start=project.actual_start,
         actual_end=project.actual_end,
         updated_at=project.updated_at,
+        owner=project.owner,
         package=_ref(project.package) if project.package is not None else None,
         parts=[_ref(p) for p in sorted(project.parts, key=lambda p: p.identifier)],
         count=CountDecision(

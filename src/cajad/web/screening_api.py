@@ -7,8 +7,9 @@ current, else the verdict computed now and not recorded (``"screening": null``);
 (or ``cajad screen``) records one. The screening's own errors reach the one handler of
 :mod:`cajad.web.errors` untouched: a project not in the register is a 404
 (``NotScreenedError`` is a ``LookupError``); any other refusal of the screening engine a 422.
-Reviewers' answers are not taken here: they need accounts, which the portal does not have yet,
-so ``cajad answer`` records them.
+Writes need an account (:mod:`cajad.web.auth`): recording a screening a reviewer, an analyst or
+an admin; a reviewer's answer with its evidence (``POST …/answers``) a reviewer or an admin,
+recorded under the account, never a typed name.
 """
 
 from __future__ import annotations
@@ -17,24 +18,26 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import Engine
+from starlette.concurrency import run_in_threadpool
 
+from cajad.accounts import Action, Principal, acting, authorize_project
+from cajad.register import session_scope
 from cajad.screening import (
     ProjectQuality,
     history,
     load_catalogue,
     quality,
     questionnaire,
+    record_answer,
     screen_project,
 )
 from cajad.screening.filters import CATEGORIES, QualityFilter, grades, select_quality
 from cajad.screening.service import assess
+from cajad.web.auth import PrincipalDep
 from cajad.web.deps import SessionDep
 from cajad.web.errors import ParameterError, error_responses
-
-#: Who the audit log names for screenings recorded through the portal.
-WEB_ACTOR = "cajad web"
 
 router = APIRouter(
     prefix="/api",
@@ -137,16 +140,76 @@ def screening(session: SessionDep, identifier: Identifier) -> dict[str, Any]:
     return assess(session, identifier).as_dict()
 
 
-@router.post("/projects/{identifier:path}/screening", summary="Screen a project now")
-def screen_now(request: Request, identifier: Identifier) -> dict[str, Any]:
+@router.post(
+    "/projects/{identifier:path}/screening",
+    summary="Screen a project now",
+    responses=error_responses(writes=True),
+)
+def screen_now(
+    request: Request, session: SessionDep, who: PrincipalDep, identifier: Identifier
+) -> dict[str, Any]:
     """Screen the project against the latest catalogue and answer the verdict; a new screening
-    is recorded (in its own transaction, audited) only if its facts or the catalogue changed."""
+    is recorded (in its own transaction, audited under the account) only if its facts or the
+    catalogue changed. Needs a reviewer, an analyst or an admin."""
+    allowed = authorize_project(session, who, Action.SCREEN, identifier)
     engine: Engine = request.app.state.engine
-    return screen_project(engine, identifier, actor=WEB_ACTOR).as_dict()
+    return screen_project(engine, identifier, actor=acting(allowed)).as_dict()
+
+
+class AnswerIn(BaseModel):
+    """A reviewer's answer to one question of the catalogue, with its evidence."""
+
+    model_config = {"extra": "forbid"}
+
+    question: str = Field(max_length=60, description="The question (rule id), e.g. PS1.ESIA.")
+    value: str = Field(max_length=20, description="yes, partial, no, na (or A/B/C/FI).")
+    note: str | None = Field(None, max_length=4000, description="Why (required for na).")
+    links: list[str] = Field(default_factory=list, max_length=20, description="Evidence URLs.")
+    documents: list[int] = Field(
+        default_factory=list, max_length=20, description="Evidence: register document ids."
+    )
+    answered_on: dt.date | None = Field(None, description="The day of the answer (today).")
+
+
+@router.post(
+    "/projects/{identifier:path}/answers",
+    summary="Answer a screening question",
+    status_code=201,
+    responses=error_responses(writes=True),
+)
+async def answer(
+    request: Request, who: PrincipalDep, identifier: Identifier, body: AnswerIn
+) -> dict[str, Any]:
+    """Record a reviewer's answer with its evidence (an override where a rule decides), then
+    screen the project again; the answer and the screening as ``cajad answer --json`` prints
+    them. The reviewer is the signed-in account. Needs a reviewer or an admin."""
+    engine: Engine = request.app.state.engine
+    return await run_in_threadpool(_answer, engine, who, identifier, body)
+
+
+def _answer(
+    engine: Engine, who: Principal | None, identifier: str, body: AnswerIn
+) -> dict[str, Any]:
+    with session_scope(engine) as session:
+        allowed = authorize_project(session, who, Action.ANSWER, identifier)
+    reviewer = acting(allowed)
+    recorded = record_answer(
+        engine,
+        identifier,
+        body.question,
+        body.value,
+        reviewer=reviewer,
+        answered_on=body.answered_on,
+        note=body.note,
+        links=body.links,
+        documents=body.documents,
+    )
+    screened = screen_project(engine, identifier, actor=reviewer)
+    return recorded.as_dict() | {"screening": screened.as_dict()}
 
 
 @router.get("/projects/{identifier:path}/questions", summary="A project's questionnaire")
 def questions(session: SessionDep, identifier: Identifier) -> list[dict[str, Any]]:
     """The questions that apply to the project now, what evidence satisfies each, and the
-    current answers. Answers are recorded with ``cajad answer`` (no accounts here yet)."""
+    current answers (recorded by ``POST …/answers`` or ``cajad answer``)."""
     return [q.as_dict() for q in questionnaire(session, identifier)]

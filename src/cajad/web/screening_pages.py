@@ -34,7 +34,6 @@ from cajad.screening.filters import CATEGORIES, grades, select_quality
 from cajad.screening.service import Overview, assess, overview
 from cajad.web.deps import SessionDep
 from cajad.web.screening_api import (
-    WEB_ACTOR,
     Blocked,
     Category,
     Grade,
@@ -121,7 +120,7 @@ def screening_for_project(context: Any, identifier: str) -> ProjectQuality | Non
     """The current grade, category and flags of project ``identifier``; None if unscreened."""
     request: Request = context["request"]
     engine: Engine = request.app.state.engine
-    with session_scope(engine, actor=WEB_ACTOR) as session:
+    with session_scope(engine, actor="cajad web") as session:
         return quality(session, [identifier]).get(identifier)
 
 
@@ -130,7 +129,7 @@ def screening_overview(context: Any) -> Overview:
     """The screenings at a glance, for the dashboard's quality panel."""
     request: Request = context["request"]
     engine: Engine = request.app.state.engine
-    with session_scope(engine, actor=WEB_ACTOR) as session:
+    with session_scope(engine, actor="cajad web") as session:
         return overview(session)
 
 

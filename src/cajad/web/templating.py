@@ -98,7 +98,13 @@ def make_templates(extra_globals: Mapping[str, Any] | None = None) -> Jinja2Temp
 def render(
     request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
 ) -> Response:
-    """Render template ``name`` with ``context`` (the request is added) in the environment
-    of the request's app (``app.state.templates``, set by ``create_app``)."""
+    """Render template ``name`` with ``context`` (the request and who asks, ``visitor``, are
+    added) in the environment of the request's app (``app.state.templates``, set by
+    ``create_app``)."""
     templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    context = {"visitor": getattr(request.state, "visitor", None), **context}
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    if context["visitor"] is not None and context["visitor"].principal is not None:
+        # A page for one account (its name, its CSRF token) is never kept by shared caches.
+        response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+import cajad.accounts.models
 import cajad.minerals.tables
 import cajad.register.models
 import cajad.screening.models
@@ -19,6 +20,7 @@ TABLE_MODULES: tuple[str, ...] = (
     cajad.register.models.__name__,
     cajad.screening.models.__name__,
     cajad.minerals.tables.__name__,
+    cajad.accounts.models.__name__,
 )
 
 #: The metadata of every table the migrations build.

@@ -1,0 +1,301 @@
+"""Writes through the portal and the API, by account: every write endpoint (found among the
+app's routes, so a new one cannot be missed) tried with every role; anonymous writes 401,
+another organisation's editor 403, a stale ``If-Match`` 412; each write in the audit log under
+its account. And the browser's side: sign-in, its rate limit, the CSRF token, sign-out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine, func, select
+from starlette.routing import Route
+
+from cajad.accounts import Action, add_account
+from cajad.accounts.signin import MAX_FAILURES
+from cajad.register import AuditEntry, session_scope
+from cajad.web import create_app
+from tests.accounts.conftest import JICA, OTHER, PASSWORD, Person, make_people, owned_by
+from tests.web.conftest import TestClient
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+#: Writes open to anyone: signing in (before any account) and out (of one's own session).
+OPEN = {("POST", "/login"), ("POST", "/logout")}
+
+
+@dataclass
+class World:
+    """A register with an account of each role, and a client over the app."""
+
+    engine: Engine
+    client: TestClient
+    people: dict[str, Person]
+    mine: Iterator[str]  # projects JICA (the editor's organisation) owns, one per write
+    theirs: str  # a project another organisation owns
+
+
+@pytest.fixture
+def world(engine: Engine) -> Iterator[World]:
+    people = make_people(engine)
+    with TestClient(create_app(engine)) as client:
+        yield World(
+            engine, client, people, iter(owned_by(engine, JICA)), owned_by(engine, OTHER)[0]
+        )
+
+
+def bearer(person: Person | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {person.token}"} if person else {}
+
+
+def last_audit_id(engine: Engine) -> int:
+    with session_scope(engine) as session:
+        return session.scalar(select(func.max(AuditEntry.id))) or 0
+
+
+def audit_since(engine: Engine, after: int) -> list[AuditEntry]:
+    with session_scope(engine) as session:
+        query = select(AuditEntry).where(AuditEntry.id > after).order_by(AuditEntry.id)
+        return list(session.scalars(query))
+
+
+# --- each write endpoint: what it needs, and a request that would succeed ---------------------
+
+Request = tuple[str, str, dict[str, Any]]  # method, path, httpx keyword arguments
+
+
+def _patch(w: World, who: Person | None, project: str) -> Request:
+    tag = w.client.get(f"/api/projects/{project}").headers["etag"]
+    return (
+        "PATCH",
+        f"/api/projects/{project}",
+        {
+            "json": {"title": f"Edited by {who.email if who else 'nobody'}"},
+            "headers": {"If-Match": tag},
+        },
+    )
+
+
+def _form(w: World, who: Person | None, project: str) -> Request:
+    tag = w.client.get(f"/api/projects/{project}").headers["etag"].strip('"')
+    data = {"title": "Edited in the form", "stage": "financing", "version": tag}
+    return "POST", f"/projects/{project}/edit", {"data": data}
+
+
+def _screen(w: World, who: Person | None, project: str) -> Request:
+    return "POST", f"/api/projects/{project}/screening", {}
+
+
+def _answer(w: World, who: Person | None, project: str) -> Request:
+    question = w.client.get(f"/api/projects/{project}/questions").json()[0]
+    body = {
+        "question": question["rule"],
+        "value": question["answers"][0],
+        "note": "checked against the lender's disclosure",
+        "links": ["https://example.org/evidence.pdf"],
+    }
+    return "POST", f"/api/projects/{project}/answers", {"json": body}
+
+
+def _target(w: World) -> str:
+    email = f"target{next(_TARGETS)}@example.org"
+    add_account(w.engine, email, role="viewer", password=PASSWORD, actor="tests")
+    return email
+
+
+_TARGETS = iter(range(10**6))
+
+
+def _reset(w: World, who: Person | None, project: str) -> Request:
+    return "POST", f"/admin/accounts/{_target(w)}/reset", {}
+
+
+def _disable(w: World, who: Person | None, project: str) -> Request:
+    return "POST", f"/admin/accounts/{_target(w)}/disable", {}
+
+
+#: Every write route of the app: the action it needs and how to make a request to it.
+ENDPOINTS: dict[tuple[str, str], tuple[Action, Callable[[World, Person | None, str], Request]]] = {
+    ("PATCH", "/api/projects/{identifier:path}"): (Action.EDIT, _patch),
+    ("POST", "/projects/{identifier:path}/edit"): (Action.EDIT, _form),
+    ("POST", "/api/projects/{identifier:path}/screening"): (Action.SCREEN, _screen),
+    ("POST", "/api/projects/{identifier:path}/answers"): (Action.ANSWER, _answer),
+    ("POST", "/admin/accounts/{email}/reset"): (Action.MANAGE, _reset),
+    ("POST", "/admin/accounts/{email}/disable"): (Action.MANAGE, _disable),
+}
+#: Who may take each action on a project of JICA (the editor's organisation).
+MAY = {
+    Action.EDIT: {"admin", "editor"},
+    Action.SCREEN: {"admin", "reviewer", "analyst"},
+    Action.ANSWER: {"admin", "reviewer"},
+    Action.MANAGE: {"admin"},
+}
+ROLES = ["admin", "editor", "other_editor", "reviewer", "analyst", "viewer"]
+
+
+def _routes(routes: list[Any]) -> Iterator[Any]:
+    """Every route, those of included routers too (no router here adds a prefix on include)."""
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        yield from _routes(included.routes) if included is not None else [route]
+
+
+def write_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) of the app that writes, read from its routes."""
+    return {
+        (method, route.path)
+        for route in _routes(app.routes)
+        if isinstance(route, Route) and route.methods
+        for method in route.methods & WRITES
+    }
+
+
+def test_every_write_endpoint_is_in_the_table(engine: Engine) -> None:
+    """A new write endpoint fails here until it says what it needs (and so is tried below)."""
+    assert write_routes(create_app(engine)) == set(ENDPOINTS) | OPEN
+
+
+@pytest.mark.parametrize("endpoint", list(ENDPOINTS), ids=lambda e: f"{e[0]} {e[1]}")
+def test_every_write_with_every_role(world: World, endpoint: tuple[str, str]) -> None:
+    action, make = ENDPOINTS[endpoint]
+    project = next(world.mine)
+    method, path, kwargs = make(world, None, project)
+    refused = world.client.request(method, path, **kwargs, follow_redirects=False)
+    assert refused.status_code == 401, f"anonymous {method} {path}: {refused.status_code}"
+    for role in ROLES:
+        who = world.people[role]
+        project = next(world.mine) if role in MAY[action] else project
+        method, path, kwargs = make(world, who, project)
+        kwargs["headers"] = {**kwargs.get("headers", {}), **bearer(who)}
+        before = last_audit_id(world.engine)
+        answer = world.client.request(method, path, **kwargs, follow_redirects=False)
+        if role not in MAY[action]:
+            assert answer.status_code == 403, f"{role} {method} {path}: {answer.text[:300]}"
+            assert audit_since(world.engine, before) == []
+            continue
+        assert answer.status_code in (200, 201, 303), f"{role} {method} {path}: {answer.text}"
+        written = audit_since(world.engine, before)
+        assert written, f"{role} {method} {path} wrote nothing to the audit log"
+        assert {(e.actor, e.account_id) for e in written} == {(who.email, who.id)}
+
+
+def test_another_organisations_project_is_refused_to_an_editor(world: World) -> None:
+    method, path, kwargs = _patch(world, None, world.theirs)
+    kwargs["headers"] |= bearer(world.people["editor"])
+    refused = world.client.request(method, path, **kwargs)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["type"] == "/api/problems/forbidden"
+    kwargs["headers"] |= bearer(world.people["other_editor"])
+    assert world.client.request(method, path, **kwargs).status_code == 200
+
+
+def test_a_stale_version_is_refused_and_names_the_other_change(world: World) -> None:
+    project = next(world.mine)
+    first = world.client.get(f"/api/projects/{project}").headers["etag"]
+    headers = bearer(world.people["editor"]) | {"If-Match": first}
+    url = f"/api/projects/{project}"
+    saved = world.client.patch(url, json={"stage": "implementation"}, headers=headers)
+    assert saved.status_code == 200 and saved.headers["etag"] != first
+    assert saved.json()["stage"] == "implementation"
+    stale = world.client.patch(url, json={"title": "Overwrite"}, headers=headers)
+    assert stale.status_code == 412
+    assert "stage" in stale.json()["detail"] and "editor@example.org" in stale.json()["detail"]
+    assert world.client.get(url).json()["title"] != "Overwrite"
+    unversioned = world.client.patch(
+        url, json={"title": "x"}, headers=bearer(world.people["admin"])
+    )
+    assert unversioned.status_code == 428
+
+
+def test_only_an_admin_changes_the_owner(world: World) -> None:
+    project = next(world.mine)
+    url = f"/api/projects/{project}"
+    for role, status in (("editor", 403), ("admin", 200)):
+        tag = world.client.get(url).headers["etag"]
+        headers = bearer(world.people[role]) | {"If-Match": tag}
+        answer = world.client.patch(url, json={"owner": OTHER}, headers=headers)
+        assert answer.status_code == status
+    assert world.client.get(url).json()["owner"] == OTHER
+
+
+def test_a_wrong_or_revoked_token_is_401(world: World) -> None:
+    url = f"/api/projects/{world.theirs}/screening"
+    for header in ("Bearer cajad_nope", "Basic dXNlcjpwYXNz", "Bearer "):
+        answer = world.client.post(url, headers={"Authorization": header})
+        assert answer.status_code == 401 and answer.headers["www-authenticate"].startswith("Bearer")
+
+
+# --- the browser's side ----------------------------------------------------------------------
+
+
+def _field(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found is not None, f"no {name} field"
+    return found.group(1)
+
+
+def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    form = client.get("/login")
+    data = {"email": email, "password": password, "csrf_token": _field(form.text, "csrf_token")}
+    return client.post("/login", data=data | {"next": "/projects"}, follow_redirects=False)
+
+
+def test_sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session(world: World) -> None:
+    signed = sign_in(world.client, "editor@example.org")
+    assert signed.status_code == 303 and signed.headers["location"] == "/projects"
+    cookie = signed.headers["set-cookie"]
+    assert "cajad_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    page = world.client.get("/projects")
+    assert "editor@example.org" in page.text and page.headers["cache-control"].startswith("private")
+    csrf = _field(page.text, "csrf_token")
+    out = world.client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert out.status_code == 303
+    assert 'data-testid="sign-in"' in world.client.get("/projects").text
+
+
+def test_a_cookie_write_without_the_csrf_token_is_refused(world: World) -> None:
+    sign_in(world.client, "reviewer@example.org")
+    url = f"/api/projects/{next(world.mine)}/screening"
+    assert world.client.post(url).status_code == 403
+    assert world.client.post(url, headers={"X-CSRF-Token": "guess"}).status_code == 403
+    csrf = _field(world.client.get("/projects").text, "csrf_token")
+    assert world.client.post(url, headers={"X-CSRF-Token": csrf}).status_code == 200
+
+
+def test_the_sign_in_form_needs_its_own_csrf_token(world: World) -> None:
+    data = {"email": "editor@example.org", "password": PASSWORD, "csrf_token": "forged"}
+    assert world.client.post("/login", data=data).status_code == 403
+
+
+def test_wrong_passwords_lock_the_account_out(world: World) -> None:
+    for _ in range(MAX_FAILURES):
+        wrong = sign_in(world.client, "viewer@example.org", "not the password")
+        assert wrong.status_code == 401 and "wrong e-mail or password" in wrong.text
+    locked = sign_in(world.client, "viewer@example.org")
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0
+    assert "locked" in locked.text
+
+
+def test_the_project_page_shows_its_history_by_account(world: World) -> None:
+    project = next(world.mine)
+    method, path, kwargs = _patch(world, world.people["editor"], project)
+    kwargs["headers"] |= bearer(world.people["editor"])
+    assert world.client.request(method, path, **kwargs).status_code == 200
+    page = world.client.get(f"/projects/{project}").text
+    history = page[page.index('data-testid="project-history"') :]
+    assert "editor@example.org" in history and "title:" in history
+
+
+def test_the_whole_log_is_for_admins(world: World) -> None:
+    sign_in(world.client, "viewer@example.org")
+    assert world.client.get("/admin/changes").status_code == 403
+    world.client.cookies.clear()
+    sign_in(world.client, "admin@example.org")
+    page = world.client.get("/admin/changes")
+    assert page.status_code == 200 and "editor@example.org" in page.text  # its account's token
+    assert world.client.get("/admin/accounts").status_code == 200
