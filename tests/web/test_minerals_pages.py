@@ -83,13 +83,13 @@ def test_run_page_shows_map_figures_targets_and_downloads(
     assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     text = " ".join(page.text.split())
     links = parse(page.text)
-    assert links.testids["run-map"]["src"] == f"/api/minerals/runs/{run_id}/map.png"
+    assert links.testids["run-map"]["href"] == f"/api/minerals/runs/{run_id}/map-lonlat.png"
     assert links.testids["run-curves"]["src"] == f"/api/minerals/runs/{run_id}/curves.png"
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert f"{metrics['roc_auc']:.3f}" in text and "Spatial block cross-validation" in text
     assert "overstated by" in text and "Capture efficiency" in text
     # The demo's honest limits are on its page.
-    assert "not where undiscovered geology is" in text and "known sites of *other*" in text
+    assert "not where undiscovered geology is" in text and "known sites of <em>other</em>" in text
     features = json.loads((run_dir / "targets.geojson").read_text())["features"]
     assert page.text.count('data-testid="run-target"') == len(features) > 0
     assert links.testids["run-project-link"]["href"] == f"/projects/{MINING}"
@@ -114,6 +114,7 @@ def test_api_run_whole_and_filtered(web: TestClient, run_id: int) -> None:
     assert run["model"] == "logistic" and run["project_title"].startswith("JOGMEC")
     assert run["metrics"]["validation"] == "spatial block CV"
     assert {r["name"] for r in run["rasters"]} == {"prospectivity.tif", "uncertainty.tif"}
+    assert run["demo"] is True
     assert run["files"]["map.png"] == f"/api/minerals/runs/{run_id}/map.png"
     assert [r["id"] for r in web.get("/api/minerals/runs", params={"project": MINING}).json()] == [
         run_id
@@ -180,10 +181,9 @@ def test_browser_follows_to_the_run_and_the_map_loads(
     page.get_by_test_id("minerals-run-link").click()
     page.wait_for_url(f"**/minerals/runs/{run_id}")
     page.wait_for_load_state("load")
-    for testid in ("run-map", "run-curves"):
-        image = page.get_by_test_id(testid)
-        assert image.evaluate("img => img.complete && img.naturalWidth") > 0, testid
+    image = page.get_by_test_id("run-curves")
+    assert image.evaluate("img => img.complete && img.naturalWidth") > 0
     assert page.get_by_test_id("run-target").count() > 0
     host = urlsplit(live_server).netloc
     assert requested and all(urlsplit(url).netloc == host for url in requested)
-    assert any(url.endswith(f"/api/minerals/runs/{run_id}/map.png") for url in requested)
+    assert any(url.endswith(f"/api/minerals/runs/{run_id}/map-lonlat.png") for url in requested)

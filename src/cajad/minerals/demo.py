@@ -42,6 +42,10 @@ EVIDENCE_SYSTEMS: Final = {
     "dist_zn_pb": "sediment-hosted Zn-Pb",
     "dist_mafic_ultramafic": "mafic-ultramafic Ni-Cr-PGE",
 }
+#: What a demo run is, in its run file's ``demo`` entry.
+DEMO_WHAT: Final = (
+    "Central Asia demo: evidence stands in from the bundled mineral sites, not from geology"
+)
 MAX_DISTANCE: Final = 300_000.0
 DENSITY_RADIUS: Final = 50_000.0
 
@@ -145,4 +149,9 @@ def run_demo(
     note = out / "README.txt"
     extra = f"\n\nTemplate {template.name}: {spec.note}\n" if template and spec else ""
     note.write_text((__doc__ or "").strip() + "\n" + extra)
+    # Marked in the run file, so that a recorded demo says it is one wherever it is shown.
+    run_file = out / "run.json"
+    recorded = json.loads(run_file.read_text(encoding="utf-8"))
+    recorded["demo"] = {"what": DEMO_WHAT, "template": template.name if template else None}
+    run_file.write_text(json.dumps(recorded, indent=2, default=str), encoding="utf-8")
     return result

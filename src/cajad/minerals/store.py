@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -29,6 +30,7 @@ __all__ = [
     "Recorded",
     "attach",
     "get_run",
+    "raster_file",
     "record_run",
     "require_project",
     "runs",
@@ -120,6 +122,29 @@ def get_run(session: Session, run_id: int) -> ProspectivityRun:
     if run is None:
         raise NotFoundError(f"no prospectivity run {run_id} in the register")
     return run
+
+
+#: The GeoTIFFs of a run, by the name the portal serves them under.
+RASTERS: Final = ("prospectivity.tif", "uncertainty.tif")
+
+
+def raster_file(run: ProspectivityRun, name: str) -> Path:
+    """The GeoTIFF ``name`` (one of :data:`RASTERS`) of ``run`` on this machine, or
+    :class:`NotFoundError` when it is gone or no longer the file that was recorded."""
+    path, sha = (
+        (run.prospectivity_path, run.prospectivity_sha256)
+        if name == RASTERS[0]
+        else (run.uncertainty_path, run.uncertainty_sha256)
+    )
+    found = Path(path)
+    if not found.is_file() or _sha256(str(found), found.stat().st_mtime_ns) != sha:
+        raise NotFoundError(f"{name} of run {run.id} is not on this server any more")
+    return found
+
+
+@lru_cache(maxsize=32)
+def _sha256(path: str, _mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _link(session: Session, run: ProspectivityRun, target: Project | None) -> None:

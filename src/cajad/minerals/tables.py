@@ -50,6 +50,14 @@ class ProspectivityRun(Base):
 
     project: Mapped[Project | None] = relationship(lazy="joined")
 
+    @property
+    def is_demo(self) -> bool:
+        """Whether the run is a demo (``cajad prospect demo``): its run file says so, or, for
+        runs recorded before it did, the demo's note opens its README."""
+        if self.run_file.get("demo"):
+            return True
+        return (self.note or "").startswith("Central Asia demo:")
+
     def summary(self) -> dict[str, Any]:
         """The headline of the run, as the audit log and the run list show it."""
         m = self.metrics
