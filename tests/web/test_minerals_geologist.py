@@ -37,7 +37,7 @@ def recorded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine,
     run_dir = small_demo(tmp_path_factory.mktemp("geologist-run"))
     engine = build_register(tmp_path_factory.mktemp("geologist-web") / "cajad.sqlite")
     with session_scope(engine, actor="tester") as session:
-        run_id = record_run(session, run_dir, None, commodity=TARGET).run.id
+        run_id = record_run(session, run_dir, commodity=TARGET).run.id
     yield engine, run_id, run_dir
     engine.dispose()
 
@@ -87,7 +87,7 @@ def test_a_geotiff_gone_from_disk_is_a_404(tmp_path: Path) -> None:
     run_dir = small_demo(tmp_path / "run")
     engine = build_register(tmp_path / "cajad.sqlite")
     with session_scope(engine, actor="tester") as session:
-        run_id = record_run(session, run_dir, None, commodity=TARGET).run.id
+        run_id = record_run(session, run_dir, commodity=TARGET).run.id
     (run_dir / "prospectivity.tif").write_bytes(b"changed")
     with TestClient(create_app(engine)) as client:
         gone = client.get(f"/api/minerals/runs/{run_id}/prospectivity.tif")

@@ -68,7 +68,8 @@ def test_list_shows_spatial_cv_figures_and_the_project(web: TestClient, run_id: 
     links = parse(page.text)
     assert links.testids["minerals-count"]["data-total"] == "1"
     [summary] = web.get("/api/minerals/runs").json()
-    assert (summary["id"], summary["commodity"], summary["project"]) == (run_id, TARGET, MINING)
+    assert (summary["id"], summary["commodity"]) == (run_id, TARGET)
+    assert [p["identifier"] for p in summary["projects"]] == [MINING]
     assert f">{summary['roc_auc']:.3f}<" in page.text and f">{summary['pr_auc']:.3f}<" in page.text
     assert f"+{summary['random_cv_overstatement']:.3f}" in page.text
     assert ("a", f"/minerals/runs/{run_id}") in links.urls
@@ -111,7 +112,8 @@ def test_artefacts_are_the_files_of_the_run(web: TestClient, run_id: int, run_di
 
 def test_api_run_whole_and_filtered(web: TestClient, run_id: int) -> None:
     run = web.get(f"/api/minerals/runs/{run_id}").json()
-    assert run["model"] == "logistic" and run["project_title"].startswith("JOGMEC")
+    assert run["model"] == "logistic" and run["projects"][0]["title"].startswith("JOGMEC")
+    assert run["projects"][0]["page"] == f"/projects/{MINING}"
     assert run["metrics"]["validation"] == "spatial block CV"
     assert {r["name"] for r in run["rasters"]} == {"prospectivity.tif", "uncertainty.tif"}
     assert run["demo"] is True

@@ -109,7 +109,7 @@ def run_command(
         result = run_prospectivity(evidence, deposits, out, config, progress=step)
     _report(result.metrics, config.model, out)
     if engine is not None:
-        _record(engine, out, project)
+        _record(engine, out, *([project] if project else []))
 
 
 def _config(
@@ -243,7 +243,8 @@ def demo_command(
         "(no open geology rasters ship with cajad): read the map as 'known belts', not geology."
     )
     if engine is not None:
-        _record(engine, out, project, commodity=chosen.mineral_system if chosen else TARGET)
+        linked = [project] if project else []
+        _record(engine, out, *linked, commodity=chosen.mineral_system if chosen else TARGET)
 
 
 @prospect.command("templates")
@@ -283,15 +284,17 @@ def show_command(
 @exit_codes
 def record_command(
     out: Annotated[Path, typer.Argument(help="A folder written by `cajad prospect run`.")],
-    project: Annotated[str | None, typer.Option(help="Link the run to this project.")] = None,
+    project: Annotated[
+        list[str] | None, typer.Option(help="Link the run to this project; repeatable.")
+    ] = None,
     commodity: Annotated[
         str | None, typer.Option(help="Commodity or mineral system (default: the deposits file).")
     ] = None,
 ) -> None:
     """Record a finished run in the register (figures, map, curves, targets), optionally linked
-    to a project; a folder recorded before is not recorded twice."""
+    to projects; a folder recorded before is not recorded twice (its links are added)."""
     engine = open_register()
-    _record(engine, out, project, commodity=commodity)
+    _record(engine, out, *(project or []), commodity=commodity)
 
 
 @prospect.command("attach")
@@ -299,12 +302,17 @@ def record_command(
 def attach_command(
     run_id: Annotated[int, typer.Argument(help="A recorded run (see `cajad prospect list`).")],
     project: Annotated[str, typer.Argument(help="The project's identifier.")],
+    detach: Annotated[
+        bool, typer.Option("--detach", help="Unlink the run from the project instead.")
+    ] = False,
 ) -> None:
-    """Link a recorded run to a project of the register (audited)."""
+    """Link a recorded run to a project of the register, besides any it is linked to already
+    (``--detach``: unlink it); audited."""
     engine = open_register()
     with session_scope(engine, actor=ACTOR) as session:
-        store.attach(session, run_id, project)
-    out_console.print(f"run {run_id} is linked to {project}")
+        run = (store.detach if detach else store.attach)(session, run_id, project)
+        linked = ", ".join(run.project_identifiers) or "no project"
+    out_console.print(f"run {run_id} is linked to {linked}")
 
 
 @prospect.command("list")
@@ -324,12 +332,12 @@ def list_command(
         out_console.print_json(json.dumps(found))
         return
     table = Table(title=f"{len(found)} recorded prospectivity run(s)")
-    for column in ("id", "commodity", "model", "ROC AUC", "PR AUC", "targets", "project"):
+    for column in ("id", "commodity", "model", "ROC AUC", "PR AUC", "targets", "projects"):
         table.add_column(column, overflow="fold")
     for r in found:
         table.add_row(
             str(r["id"]), r["commodity"], r["model"], f"{r['roc_auc']:.3f}",
-            f"{r['pr_auc']:.3f}", str(r["targets"]), r["project"] or "—",
+            f"{r['pr_auc']:.3f}", str(r["targets"]), ", ".join(r["projects"]) or "—",
         )  # fmt: skip
     out_console.print(table)
 
@@ -346,12 +354,9 @@ def _check_project(project: str | None, *, record: bool = False) -> Engine | Non
     return engine
 
 
-def _record(
-    engine: Engine, out: Path, project: str | None, *, commodity: str | None = None
-) -> None:
+def _record(engine: Engine, out: Path, *projects: str, commodity: str | None = None) -> None:
     with session_scope(engine, actor=ACTOR) as session:
-        done = store.record_run(session, out, project, actor=ACTOR, commodity=commodity)
-        run_id, linked = done.run.id, done.run.project
-        label = linked.identifier if linked else "no project"
+        done = store.record_run(session, out, *projects, actor=ACTOR, commodity=commodity)
+        run_id, label = done.run.id, ", ".join(done.run.project_identifiers) or "no project"
     verb = "recorded as" if done.created else "already recorded as"
     out_console.print(f"{out} {verb} run {run_id} ({label}); see /minerals/runs/{run_id}")

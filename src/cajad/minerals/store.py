@@ -3,8 +3,10 @@
 A run folder written by :func:`~cajad.minerals.run.run_prospectivity` is recorded whole enough
 for the portal to work from the database alone: the metrics and run file as JSON, the map and
 curves PNGs and the targets GeoJSON as they were written. The GeoTIFFs stay on disk; their
-path and SHA-256 are recorded. A run may be linked to a register project. Recording and
-linking are written to the audit log (entity ``prospectivity_run``).
+path and SHA-256 are recorded. A run may be linked to register projects, several if it
+illustrates several (a demo run for rare earths: the AI partnership for geological exploration
+and the rare-earth MoU). Recording, linking and unlinking are written to the audit log (entity
+``prospectivity_run``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ __all__ = [
     "RecordError",
     "Recorded",
     "attach",
+    "detach",
     "get_run",
     "raster_file",
     "record_run",
@@ -67,27 +70,25 @@ class Recorded:
 def record_run(
     session: Session,
     out_dir: str | Path,
-    project: str | None = None,
-    *,
+    *projects: str,
     actor: str | None = None,
     commodity: str | None = None,
 ) -> Recorded:
-    """Record the run in ``out_dir``, linked to project ``project`` (an identifier) if given.
+    """Record the run in ``out_dir``, linked to the projects named (identifiers), if any.
 
     The folder is checked first (:class:`RecordError` names the file and why); an unknown
     project is a :class:`NotFoundError`. A folder recorded before (same metrics, run file and
-    targets) is not recorded twice: its run is returned, linked to ``project`` if one is given.
+    targets) is not recorded twice: its run is returned, linked to ``projects`` too.
     """
     folder = Path(out_dir)
     files = _read_folder(folder)
-    target = require_project(session, project) if project is not None else None
+    targets = [require_project(session, identifier) for identifier in projects]
     digest = _digest(files)
     existing = session.scalar(select(ProspectivityRun).where(ProspectivityRun.digest == digest))
     if existing is not None:
-        if target is not None and existing.project_id != target.id:
-            _link(session, existing, target)
+        _link(session, existing, [*existing.projects, *targets])
         return Recorded(existing, False)
-    run = _new_run(folder, files, digest, target, actor or str(session.info.get("actor", "cajad")))
+    run = _new_run(folder, files, digest, targets, actor or str(session.info.get("actor", "cajad")))
     run.commodity = commodity or _commodity(files)
     session.add(run)
     session.flush()
@@ -97,14 +98,18 @@ def record_run(
     return Recorded(run, True)
 
 
-def attach(session: Session, run_id: int, project_identifier: str | None) -> ProspectivityRun:
-    """Link run ``run_id`` to a project (None unlinks it); audited when it changes."""
+def attach(session: Session, run_id: int, project_identifier: str) -> ProspectivityRun:
+    """Link run ``run_id`` to a project as well; audited when it changes."""
     run = get_run(session, run_id)
-    target = (
-        require_project(session, project_identifier) if project_identifier is not None else None
-    )
-    if (target.id if target else None) != run.project_id:
-        _link(session, run, target)
+    _link(session, run, [*run.projects, require_project(session, project_identifier)])
+    return run
+
+
+def detach(session: Session, run_id: int, project_identifier: str) -> ProspectivityRun:
+    """Unlink run ``run_id`` from a project; audited when it changes."""
+    run = get_run(session, run_id)
+    gone = require_project(session, project_identifier)
+    _link(session, run, [p for p in run.projects if p.id != gone.id])
     return run
 
 
@@ -112,7 +117,7 @@ def runs(session: Session, project: str | None = None) -> list[ProspectivityRun]
     """Recorded runs, newest first; only those linked to project ``project`` if given."""
     query = select(ProspectivityRun).order_by(ProspectivityRun.id.desc())
     if project is not None:
-        query = query.join(ProspectivityRun.project).where(Project.identifier == project)
+        query = query.join(ProspectivityRun.projects).where(Project.identifier == project)
     return list(session.scalars(query))
 
 
@@ -147,14 +152,21 @@ def _sha256(path: str, _mtime_ns: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _link(session: Session, run: ProspectivityRun, target: Project | None) -> None:
-    before = {"project": run.project.identifier if run.project else None}
-    run.project = target
-    run.project_id = target.id if target else None
+def _link(session: Session, run: ProspectivityRun, projects: list[Project]) -> None:
+    """Set the run's projects (duplicates dropped, ordered by identifier), audited if changed."""
+    wanted = sorted({p.id: p for p in projects}.values(), key=lambda p: p.identifier)
+    before = run.project_identifiers
+    if [p.identifier for p in wanted] == before:
+        return
+    run.projects = wanted
     session.flush()
-    after = {"project": target.identifier if target else None}
     audit.record(
-        session, action="update", entity=ENTITY, key=str(run.id), before=before, after=after
+        session,
+        action="update",
+        entity=ENTITY,
+        key=str(run.id),
+        before={"projects": before},
+        after={"projects": run.project_identifiers},
     )
 
 
@@ -222,12 +234,12 @@ def _commodity(files: dict[str, bytes]) -> str:
 
 
 def _new_run(
-    folder: Path, files: dict[str, bytes], digest: str, target: Project | None, actor: str
+    folder: Path, files: dict[str, bytes], digest: str, projects: list[Project], actor: str
 ) -> ProspectivityRun:
     run_file = json.loads(files["run.json"])
     note = folder / "README.txt"
     return ProspectivityRun(
-        project=target,
+        projects=sorted({p.id: p for p in projects}.values(), key=lambda p: p.identifier),
         model=str(run_file["parameters"].get("model", "unknown")),
         actor=actor,
         source_dir=str(folder.resolve()),

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import PurePath, PureWindowsPath
 from typing import Annotated, Any, Final
+from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel
@@ -51,6 +52,14 @@ ARTEFACTS: Final = {
 }
 
 
+class LinkedProjectOut(BaseModel):
+    """A register project a run is linked to."""
+
+    identifier: str
+    title: str
+    page: str
+
+
 class RunSummaryOut(BaseModel):
     """A recorded run's headline: spatial-CV figures first, random CV only to show its bias."""
 
@@ -59,8 +68,7 @@ class RunSummaryOut(BaseModel):
     model: str
     demo: bool
     created_at: dt.datetime
-    project: str | None
-    project_title: str | None
+    projects: list[LinkedProjectOut]
     roc_auc: float
     pr_auc: float
     random_cv_roc_auc: float | None
@@ -101,8 +109,12 @@ def _summary(run: ProspectivityRun) -> dict[str, Any]:
         "model": run.model,
         "demo": run.is_demo,
         "created_at": run.created_at,
-        "project": head["project"],
-        "project_title": run.project.title if run.project else None,
+        "projects": [
+            LinkedProjectOut(
+                identifier=p.identifier, title=p.title, page=_project_page(p.identifier)
+            )
+            for p in run.projects
+        ],
         "roc_auc": head["roc_auc"],
         "pr_auc": head["pr_auc"],
         "random_cv_roc_auc": head["random_cv_roc_auc"],
@@ -110,6 +122,10 @@ def _summary(run: ProspectivityRun) -> dict[str, Any]:
         "targets": head["targets"],
         "page": f"/minerals/runs/{run.id}",
     }
+
+
+def _project_page(identifier: str) -> str:
+    return f"/projects/{quote(identifier, safe='')}"
 
 
 def run_out(run: ProspectivityRun) -> RunOut:
