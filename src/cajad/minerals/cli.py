@@ -188,14 +188,16 @@ def _report(m: dict[str, Any], model: str, out: Path) -> None:
     table = Table(title=f"prospectivity ({model}) — {out}")
     table.add_column("metric")
     table.add_column("value", justify="right")
-    table.add_row("spatial-CV ROC AUC", f"{m['roc_auc']:.3f}")
-    table.add_row("spatial-CV PR AUC", f"{m['pr_auc']:.3f}")
+    table.add_row("spatial-CV ROC AUC", _figure(m["roc_auc"]))
+    table.add_row("spatial-CV PR AUC", _figure(m["pr_auc"]))
     if m["random_cv"]:
         table.add_row("random-CV ROC AUC (overstated)", f"{m['random_cv']['roc_auc']:.3f}")
     for key, value in m["capture_efficiency_heldout"].items():
         table.add_row(f"held-out deposits in {key.replace('_', ' ')}", f"{value:.1%}")
     table.add_row("targets", str(m["targets"]))
     out_console.print(table)
+    if m.get("validation_note"):
+        out_console.print(f"Not validated: {m['validation_note']}.")
     if selection:
         ranked = Table(title=f"--model auto: ranked by {selection['scheme']}")
         for column in ("rank", "model", "spatial-CV ROC AUC", "spatial-CV PR AUC"):
@@ -336,10 +338,15 @@ def list_command(
         table.add_column(column, overflow="fold")
     for r in found:
         table.add_row(
-            str(r["id"]), r["commodity"], r["model"], f"{r['roc_auc']:.3f}",
-            f"{r['pr_auc']:.3f}", str(r["targets"]), ", ".join(r["projects"]) or "—",
+            str(r["id"]), r["commodity"], r["model"], _figure(r["roc_auc"]),
+            _figure(r["pr_auc"]), str(r["targets"]), ", ".join(r["projects"]) or "—",
         )  # fmt: skip
     out_console.print(table)
+
+
+def _figure(value: float | None) -> str:
+    """A held-out figure to three places, or why there is none."""
+    return "not validated" if value is None else f"{value:.3f}"
 
 
 def _check_project(project: str | None, *, record: bool = False) -> Engine | None:

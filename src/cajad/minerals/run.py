@@ -51,6 +51,11 @@ StepCallback = Callable[[str], None]
 #: ``model`` of a run that fits every candidate and keeps the best by spatial CV.
 AUTO: Final = "auto"
 AUTO_CANDIDATES: Final = ("wofe", "logistic", "rf", "gbm")
+#: Models that learn nothing from the deposits: their map stands without them, so a run goes on
+#: when too few deposits are known to validate it, and its metrics say it is not validated.
+KNOWLEDGE_DRIVEN: Final = ("fuzzy",)
+#: ``validation`` of the metrics of a run too few deposits could validate.
+NOT_VALIDATED: Final = "not validated"
 _PACKAGES = ("cajad", "numpy", "scipy", "scikit-learn", "lightgbm", "rasterio", "dask", "xarray")
 
 
@@ -107,9 +112,10 @@ def run_prospectivity(
     stack = read_evidence_dir(evidence_dir, chunks=cfg.chunks)
     points = read_points(deposits_file)
     rows, cols = points.cells(stack.grid)
-    if rows.size < cfg.n_splits * 2:
+    if rows.size < cfg.n_splits * 2 and not (cfg.model in KNOWLEDGE_DRIVEN and rows.size):
         raise DepositsError(
-            f"at least {cfg.n_splits * 2} deposits on the grid are needed; got {rows.size}"
+            f"at least {cfg.n_splits * 2} deposits on the grid are needed; got {rows.size} "
+            "(a knowledge-driven model, fuzzy, maps with fewer, unvalidated)"
         )
     inputs = {
         "evidence": _files(sorted(Path(evidence_dir).glob("*.tif*"))),
@@ -157,7 +163,7 @@ def run_on_stack(
         cfg = replace(cfg, model=ranking[0][0])  # type: ignore[arg-type]
         spatial = ranking[0][1]
     model = models[cfg.model]
-    spatial, random = _validate(model, sample, stack, blocks, cfg, spatial)
+    spatial, random, unvalidated = _validate(model, sample, stack, blocks, cfg, spatial)
     tell("fit")
     fitted = model.fit(sample.X, sample.y)
     tell("maps")
@@ -175,10 +181,9 @@ def run_on_stack(
     explain_targets(fitted, stack, targets, labels, random_state=cfg.random_state)
     write_targets_geojson(targets, stack.grid, out / "targets.geojson")
     tell("figures")
-    curves = {
-        "success rate (all deposits, fitted map)": found.success,
-        "prediction rate (spatial CV, held out)": _oof_curve(spatial, sample.y),
-    }
+    curves = {"success rate (all deposits, fitted map)": found.success}
+    if spatial is not None:
+        curves["prediction rate (spatial CV, held out)"] = _oof_curve(spatial, sample.y)
     plot_map(
         found.picture,
         stack.grid,
@@ -189,20 +194,29 @@ def run_on_stack(
     )
     metrics = _metrics(spatial, random, blocks, curves, sample, unc_kind, len(targets))
     # The chart's AUCs are the stored figures, printed as the run page prints them.
-    aucs = dict(zip(curves, (metrics["success_rate_auc"], metrics["roc_auc"]), strict=True))
+    aucs = dict(zip(curves, (metrics["success_rate_auc"], metrics["roc_auc"]), strict=False))
     plot_curves(curves, out / "curves.png", aucs=aucs)
     if selection is not None:
         metrics["model_selection"] = selection
-    metrics["layer_importance"] = layer_importance(fitted, sample, stack.layers, cfg.random_state)
-    metrics["calibration"] = calibration_report(
-        spatial.oof,
-        sample,
-        stack.grid,
-        block_size=blocks.block_size,
-        buffer=blocks.buffer,
-        n_splits=cfg.n_splits,
-        random_state=cfg.random_state,
-    )
+    if spatial is None:
+        metrics |= {
+            "validation_note": unvalidated,
+            "layer_importance": {},
+            "calibration": {"error": unvalidated},
+        }
+    else:
+        metrics["layer_importance"] = layer_importance(
+            fitted, sample, stack.layers, cfg.random_state
+        )
+        metrics["calibration"] = calibration_report(
+            spatial.oof,
+            sample,
+            stack.grid,
+            block_size=blocks.block_size,
+            buffer=blocks.buffer,
+            n_splits=cfg.n_splits,
+            random_state=cfg.random_state,
+        )
     if cfg.model == "fuzzy":
         metrics["uncertainty"] += " (0: the fuzzy overlay learns nothing from the sample)"
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
@@ -270,9 +284,16 @@ def _validate(
     blocks: BlockChoice,
     cfg: RunConfig,
     spatial: CVResult | None = None,
-) -> tuple[CVResult, CVResult | None]:
+) -> tuple[CVResult | None, CVResult | None, str | None]:
     """Spatial block CV (unless given, from a model comparison), and random CV only to show how
-    much it overstates."""
+    much it overstates; neither, and why, for a knowledge-driven model with too few deposits."""
+    known = int((sample.y == 1).sum())
+    if cfg.model in KNOWLEDGE_DRIVEN and known < cfg.n_splits * 2:
+        why = (
+            f"{known} known deposit cell(s) on the grid; spatial CV in {cfg.n_splits} folds "
+            f"needs at least {cfg.n_splits * 2}"
+        )
+        return None, None, why
     if spatial is None:
         spatial = cross_validate(
             model,
@@ -284,7 +305,7 @@ def _validate(
             random_state=cfg.random_state,
         )
     if not cfg.random_cv:
-        return spatial, None
+        return spatial, None, None
     random = cross_validate(
         model,
         sample,
@@ -293,7 +314,7 @@ def _validate(
         n_splits=cfg.n_splits,
         random_state=cfg.random_state,
     )
-    return spatial, random
+    return spatial, random, None
 
 
 def _maps(
@@ -429,28 +450,20 @@ def _at(
 
 
 def _metrics(
-    spatial: Any,
-    random: Any,
+    spatial: CVResult | None,
+    random: CVResult | None,
     blocks: BlockChoice,
     curves: dict[str, RateCurve],
     sample: Any,
     unc_kind: str,
     n_targets: int,
 ) -> dict[str, Any]:
-    pred = curves["prediction rate (spatial CV, held out)"]
+    """The figures of a run; the held-out ones None (and ``validation`` :data:`NOT_VALIDATED`)
+    when there was no spatial CV."""
     success = curves["success rate (all deposits, fitted map)"]
-    return {
-        "roc_auc": spatial.mean_roc_auc,
-        "pr_auc": spatial.mean_pr_auc,
-        "validation": "spatial block CV",
-        "spatial_cv": spatial.as_dict(),
-        "random_cv": random.as_dict() if random is not None else None,
-        "random_cv_overstatement": (random.mean_roc_auc - spatial.mean_roc_auc) if random else None,
+    found = {
         "blocks": asdict(blocks),
-        "capture_efficiency_heldout": {f"top_{p}pct": pred.at(p / 100) for p in (1, 5, 10)},
         "capture_efficiency_training": {f"top_{p}pct": success.at(p / 100) for p in (1, 5, 10)},
-        # The area under the fold-averaged prediction-rate curve is the mean fold ROC AUC.
-        "prediction_rate_auc": spatial.mean_roc_auc,
         "success_rate_auc": success.auc,
         "deposits": int((sample.y == 1).sum()),
         "background": int((sample.y == 0).sum()),
@@ -458,6 +471,31 @@ def _metrics(
         "scale_pos_weight (gbm), area weighting (wofe), none (logistic: it moves the intercept)",
         "uncertainty": unc_kind,
         "targets": n_targets,
+    }
+    if spatial is None:
+        return {
+            "roc_auc": None,
+            "pr_auc": None,
+            "validation": NOT_VALIDATED,
+            "spatial_cv": None,
+            "random_cv": None,
+            "random_cv_overstatement": None,
+            "capture_efficiency_heldout": {},
+            "prediction_rate_auc": None,
+            **found,
+        }
+    pred = curves["prediction rate (spatial CV, held out)"]
+    return {
+        "roc_auc": spatial.mean_roc_auc,
+        "pr_auc": spatial.mean_pr_auc,
+        "validation": "spatial block CV",
+        "spatial_cv": spatial.as_dict(),
+        "random_cv": random.as_dict() if random is not None else None,
+        "random_cv_overstatement": (random.mean_roc_auc - spatial.mean_roc_auc) if random else None,
+        "capture_efficiency_heldout": {f"top_{p}pct": pred.at(p / 100) for p in (1, 5, 10)},
+        # The area under the fold-averaged prediction-rate curve is the mean fold ROC AUC.
+        "prediction_rate_auc": spatial.mean_roc_auc,
+        **found,
     }
 
 

@@ -53,6 +53,10 @@ REQUIRED: Final = {
     "uncertainty.tif": "the uncertainty raster (its path and SHA-256 are recorded)",
 }
 _METRICS_KEYS: Final = ("roc_auc", "pr_auc", "spatial_cv", "capture_efficiency_heldout", "targets")
+#: How a run may be validated (``validation`` of its metrics, as :mod:`cajad.minerals.run` writes
+#: it): spatial block CV, or not at all (a knowledge-driven map with too few known deposits; its
+#: held-out figures are None and ``validation_note`` says why).
+_VALIDATIONS: Final = ("spatial block CV", "not validated")
 
 
 class RecordError(MineralsError, ValueError):
@@ -210,7 +214,7 @@ def _check_json(path: Path, data: bytes, key: str) -> dict[str, Any]:
 def _check_metrics(path: Path, data: bytes) -> None:
     metrics = _check_json(path, data, "validation")
     missing = [k for k in _METRICS_KEYS if k not in metrics]
-    if metrics["validation"] != "spatial block CV" or missing:
+    if metrics["validation"] not in _VALIDATIONS or missing:
         raise RecordError(
             f"{path}: not the metrics of a cajad prospectivity run "
             f"(validation {metrics['validation']!r}; missing {', '.join(missing) or 'nothing'})"

@@ -69,8 +69,8 @@ class RunSummaryOut(BaseModel):
     demo: bool
     created_at: dt.datetime
     projects: list[LinkedProjectOut]
-    roc_auc: float
-    pr_auc: float
+    roc_auc: float | None
+    pr_auc: float | None
     random_cv_roc_auc: float | None
     random_cv_overstatement: float | None
     targets: int

@@ -72,11 +72,12 @@ def minerals_run(request: Request, session: SessionDep, run_id: RunId) -> Respon
     return render(request, "minerals_run.html", context)
 
 
-def _capture(m: dict[str, Any]) -> list[tuple[str, float, float | None]]:
-    """Share of deposits in the top 1, 5 and 10 % of the area: held out, and on training."""
-    held = m.get("capture_efficiency_heldout", {})
-    train = m.get("capture_efficiency_training", {})
-    return [(key.removeprefix("top_"), held[key], train.get(key)) for key in held]
+def _capture(m: dict[str, Any]) -> list[tuple[str, float | None, float | None]]:
+    """Share of deposits in the top 1, 5 and 10 % of the area: held out (None when the run is
+    not validated), and on training."""
+    held = m.get("capture_efficiency_heldout") or {}
+    train = m.get("capture_efficiency_training") or {}
+    return [(key.removeprefix("top_"), held.get(key), train.get(key)) for key in held or train]
 
 
 def _top(target: dict[str, Any]) -> dict[str, Any]:
