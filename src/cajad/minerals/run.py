@@ -19,7 +19,7 @@ from sklearn.inspection import permutation_importance
 from cajad.minerals.calibration import calibration_report
 from cajad.minerals.deposits import read_points
 from cajad.minerals.derive import derive_stack
-from cajad.minerals.errors import DepositsError, EvidenceError
+from cajad.minerals.errors import DepositsError, EvidenceError, ValidationSetupError
 from cajad.minerals.explain import explain_targets
 from cajad.minerals.metrics import RateCurve
 from cajad.minerals.models import (
@@ -295,15 +295,20 @@ def _validate(
         )
         return None, None, why
     if spatial is None:
-        spatial = cross_validate(
-            model,
-            sample,
-            stack.grid,
-            block_size=blocks.block_size,
-            buffer=blocks.buffer,
-            n_splits=cfg.n_splits,
-            random_state=cfg.random_state,
-        )
+        try:
+            spatial = cross_validate(
+                model,
+                sample,
+                stack.grid,
+                block_size=blocks.block_size,
+                buffer=blocks.buffer,
+                n_splits=cfg.n_splits,
+                random_state=cfg.random_state,
+            )
+        except ValidationSetupError as exc:
+            if cfg.model not in KNOWLEDGE_DRIVEN:
+                raise
+            return None, None, f"{known} known deposit cell(s) on the grid; spatial CV: {exc}"
     if not cfg.random_cv:
         return spatial, None, None
     random = cross_validate(
