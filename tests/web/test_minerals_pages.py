@@ -149,7 +149,7 @@ def test_empty_register_says_how_to_record_a_run(client: TestClient) -> None:
     page = client.get("/minerals")
     assert page.status_code == 200
     assert 'data-testid="minerals-empty"' in page.text
-    assert "cajad prospect demo --out var/prospect-demo --resolution 10000 --record" in page.text
+    assert "cajad prospect demos --out var/prospect-demos" in page.text
 
 
 # --- browser ---------------------------------------------------------------------------------

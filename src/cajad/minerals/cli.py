@@ -249,6 +249,47 @@ def demo_command(
         _record(engine, out, *linked, commodity=chosen.mineral_system if chosen else TARGET)
 
 
+@prospect.command("demos")
+@exit_codes
+def demos_command(
+    out: Annotated[
+        Path, typer.Option(help="Folder for the demo runs (one sub-folder each, reused).")
+    ] = Path("var/prospect-demos"),
+    resolution: Annotated[float, typer.Option(help="Cell size in metres.")] = 10_000.0,
+) -> None:
+    """Make and record the bundled demo runs (porphyry Cu, rare earths, uranium), each linked to
+    the register projects it illustrates and labelled with what its evidence can and cannot
+    say; a folder already holding its demo is recorded as it is."""
+    from cajad.minerals.demo_runs import record_demo_runs
+
+    if not resolution > 0:
+        raise ArgumentError(f"`--resolution` must be a positive number of metres; got {resolution}")
+    engine = open_register()
+    with _bar() as (bar, step):
+
+        def started(demo: Any) -> Callable[[str], None]:
+            bar.console.print(f"demo {demo.name}: {demo.title}")
+            return step
+
+        done = record_demo_runs(engine, out, resolution=resolution, actor=ACTOR, started=started)
+    table = Table(title=f"{len(done)} demo run(s) in {out}")
+    for column in ("demo", "run", "projects", "made"):
+        table.add_column(column, overflow="fold")
+    for d in done:
+        made = "now" if d.made.ran else "reused"
+        recorded = "recorded" if d.created else "already recorded"
+        table.add_row(
+            d.made.demo.name,
+            f"#{d.run_id} ({recorded})",
+            ", ".join(d.made.demo.projects),
+            made,
+        )
+    out_console.print(table)
+    out_console.print(
+        "See /minerals in the portal; each run's page says what it can and cannot say."
+    )
+
+
 @prospect.command("templates")
 @exit_codes
 def templates_command() -> None:

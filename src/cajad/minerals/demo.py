@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -147,11 +147,15 @@ def run_demo(
     resolution: float = 5000.0,
     progress: StepCallback | None = None,
     template: Template | None = None,
+    note: str | None = None,
+    about: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Build the demo inputs under ``out_dir/inputs`` and run :func:`run_prospectivity` on them.
 
     With a ``template`` the training deposits and stand-in evidence are the template's demo
-    ones (``config`` should come from :func:`~cajad.minerals.templates.template_config`)."""
+    ones (``config`` should come from :func:`~cajad.minerals.templates.template_config`).
+    ``note`` replaces the README of the run folder (the caveat the portal shows) and ``about``
+    is added to the run file's ``demo`` entry (see :mod:`cajad.minerals.demo_runs`)."""
     out = Path(out_dir)
     spec = template.demo if template is not None else None
     evidence, deposits = build_demo_inputs(
@@ -163,12 +167,16 @@ def run_demo(
     )
     cfg = config or RunConfig(model="gbm", n_background=10_000)
     result = run_prospectivity(evidence, deposits, out, cfg, progress=progress)
-    note = out / "README.txt"
     extra = f"\n\nTemplate {template.name}: {spec.note}\n" if template and spec else ""
-    note.write_text((__doc__ or "").strip() + "\n" + extra)
+    readme = note if note is not None else (__doc__ or "").strip() + "\n" + extra
+    (out / "README.txt").write_text(readme, encoding="utf-8")
     # Marked in the run file, so that a recorded demo says it is one wherever it is shown.
     run_file = out / "run.json"
     recorded = json.loads(run_file.read_text(encoding="utf-8"))
-    recorded["demo"] = {"what": DEMO_WHAT, "template": template.name if template else None}
+    recorded["demo"] = {
+        "what": DEMO_WHAT,
+        "template": template.name if template else None,
+        **(about or {}),
+    }
     run_file.write_text(json.dumps(recorded, indent=2, default=str), encoding="utf-8")
     return result

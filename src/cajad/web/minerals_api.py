@@ -67,6 +67,7 @@ class RunSummaryOut(BaseModel):
     commodity: str
     model: str
     demo: bool
+    demo_summary: str | None
     created_at: dt.datetime
     projects: list[LinkedProjectOut]
     roc_auc: float | None
@@ -108,6 +109,7 @@ def _summary(run: ProspectivityRun) -> dict[str, Any]:
         "commodity": run.commodity,
         "model": run.model,
         "demo": run.is_demo,
+        "demo_summary": (run.run_file.get("demo") or {}).get("summary"),
         "created_at": run.created_at,
         "projects": [
             LinkedProjectOut(

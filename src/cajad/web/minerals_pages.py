@@ -31,8 +31,8 @@ from cajad.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-#: The command that records the Central Asia demo, shown when nothing is recorded yet.
-DEMO_COMMAND = "cajad prospect demo --out var/prospect-demo --resolution 10000 --record"
+#: The command that records the Central Asia demo runs, shown when nothing is recorded yet.
+DEMO_COMMAND = "cajad prospect demos --out var/prospect-demos"
 
 
 @router.get("/minerals")
