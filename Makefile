@@ -44,14 +44,13 @@ endif
 
 setup: $(VENV)/.test
 
-## run: set up, load the bundled initiative data and the minerals demo into SQLite, open the portal
+## run: set up, load the bundled initiative data and the minerals demo runs into SQLite, open the portal
 run: $(VENV)/.run
 	mkdir -p var
 	$(BIN)/cajad init
 	$(BIN)/cajad load-demo
 	$(BIN)/cajad screen-all
-	test -f var/prospect-demo/metrics.json || $(BIN)/cajad prospect demo --out var/prospect-demo --resolution 10000
-	$(BIN)/cajad prospect record var/prospect-demo --commodity 'porphyry Cu'
+	$(BIN)/cajad prospect demos --out var/prospect-demos --resolution 10000
 	@echo "Everyone reads without an account. To change anything, create the first admin"
 	@echo "(it prints a one-time password), then sign in at http://$(HOST):$(PORT)/login:"
 	@echo "  $(BIN)/cajad user add YOU@EXAMPLE.ORG --role admin"

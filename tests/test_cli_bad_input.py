@@ -148,6 +148,10 @@ BAD_INPUT: list[tuple[list[str], str]] = [
         "got 'slope:dem'",
     ),
     (["prospect", "demo", "--out", "{tmp}/demo", "--template", "nope"], "no template 'nope'"),
+    (
+        ["prospect", "demos", "--out", "{tmp}/demo", "--resolution", "0"],
+        "`--resolution` must be a positive number of metres; got 0.0",
+    ),
     (["prospect", "record", MISSING], MISSING),
     (["prospect", "show", MISSING], f"no metrics.json in {MISSING}"),
     (["prospect", "attach", "999", PROJECT], "no prospectivity run 999"),

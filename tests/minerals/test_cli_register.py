@@ -61,14 +61,18 @@ def test_record_attach_and_list(app: typer.Typer, store: Engine, run_dir: Path) 
     )
     assert code == 0 and "recorded as run 1" in out and MINING in out
     [run] = listed(app)
-    assert (run["id"], run["project"], run["commodity"], run["model"]) == (
-        1, MINING, "porphyry Cu", "logistic",
+    assert (run["id"], run["projects"], run["commodity"], run["model"]) == (
+        1, [MINING], "porphyry Cu", "logistic",
     )  # fmt: skip
     code, out = invoke(app, "attach", "1", OTHER)
+    assert code == 0 and f"linked to {MINING}, {OTHER}" in out
+    assert [r["projects"] for r in listed(app)] == [[MINING, OTHER]]
+    code, out = invoke(app, "attach", "1", MINING, "--detach")
     assert code == 0 and f"linked to {OTHER}" in out
-    assert [r["project"] for r in listed(app)] == [OTHER]
-    code, out = invoke(app, "record", str(run_dir))
+    assert [r["projects"] for r in listed(app)] == [[OTHER]]
+    code, out = invoke(app, "record", str(run_dir), "--project", MINING, "--project", OTHER)
     assert code == 0 and "already recorded as run 1" in out
+    assert [r["projects"] for r in listed(app)] == [[MINING, OTHER]]
     code, out = invoke(app, "list")
     assert code == 0 and "porphyry Cu" in out and "kz-mitsubishi" in out  # folded at 80 columns
     assert len(rows_of(store, "prospectivity_run")) == 1
@@ -118,4 +122,4 @@ def test_demo_records_its_run(app: typer.Typer, store: Engine, tmp_path: Path) -
     )  # fmt: skip
     assert code == 0 and "recorded as run 1" in out, out
     [run] = listed(app)
-    assert (run["commodity"], run["project"]) == ("porphyry Cu", MINING)
+    assert (run["commodity"], run["projects"]) == ("porphyry Cu", [MINING])

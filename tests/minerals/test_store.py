@@ -17,6 +17,7 @@ from cajad.minerals.store import (
     ENTITY,
     RecordError,
     attach,
+    detach,
     get_run,
     record_run,
     runs,
@@ -56,7 +57,7 @@ def test_record_keeps_figures_artefacts_and_checksums(engine: Engine, run_dir: P
     assert done.created
     with session_scope(engine) as session:
         run = get_run(session, run_id)
-        assert run.project is not None and run.project.identifier == MINING
+        assert run.project_identifiers == [MINING]
         assert (run.commodity, run.model, run.actor) == (TARGET, "logistic", "tester")
         assert run.metrics == json.loads((run_dir / "metrics.json").read_text())
         assert run.run_file["parameters"]["model"] == "logistic"
@@ -69,7 +70,7 @@ def test_record_keeps_figures_artefacts_and_checksums(engine: Engine, run_dir: P
         assert run.note is not None and "not where undiscovered geology is" in run.note
         [entry] = audit.history(session, ENTITY, str(run_id))
     assert (entry.action, entry.actor) == ("insert", "tester")
-    assert entry.after is not None and entry.after["project"] == MINING
+    assert entry.after is not None and entry.after["projects"] == [MINING]
     assert entry.after["roc_auc"] == run.metrics["roc_auc"]
 
 
@@ -79,7 +80,7 @@ def test_recording_a_folder_twice_keeps_one_run(engine: Engine, run_dir: Path) -
     with session_scope(engine) as session:
         again = record_run(session, run_dir, OTHER)
         assert not again.created and again.run.id == first
-        assert again.run.project is not None and again.run.project.identifier == OTHER
+        assert again.run.project_identifiers == [OTHER]
     assert len(rows_of(engine, "prospectivity_run")) == 1
     with session_scope(engine) as session:
         actions = [e.action for e in audit.history(session, ENTITY, str(first))]
@@ -98,13 +99,31 @@ def test_attach_links_lists_and_unlinks(engine: Engine, run_dir: Path) -> None:
         assert runs(session, OTHER) == []
         entry = audit.history(session, ENTITY, str(run_id))[-1]
     assert (entry.action, entry.actor) == ("update", "curator")
-    assert entry.before == {"project": None} and entry.after == {"project": MINING}
+    assert entry.before == {"projects": []} and entry.after == {"projects": [MINING]}
     with session_scope(engine) as session:
         attach(session, run_id, MINING)  # no change: not audited again
-        attach(session, run_id, None)
+        attach(session, run_id, OTHER)
     with session_scope(engine) as session:
-        assert get_run(session, run_id).project is None
-    assert audit_count(engine) == 3
+        assert get_run(session, run_id).project_identifiers == [MINING, OTHER]
+        assert [r.id for r in runs(session, OTHER)] == [run_id]
+        assert [r.id for r in runs(session)] == [run_id]  # one row, whatever the links
+        detach(session, run_id, MINING)
+        detach(session, run_id, MINING)  # no change: not audited again
+    with session_scope(engine) as session:
+        assert get_run(session, run_id).project_identifiers == [OTHER]
+        assert runs(session, MINING) == []
+        entry = audit.history(session, ENTITY, str(run_id))[-1]
+    assert entry.before == {"projects": [MINING, OTHER]} and entry.after == {"projects": [OTHER]}
+    assert audit_count(engine) == 4
+
+
+def test_recording_with_several_projects_links_them_all(engine: Engine, run_dir: Path) -> None:
+    with session_scope(engine) as session:
+        run_id = record_run(session, run_dir, OTHER, MINING, OTHER).run.id
+    with session_scope(engine) as session:
+        assert get_run(session, run_id).project_identifiers == [MINING, OTHER]
+        [entry] = audit.history(session, ENTITY, str(run_id))
+    assert entry.after is not None and entry.after["projects"] == [MINING, OTHER]
 
 
 def test_attach_refuses_unknown_run_or_project(engine: Engine, run_dir: Path) -> None:
@@ -115,6 +134,8 @@ def test_attach_refuses_unknown_run_or_project(engine: Engine, run_dir: Path) ->
         attach(s, run_id, "nowhere")
     with pytest.raises(NotFoundError, match="no prospectivity run 999"), session_scope(engine) as s:
         attach(s, 999, MINING)
+    with pytest.raises(NotFoundError, match="no project 'nowhere'"), session_scope(engine) as s:
+        detach(s, run_id, "nowhere")
     assert rows_of(engine, "prospectivity_run") == before
     assert audit_count(engine) == 1
 

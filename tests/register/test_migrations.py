@@ -135,3 +135,47 @@ def test_the_sqlite_rollup_is_stored_in_key_order(tmp_path: Path) -> None:
         sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'rollup'")).scalar()
     engine.dispose()
     assert sql is not None and "WITHOUT ROWID" in sql.upper()
+
+
+def _insert_linked_run(engine: Engine, project_id: int) -> None:
+    """A run as revision 0012 stored it: one ``project_id`` column."""
+    row = {
+        "project_id": project_id, "commodity": "REE", "model": "fuzzy", "created_at": "2026-01-01",
+        "actor": "t", "source_dir": "/runs/ree", "digest": "d" * 64, "note": None,
+        "metrics": "{}", "run_file": "{}", "map_png": b"", "curves_png": b"",
+        "targets_geojson": "{}", "prospectivity_path": "p.tif", "prospectivity_sha256": "a" * 64,
+        "uncertainty_path": "u.tif", "uncertainty_sha256": "b" * 64,
+    }  # fmt: skip
+    columns = ", ".join(row)
+    values = ", ".join(f":{k}" for k in row)
+    with engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO prospectivity_run ({columns}) VALUES ({values})"), row)
+
+
+def test_a_runs_project_moves_into_the_link_table_and_back(engine: Engine) -> None:
+    """0014 copies each run's ``project_id`` into ``prospectivity_run_project``; the downgrade
+    puts the (first) linked project back in the column."""
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("cajad.register") / "migrations"))
+    config.attributes["engine"] = engine
+    command.downgrade(config, "0013")
+    with engine.connect() as conn:
+        ai, ree = (
+            conn.execute(text("SELECT id FROM project WHERE identifier = :i"), {"i": i}).scalar()
+            for i in ("xa-ai-cooperation-partnership-2025", "kz-jogmec-kazgeology-rare-earths-2015")
+        )
+    assert ai is not None and ree is not None
+    _insert_linked_run(engine, ree)
+    command.upgrade(config, "head")
+    with engine.begin() as conn:
+        links = conn.execute(text("SELECT run_id, project_id FROM prospectivity_run_project"))
+        [(run_id, project_id)] = links.all()
+        assert project_id == ree
+        conn.execute(
+            text("INSERT INTO prospectivity_run_project VALUES (:r, :p)"), {"r": run_id, "p": ai}
+        )
+    command.downgrade(config, "0013")
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT project_id FROM prospectivity_run")).scalar()
+    assert kept == min(ai, ree)
+    command.upgrade(config, "head")

@@ -68,7 +68,8 @@ def test_list_shows_spatial_cv_figures_and_the_project(web: TestClient, run_id: 
     links = parse(page.text)
     assert links.testids["minerals-count"]["data-total"] == "1"
     [summary] = web.get("/api/minerals/runs").json()
-    assert (summary["id"], summary["commodity"], summary["project"]) == (run_id, TARGET, MINING)
+    assert (summary["id"], summary["commodity"]) == (run_id, TARGET)
+    assert [p["identifier"] for p in summary["projects"]] == [MINING]
     assert f">{summary['roc_auc']:.3f}<" in page.text and f">{summary['pr_auc']:.3f}<" in page.text
     assert f"+{summary['random_cv_overstatement']:.3f}" in page.text
     assert ("a", f"/minerals/runs/{run_id}") in links.urls
@@ -83,13 +84,13 @@ def test_run_page_shows_map_figures_targets_and_downloads(
     assert page.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     text = " ".join(page.text.split())
     links = parse(page.text)
-    assert links.testids["run-map"]["src"] == f"/api/minerals/runs/{run_id}/map.png"
+    assert links.testids["run-map"]["href"] == f"/api/minerals/runs/{run_id}/map-lonlat.png"
     assert links.testids["run-curves"]["src"] == f"/api/minerals/runs/{run_id}/curves.png"
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert f"{metrics['roc_auc']:.3f}" in text and "Spatial block cross-validation" in text
     assert "overstated by" in text and "Capture efficiency" in text
     # The demo's honest limits are on its page.
-    assert "not where undiscovered geology is" in text and "known sites of *other*" in text
+    assert "not where undiscovered geology is" in text and "known sites of <em>other</em>" in text
     features = json.loads((run_dir / "targets.geojson").read_text())["features"]
     assert page.text.count('data-testid="run-target"') == len(features) > 0
     assert links.testids["run-project-link"]["href"] == f"/projects/{MINING}"
@@ -111,9 +112,11 @@ def test_artefacts_are_the_files_of_the_run(web: TestClient, run_id: int, run_di
 
 def test_api_run_whole_and_filtered(web: TestClient, run_id: int) -> None:
     run = web.get(f"/api/minerals/runs/{run_id}").json()
-    assert run["model"] == "logistic" and run["project_title"].startswith("JOGMEC")
+    assert run["model"] == "logistic" and run["projects"][0]["title"].startswith("JOGMEC")
+    assert run["projects"][0]["page"] == f"/projects/{MINING}"
     assert run["metrics"]["validation"] == "spatial block CV"
     assert {r["name"] for r in run["rasters"]} == {"prospectivity.tif", "uncertainty.tif"}
+    assert run["demo"] is True
     assert run["files"]["map.png"] == f"/api/minerals/runs/{run_id}/map.png"
     assert [r["id"] for r in web.get("/api/minerals/runs", params={"project": MINING}).json()] == [
         run_id
@@ -146,7 +149,7 @@ def test_empty_register_says_how_to_record_a_run(client: TestClient) -> None:
     page = client.get("/minerals")
     assert page.status_code == 200
     assert 'data-testid="minerals-empty"' in page.text
-    assert "cajad prospect demo --out var/prospect-demo --resolution 10000 --record" in page.text
+    assert "cajad prospect demos --out var/prospect-demos" in page.text
 
 
 # --- browser ---------------------------------------------------------------------------------
@@ -180,10 +183,9 @@ def test_browser_follows_to_the_run_and_the_map_loads(
     page.get_by_test_id("minerals-run-link").click()
     page.wait_for_url(f"**/minerals/runs/{run_id}")
     page.wait_for_load_state("load")
-    for testid in ("run-map", "run-curves"):
-        image = page.get_by_test_id(testid)
-        assert image.evaluate("img => img.complete && img.naturalWidth") > 0, testid
+    image = page.get_by_test_id("run-curves")
+    assert image.evaluate("img => img.complete && img.naturalWidth") > 0
     assert page.get_by_test_id("run-target").count() > 0
     host = urlsplit(live_server).netloc
     assert requested and all(urlsplit(url).netloc == host for url in requested)
-    assert any(url.endswith(f"/api/minerals/runs/{run_id}/map.png") for url in requested)
+    assert any(url.endswith(f"/api/minerals/runs/{run_id}/map-lonlat.png") for url in requested)

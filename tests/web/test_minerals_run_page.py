@@ -29,7 +29,7 @@ def auto_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine,
     run_prospectivity(files.evidence, files.deposits, out, config)
     engine = build_register(folder / "cajad.sqlite")
     with session_scope(engine, actor="tester") as session:
-        run_id = record_run(session, out, None, commodity="test").run.id
+        run_id = record_run(session, out, commodity="test").run.id
     yield engine, run_id, out
     engine.dispose()
 

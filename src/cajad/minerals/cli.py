@@ -109,7 +109,7 @@ def run_command(
         result = run_prospectivity(evidence, deposits, out, config, progress=step)
     _report(result.metrics, config.model, out)
     if engine is not None:
-        _record(engine, out, project)
+        _record(engine, out, *([project] if project else []))
 
 
 def _config(
@@ -188,14 +188,16 @@ def _report(m: dict[str, Any], model: str, out: Path) -> None:
     table = Table(title=f"prospectivity ({model}) — {out}")
     table.add_column("metric")
     table.add_column("value", justify="right")
-    table.add_row("spatial-CV ROC AUC", f"{m['roc_auc']:.3f}")
-    table.add_row("spatial-CV PR AUC", f"{m['pr_auc']:.3f}")
+    table.add_row("spatial-CV ROC AUC", _figure(m["roc_auc"]))
+    table.add_row("spatial-CV PR AUC", _figure(m["pr_auc"]))
     if m["random_cv"]:
         table.add_row("random-CV ROC AUC (overstated)", f"{m['random_cv']['roc_auc']:.3f}")
     for key, value in m["capture_efficiency_heldout"].items():
         table.add_row(f"held-out deposits in {key.replace('_', ' ')}", f"{value:.1%}")
     table.add_row("targets", str(m["targets"]))
     out_console.print(table)
+    if m.get("validation_note"):
+        out_console.print(f"Not validated: {m['validation_note']}.")
     if selection:
         ranked = Table(title=f"--model auto: ranked by {selection['scheme']}")
         for column in ("rank", "model", "spatial-CV ROC AUC", "spatial-CV PR AUC"):
@@ -243,7 +245,49 @@ def demo_command(
         "(no open geology rasters ship with cajad): read the map as 'known belts', not geology."
     )
     if engine is not None:
-        _record(engine, out, project, commodity=chosen.mineral_system if chosen else TARGET)
+        linked = [project] if project else []
+        _record(engine, out, *linked, commodity=chosen.mineral_system if chosen else TARGET)
+
+
+@prospect.command("demos")
+@exit_codes
+def demos_command(
+    out: Annotated[
+        Path, typer.Option(help="Folder for the demo runs (one sub-folder each, reused).")
+    ] = Path("var/prospect-demos"),
+    resolution: Annotated[float, typer.Option(help="Cell size in metres.")] = 10_000.0,
+) -> None:
+    """Make and record the bundled demo runs (porphyry Cu, rare earths, uranium), each linked to
+    the register projects it illustrates and labelled with what its evidence can and cannot
+    say; a folder already holding its demo is recorded as it is."""
+    from cajad.minerals.demo_runs import record_demo_runs
+
+    if not resolution > 0:
+        raise ArgumentError(f"`--resolution` must be a positive number of metres; got {resolution}")
+    engine = open_register()
+    with _bar() as (bar, step):
+
+        def started(demo: Any) -> Callable[[str], None]:
+            bar.console.print(f"demo {demo.name}: {demo.title}")
+            return step
+
+        done = record_demo_runs(engine, out, resolution=resolution, actor=ACTOR, started=started)
+    table = Table(title=f"{len(done)} demo run(s) in {out}")
+    for column in ("demo", "run", "projects", "made"):
+        table.add_column(column, overflow="fold")
+    for d in done:
+        made = "now" if d.made.ran else "reused"
+        recorded = "recorded" if d.created else "already recorded"
+        table.add_row(
+            d.made.demo.name,
+            f"#{d.run_id} ({recorded})",
+            ", ".join(d.made.demo.projects),
+            made,
+        )
+    out_console.print(table)
+    out_console.print(
+        "See /minerals in the portal; each run's page says what it can and cannot say."
+    )
 
 
 @prospect.command("templates")
@@ -283,15 +327,17 @@ def show_command(
 @exit_codes
 def record_command(
     out: Annotated[Path, typer.Argument(help="A folder written by `cajad prospect run`.")],
-    project: Annotated[str | None, typer.Option(help="Link the run to this project.")] = None,
+    project: Annotated[
+        list[str] | None, typer.Option(help="Link the run to this project; repeatable.")
+    ] = None,
     commodity: Annotated[
         str | None, typer.Option(help="Commodity or mineral system (default: the deposits file).")
     ] = None,
 ) -> None:
     """Record a finished run in the register (figures, map, curves, targets), optionally linked
-    to a project; a folder recorded before is not recorded twice."""
+    to projects; a folder recorded before is not recorded twice (its links are added)."""
     engine = open_register()
-    _record(engine, out, project, commodity=commodity)
+    _record(engine, out, *(project or []), commodity=commodity)
 
 
 @prospect.command("attach")
@@ -299,12 +345,17 @@ def record_command(
 def attach_command(
     run_id: Annotated[int, typer.Argument(help="A recorded run (see `cajad prospect list`).")],
     project: Annotated[str, typer.Argument(help="The project's identifier.")],
+    detach: Annotated[
+        bool, typer.Option("--detach", help="Unlink the run from the project instead.")
+    ] = False,
 ) -> None:
-    """Link a recorded run to a project of the register (audited)."""
+    """Link a recorded run to a project of the register, besides any it is linked to already
+    (``--detach``: unlink it); audited."""
     engine = open_register()
     with session_scope(engine, actor=ACTOR) as session:
-        store.attach(session, run_id, project)
-    out_console.print(f"run {run_id} is linked to {project}")
+        run = (store.detach if detach else store.attach)(session, run_id, project)
+        linked = ", ".join(run.project_identifiers) or "no project"
+    out_console.print(f"run {run_id} is linked to {linked}")
 
 
 @prospect.command("list")
@@ -324,14 +375,19 @@ def list_command(
         out_console.print_json(json.dumps(found))
         return
     table = Table(title=f"{len(found)} recorded prospectivity run(s)")
-    for column in ("id", "commodity", "model", "ROC AUC", "PR AUC", "targets", "project"):
+    for column in ("id", "commodity", "model", "ROC AUC", "PR AUC", "targets", "projects"):
         table.add_column(column, overflow="fold")
     for r in found:
         table.add_row(
-            str(r["id"]), r["commodity"], r["model"], f"{r['roc_auc']:.3f}",
-            f"{r['pr_auc']:.3f}", str(r["targets"]), r["project"] or "—",
+            str(r["id"]), r["commodity"], r["model"], _figure(r["roc_auc"]),
+            _figure(r["pr_auc"]), str(r["targets"]), ", ".join(r["projects"]) or "—",
         )  # fmt: skip
     out_console.print(table)
+
+
+def _figure(value: float | None) -> str:
+    """A held-out figure to three places, or why there is none."""
+    return "not validated" if value is None else f"{value:.3f}"
 
 
 def _check_project(project: str | None, *, record: bool = False) -> Engine | None:
@@ -346,12 +402,9 @@ def _check_project(project: str | None, *, record: bool = False) -> Engine | Non
     return engine
 
 
-def _record(
-    engine: Engine, out: Path, project: str | None, *, commodity: str | None = None
-) -> None:
+def _record(engine: Engine, out: Path, *projects: str, commodity: str | None = None) -> None:
     with session_scope(engine, actor=ACTOR) as session:
-        done = store.record_run(session, out, project, actor=ACTOR, commodity=commodity)
-        run_id, linked = done.run.id, done.run.project
-        label = linked.identifier if linked else "no project"
+        done = store.record_run(session, out, *projects, actor=ACTOR, commodity=commodity)
+        run_id, label = done.run.id, ", ".join(done.run.project_identifiers) or "no project"
     verb = "recorded as" if done.created else "already recorded as"
     out_console.print(f"{out} {verb} run {run_id} ({label}); see /minerals/runs/{run_id}")

@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 import shapely
+from numpy.typing import NDArray
 from pyproj import Transformer
 from rasterio import features
 
@@ -42,6 +44,10 @@ EVIDENCE_SYSTEMS: Final = {
     "dist_zn_pb": "sediment-hosted Zn-Pb",
     "dist_mafic_ultramafic": "mafic-ultramafic Ni-Cr-PGE",
 }
+#: What a demo run is, in its run file's ``demo`` entry.
+DEMO_WHAT: Final = (
+    "Central Asia demo: evidence stands in from the bundled mineral sites, not from geology"
+)
 MAX_DISTANCE: Final = 300_000.0
 DENSITY_RADIUS: Final = 50_000.0
 
@@ -68,13 +74,16 @@ def build_demo_inputs(
     resolution: float = 5000.0,
     target: Sequence[str] = (TARGET,),
     evidence_systems: Mapping[str, str] = EVIDENCE_SYSTEMS,
+    target_commodities: Sequence[str] = (),
 ) -> tuple[Path, Path]:
-    """Write the demo's evidence GeoTIFFs and ``target`` deposits (GeoJSON) into ``folder``.
+    """Write the demo's evidence GeoTIFFs and training deposits (GeoJSON) into ``folder``.
 
     Returns (evidence folder, deposits file). The grid is :data:`CA_CRS` at ``resolution`` metres,
-    NaN outside Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan. Evidence is the
+    NaN outside Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan. The training
+    deposits are the sites of the ``target`` deposit types and those listing any of
+    ``target_commodities`` (uranium, say, which no bundled site has as its type). Evidence is the
     distance (km) to the sites of each of ``evidence_systems`` (layer name → deposit type) and
-    ``density_other_sites``; the ``target`` deposit types never enter it.
+    ``density_other_sites``; a training site never enters it.
     """
     out = Path(folder)
     evidence = out / "evidence"
@@ -87,14 +96,16 @@ def build_demo_inputs(
     )
     mask = _country_mask(grid)
     system = sites["system"].to_numpy()
+    other = ~(np.isin(system, list(target)) | _lists(sites["commodities_all"], target_commodities))
     layers = {
         name: distance_to(
-            list(shapely.points(x[system == s], y[system == s])), grid, max_distance=MAX_DISTANCE
+            list(shapely.points(x[other & (system == s)], y[other & (system == s)])),
+            grid,
+            max_distance=MAX_DISTANCE,
         )
         / 1000.0
         for name, s in evidence_systems.items()
     }
-    other = ~np.isin(system, list(target))
     layers["density_other_sites"] = point_density(x[other], y[other], grid, radius=DENSITY_RADIUS)
     for name, layer in layers.items():
         write_geotiff(
@@ -114,10 +125,19 @@ def build_demo_inputs(
             targets["name"], targets["sources"], targets["lon"], targets["lat"], strict=True
         )
     ]
-    slug = "_".join(t.lower().replace(" ", "_").replace("-", "_") for t in target)
+    names = dict.fromkeys([*target, *target_commodities])
+    slug = "_".join(t.lower().replace(" ", "_").replace("-", "_") for t in names)
     deposits = out / f"{slug}_central_asia.geojson"
     deposits.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
     return evidence, deposits
+
+
+def _lists(commodities: pd.Series, wanted: Sequence[str]) -> NDArray[np.bool_]:
+    """Whether each site's ``;``-separated commodities include any of ``wanted``."""
+    if not wanted:
+        return np.zeros(len(commodities), dtype=bool)
+    found = commodities.fillna("").str.split(";").map(lambda c: bool(set(c) & set(wanted)))
+    return np.asarray(found, dtype=bool)
 
 
 def run_demo(
@@ -127,11 +147,15 @@ def run_demo(
     resolution: float = 5000.0,
     progress: StepCallback | None = None,
     template: Template | None = None,
+    note: str | None = None,
+    about: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """Build the demo inputs under ``out_dir/inputs`` and run :func:`run_prospectivity` on them.
 
     With a ``template`` the training deposits and stand-in evidence are the template's demo
-    ones (``config`` should come from :func:`~cajad.minerals.templates.template_config`)."""
+    ones (``config`` should come from :func:`~cajad.minerals.templates.template_config`).
+    ``note`` replaces the README of the run folder (the caveat the portal shows) and ``about``
+    is added to the run file's ``demo`` entry (see :mod:`cajad.minerals.demo_runs`)."""
     out = Path(out_dir)
     spec = template.demo if template is not None else None
     evidence, deposits = build_demo_inputs(
@@ -139,10 +163,20 @@ def run_demo(
         resolution=resolution,
         target=spec.training_systems if spec else (TARGET,),
         evidence_systems=spec.evidence if spec else EVIDENCE_SYSTEMS,
+        target_commodities=spec.training_commodities if spec else (),
     )
     cfg = config or RunConfig(model="gbm", n_background=10_000)
     result = run_prospectivity(evidence, deposits, out, cfg, progress=progress)
-    note = out / "README.txt"
     extra = f"\n\nTemplate {template.name}: {spec.note}\n" if template and spec else ""
-    note.write_text((__doc__ or "").strip() + "\n" + extra)
+    readme = note if note is not None else (__doc__ or "").strip() + "\n" + extra
+    (out / "README.txt").write_text(readme, encoding="utf-8")
+    # Marked in the run file, so that a recorded demo says it is one wherever it is shown.
+    run_file = out / "run.json"
+    recorded = json.loads(run_file.read_text(encoding="utf-8"))
+    recorded["demo"] = {
+        "what": DEMO_WHAT,
+        "template": template.name if template else None,
+        **(about or {}),
+    }
+    run_file.write_text(json.dumps(recorded, indent=2, default=str), encoding="utf-8")
     return result

@@ -19,7 +19,7 @@ from sklearn.inspection import permutation_importance
 from cajad.minerals.calibration import calibration_report
 from cajad.minerals.deposits import read_points
 from cajad.minerals.derive import derive_stack
-from cajad.minerals.errors import DepositsError, EvidenceError
+from cajad.minerals.errors import DepositsError, EvidenceError, ValidationSetupError
 from cajad.minerals.explain import explain_targets
 from cajad.minerals.metrics import RateCurve
 from cajad.minerals.models import (
@@ -51,6 +51,11 @@ StepCallback = Callable[[str], None]
 #: ``model`` of a run that fits every candidate and keeps the best by spatial CV.
 AUTO: Final = "auto"
 AUTO_CANDIDATES: Final = ("wofe", "logistic", "rf", "gbm")
+#: Models that learn nothing from the deposits: their map stands without them, so a run goes on
+#: when too few deposits are known to validate it, and its metrics say it is not validated.
+KNOWLEDGE_DRIVEN: Final = ("fuzzy",)
+#: ``validation`` of the metrics of a run too few deposits could validate.
+NOT_VALIDATED: Final = "not validated"
 _PACKAGES = ("cajad", "numpy", "scipy", "scikit-learn", "lightgbm", "rasterio", "dask", "xarray")
 
 
@@ -107,9 +112,10 @@ def run_prospectivity(
     stack = read_evidence_dir(evidence_dir, chunks=cfg.chunks)
     points = read_points(deposits_file)
     rows, cols = points.cells(stack.grid)
-    if rows.size < cfg.n_splits * 2:
+    if rows.size < cfg.n_splits * 2 and not (cfg.model in KNOWLEDGE_DRIVEN and rows.size):
         raise DepositsError(
-            f"at least {cfg.n_splits * 2} deposits on the grid are needed; got {rows.size}"
+            f"at least {cfg.n_splits * 2} deposits on the grid are needed; got {rows.size} "
+            "(a knowledge-driven model, fuzzy, maps with fewer, unvalidated)"
         )
     inputs = {
         "evidence": _files(sorted(Path(evidence_dir).glob("*.tif*"))),
@@ -157,7 +163,7 @@ def run_on_stack(
         cfg = replace(cfg, model=ranking[0][0])  # type: ignore[arg-type]
         spatial = ranking[0][1]
     model = models[cfg.model]
-    spatial, random = _validate(model, sample, stack, blocks, cfg, spatial)
+    spatial, random, unvalidated = _validate(model, sample, stack, blocks, cfg, spatial)
     tell("fit")
     fitted = model.fit(sample.X, sample.y)
     tell("maps")
@@ -175,11 +181,9 @@ def run_on_stack(
     explain_targets(fitted, stack, targets, labels, random_state=cfg.random_state)
     write_targets_geojson(targets, stack.grid, out / "targets.geojson")
     tell("figures")
-    curves = {
-        "success rate (all deposits, fitted map)": found.success,
-        "prediction rate (spatial CV, held out)": _oof_curve(spatial.oof, sample.y),
-    }
-    plot_curves(curves, out / "curves.png")
+    curves = {"success rate (all deposits, fitted map)": found.success}
+    if spatial is not None:
+        curves["prediction rate (spatial CV, held out)"] = _oof_curve(spatial, sample.y)
     plot_map(
         found.picture,
         stack.grid,
@@ -189,18 +193,30 @@ def run_on_stack(
         title=f"Prospectivity ({cfg.model})",
     )
     metrics = _metrics(spatial, random, blocks, curves, sample, unc_kind, len(targets))
+    # The chart's AUCs are the stored figures, printed as the run page prints them.
+    aucs = dict(zip(curves, (metrics["success_rate_auc"], metrics["roc_auc"]), strict=False))
+    plot_curves(curves, out / "curves.png", aucs=aucs)
     if selection is not None:
         metrics["model_selection"] = selection
-    metrics["layer_importance"] = layer_importance(fitted, sample, stack.layers, cfg.random_state)
-    metrics["calibration"] = calibration_report(
-        spatial.oof,
-        sample,
-        stack.grid,
-        block_size=blocks.block_size,
-        buffer=blocks.buffer,
-        n_splits=cfg.n_splits,
-        random_state=cfg.random_state,
-    )
+    if spatial is None:
+        metrics |= {
+            "validation_note": unvalidated,
+            "layer_importance": {},
+            "calibration": {"error": unvalidated},
+        }
+    else:
+        metrics["layer_importance"] = layer_importance(
+            fitted, sample, stack.layers, cfg.random_state
+        )
+        metrics["calibration"] = calibration_report(
+            spatial.oof,
+            sample,
+            stack.grid,
+            block_size=blocks.block_size,
+            buffer=blocks.buffer,
+            n_splits=cfg.n_splits,
+            random_state=cfg.random_state,
+        )
     if cfg.model == "fuzzy":
         metrics["uncertainty"] += " (0: the fuzzy overlay learns nothing from the sample)"
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
@@ -268,21 +284,33 @@ def _validate(
     blocks: BlockChoice,
     cfg: RunConfig,
     spatial: CVResult | None = None,
-) -> tuple[CVResult, CVResult | None]:
+) -> tuple[CVResult | None, CVResult | None, str | None]:
     """Spatial block CV (unless given, from a model comparison), and random CV only to show how
-    much it overstates."""
-    if spatial is None:
-        spatial = cross_validate(
-            model,
-            sample,
-            stack.grid,
-            block_size=blocks.block_size,
-            buffer=blocks.buffer,
-            n_splits=cfg.n_splits,
-            random_state=cfg.random_state,
+    much it overstates; neither, and why, for a knowledge-driven model with too few deposits."""
+    known = int((sample.y == 1).sum())
+    if cfg.model in KNOWLEDGE_DRIVEN and known < cfg.n_splits * 2:
+        why = (
+            f"{known} known deposit cell(s) on the grid; spatial CV in {cfg.n_splits} folds "
+            f"needs at least {cfg.n_splits * 2}"
         )
+        return None, None, why
+    if spatial is None:
+        try:
+            spatial = cross_validate(
+                model,
+                sample,
+                stack.grid,
+                block_size=blocks.block_size,
+                buffer=blocks.buffer,
+                n_splits=cfg.n_splits,
+                random_state=cfg.random_state,
+            )
+        except ValidationSetupError as exc:
+            if cfg.model not in KNOWLEDGE_DRIVEN:
+                raise
+            return None, None, f"{known} known deposit cell(s) on the grid; spatial CV: {exc}"
     if not cfg.random_cv:
-        return spatial, None
+        return spatial, None, None
     random = cross_validate(
         model,
         sample,
@@ -291,7 +319,7 @@ def _validate(
         n_splits=cfg.n_splits,
         random_state=cfg.random_state,
     )
-    return spatial, random
+    return spatial, random, None
 
 
 def _maps(
@@ -383,39 +411,64 @@ def _blocks(stack: EvidenceStack, cfg: RunConfig) -> BlockChoice:
     return choose_blocks(stack, n_splits=cfg.n_splits)
 
 
-def _oof_curve(oof: NDArray[np.float64], y: NDArray[np.int64]) -> RateCurve:
-    """Prediction-rate curve from out-of-fold scores; background rows stand for the area."""
-    ok = np.isfinite(oof)
-    s, t = oof[ok], y[ok]
-    order = np.argsort(-s, kind="stable")
-    t = t[order]
-    area = np.r_[0.0, np.cumsum(t == 0) / max((t == 0).sum(), 1)]
-    captured = np.r_[0.0, np.cumsum(t == 1) / max((t == 1).sum(), 1)]
+def _oof_curve(cv: CVResult, y: NDArray[np.int64]) -> RateCurve:
+    """Prediction-rate curve of spatial CV: each fold's held-out curve (background rows stand for
+    the area; rows of equal score enter together), averaged vertically over the folds.
+
+    Each fold's curve is its ROC curve, so the area under the average is the mean of the folds'
+    ROC AUCs: the headline ``roc_auc``, one figure for the table and the chart. (Pooling the
+    folds' scores instead would rank one fold's model against another's.)"""
+    curves = []
+    for k in np.unique(cv.fold[cv.fold >= 0]):
+        s, t = cv.oof[cv.fold == k], y[cv.fold == k]
+        levels, pos = np.unique(-s, return_inverse=True)
+        back = np.bincount(pos, weights=t == 0, minlength=levels.size)
+        hits = np.bincount(pos, weights=t == 1, minlength=levels.size)
+        curves.append(
+            (
+                np.r_[0.0, np.cumsum(back) / max(back.sum(), 1)],
+                np.r_[0.0, np.cumsum(hits) / max(hits.sum(), 1)],
+            )
+        )
+    grid = np.unique(np.concatenate([a for a, _ in curves]))
+    # A vertical step (deposits with no background) is kept as two points at the same area.
+    low = np.mean([_at(a, c, grid, "left") for a, c in curves], axis=0)
+    high = np.mean([_at(a, c, grid, "right") for a, c in curves], axis=0)
+    area = np.repeat(grid, 2)
+    captured = np.column_stack([low, high]).ravel()
     return RateCurve(area, captured)
 
 
+def _at(
+    area: NDArray[np.float64], captured: NDArray[np.float64], x: NDArray[np.float64], side: str
+) -> NDArray[np.float64]:
+    """The curve at ``x``: where it steps up at an x, its lowest (``left``) or highest (``right``)
+    value there; elsewhere linear between its points."""
+    i = np.searchsorted(area, x, side="left" if side == "left" else "right")
+    exact = (i < area.size) if side == "left" else (i > 0)
+    j = np.clip(i if side == "left" else i - 1, 0, area.size - 1)
+    hit = exact & (area[j] == x)
+    lo = np.clip(np.searchsorted(area, x, side="right") - 1, 0, area.size - 2)
+    span = np.where(area[lo + 1] > area[lo], area[lo + 1] - area[lo], 1.0)
+    linear = captured[lo] + (x - area[lo]) / span * (captured[lo + 1] - captured[lo])
+    return np.where(hit, captured[j], linear)
+
+
 def _metrics(
-    spatial: Any,
-    random: Any,
+    spatial: CVResult | None,
+    random: CVResult | None,
     blocks: BlockChoice,
     curves: dict[str, RateCurve],
     sample: Any,
     unc_kind: str,
     n_targets: int,
 ) -> dict[str, Any]:
-    pred = curves["prediction rate (spatial CV, held out)"]
+    """The figures of a run; the held-out ones None (and ``validation`` :data:`NOT_VALIDATED`)
+    when there was no spatial CV."""
     success = curves["success rate (all deposits, fitted map)"]
-    return {
-        "roc_auc": spatial.mean_roc_auc,
-        "pr_auc": spatial.mean_pr_auc,
-        "validation": "spatial block CV",
-        "spatial_cv": spatial.as_dict(),
-        "random_cv": random.as_dict() if random is not None else None,
-        "random_cv_overstatement": (random.mean_roc_auc - spatial.mean_roc_auc) if random else None,
+    found = {
         "blocks": asdict(blocks),
-        "capture_efficiency_heldout": {f"top_{p}pct": pred.at(p / 100) for p in (1, 5, 10)},
         "capture_efficiency_training": {f"top_{p}pct": success.at(p / 100) for p in (1, 5, 10)},
-        "prediction_rate_auc": pred.auc,
         "success_rate_auc": success.auc,
         "deposits": int((sample.y == 1).sum()),
         "background": int((sample.y == 0).sum()),
@@ -423,6 +476,31 @@ def _metrics(
         "scale_pos_weight (gbm), area weighting (wofe), none (logistic: it moves the intercept)",
         "uncertainty": unc_kind,
         "targets": n_targets,
+    }
+    if spatial is None:
+        return {
+            "roc_auc": None,
+            "pr_auc": None,
+            "validation": NOT_VALIDATED,
+            "spatial_cv": None,
+            "random_cv": None,
+            "random_cv_overstatement": None,
+            "capture_efficiency_heldout": {},
+            "prediction_rate_auc": None,
+            **found,
+        }
+    pred = curves["prediction rate (spatial CV, held out)"]
+    return {
+        "roc_auc": spatial.mean_roc_auc,
+        "pr_auc": spatial.mean_pr_auc,
+        "validation": "spatial block CV",
+        "spatial_cv": spatial.as_dict(),
+        "random_cv": random.as_dict() if random is not None else None,
+        "random_cv_overstatement": (random.mean_roc_auc - spatial.mean_roc_auc) if random else None,
+        "capture_efficiency_heldout": {f"top_{p}pct": pred.at(p / 100) for p in (1, 5, 10)},
+        # The area under the fold-averaged prediction-rate curve is the mean fold ROC AUC.
+        "prediction_rate_auc": spatial.mean_roc_auc,
+        **found,
     }
 
 

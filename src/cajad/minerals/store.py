@@ -3,8 +3,10 @@
 A run folder written by :func:`~cajad.minerals.run.run_prospectivity` is recorded whole enough
 for the portal to work from the database alone: the metrics and run file as JSON, the map and
 curves PNGs and the targets GeoJSON as they were written. The GeoTIFFs stay on disk; their
-path and SHA-256 are recorded. A run may be linked to a register project. Recording and
-linking are written to the audit log (entity ``prospectivity_run``).
+path and SHA-256 are recorded. A run may be linked to register projects, several if it
+illustrates several (a demo run for rare earths: the AI partnership for geological exploration
+and the rare-earth MoU). Recording, linking and unlinking are written to the audit log (entity
+``prospectivity_run``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,7 +31,9 @@ __all__ = [
     "RecordError",
     "Recorded",
     "attach",
+    "detach",
     "get_run",
+    "raster_file",
     "record_run",
     "require_project",
     "runs",
@@ -48,6 +53,10 @@ REQUIRED: Final = {
     "uncertainty.tif": "the uncertainty raster (its path and SHA-256 are recorded)",
 }
 _METRICS_KEYS: Final = ("roc_auc", "pr_auc", "spatial_cv", "capture_efficiency_heldout", "targets")
+#: How a run may be validated (``validation`` of its metrics, as :mod:`cajad.minerals.run` writes
+#: it): spatial block CV, or not at all (a knowledge-driven map with too few known deposits; its
+#: held-out figures are None and ``validation_note`` says why).
+_VALIDATIONS: Final = ("spatial block CV", "not validated")
 
 
 class RecordError(MineralsError, ValueError):
@@ -65,27 +74,25 @@ class Recorded:
 def record_run(
     session: Session,
     out_dir: str | Path,
-    project: str | None = None,
-    *,
+    *projects: str,
     actor: str | None = None,
     commodity: str | None = None,
 ) -> Recorded:
-    """Record the run in ``out_dir``, linked to project ``project`` (an identifier) if given.
+    """Record the run in ``out_dir``, linked to the projects named (identifiers), if any.
 
     The folder is checked first (:class:`RecordError` names the file and why); an unknown
     project is a :class:`NotFoundError`. A folder recorded before (same metrics, run file and
-    targets) is not recorded twice: its run is returned, linked to ``project`` if one is given.
+    targets) is not recorded twice: its run is returned, linked to ``projects`` too.
     """
     folder = Path(out_dir)
     files = _read_folder(folder)
-    target = require_project(session, project) if project is not None else None
+    targets = [require_project(session, identifier) for identifier in projects]
     digest = _digest(files)
     existing = session.scalar(select(ProspectivityRun).where(ProspectivityRun.digest == digest))
     if existing is not None:
-        if target is not None and existing.project_id != target.id:
-            _link(session, existing, target)
+        _link(session, existing, [*existing.projects, *targets])
         return Recorded(existing, False)
-    run = _new_run(folder, files, digest, target, actor or str(session.info.get("actor", "cajad")))
+    run = _new_run(folder, files, digest, targets, actor or str(session.info.get("actor", "cajad")))
     run.commodity = commodity or _commodity(files)
     session.add(run)
     session.flush()
@@ -95,14 +102,18 @@ def record_run(
     return Recorded(run, True)
 
 
-def attach(session: Session, run_id: int, project_identifier: str | None) -> ProspectivityRun:
-    """Link run ``run_id`` to a project (None unlinks it); audited when it changes."""
+def attach(session: Session, run_id: int, project_identifier: str) -> ProspectivityRun:
+    """Link run ``run_id`` to a project as well; audited when it changes."""
     run = get_run(session, run_id)
-    target = (
-        require_project(session, project_identifier) if project_identifier is not None else None
-    )
-    if (target.id if target else None) != run.project_id:
-        _link(session, run, target)
+    _link(session, run, [*run.projects, require_project(session, project_identifier)])
+    return run
+
+
+def detach(session: Session, run_id: int, project_identifier: str) -> ProspectivityRun:
+    """Unlink run ``run_id`` from a project; audited when it changes."""
+    run = get_run(session, run_id)
+    gone = require_project(session, project_identifier)
+    _link(session, run, [p for p in run.projects if p.id != gone.id])
     return run
 
 
@@ -110,7 +121,7 @@ def runs(session: Session, project: str | None = None) -> list[ProspectivityRun]
     """Recorded runs, newest first; only those linked to project ``project`` if given."""
     query = select(ProspectivityRun).order_by(ProspectivityRun.id.desc())
     if project is not None:
-        query = query.join(ProspectivityRun.project).where(Project.identifier == project)
+        query = query.join(ProspectivityRun.projects).where(Project.identifier == project)
     return list(session.scalars(query))
 
 
@@ -122,14 +133,44 @@ def get_run(session: Session, run_id: int) -> ProspectivityRun:
     return run
 
 
-def _link(session: Session, run: ProspectivityRun, target: Project | None) -> None:
-    before = {"project": run.project.identifier if run.project else None}
-    run.project = target
-    run.project_id = target.id if target else None
+#: The GeoTIFFs of a run, by the name the portal serves them under.
+RASTERS: Final = ("prospectivity.tif", "uncertainty.tif")
+
+
+def raster_file(run: ProspectivityRun, name: str) -> Path:
+    """The GeoTIFF ``name`` (one of :data:`RASTERS`) of ``run`` on this machine, or
+    :class:`NotFoundError` when it is gone or no longer the file that was recorded."""
+    path, sha = (
+        (run.prospectivity_path, run.prospectivity_sha256)
+        if name == RASTERS[0]
+        else (run.uncertainty_path, run.uncertainty_sha256)
+    )
+    found = Path(path)
+    if not found.is_file() or _sha256(str(found), found.stat().st_mtime_ns) != sha:
+        raise NotFoundError(f"{name} of run {run.id} is not on this server any more")
+    return found
+
+
+@lru_cache(maxsize=32)
+def _sha256(path: str, _mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _link(session: Session, run: ProspectivityRun, projects: list[Project]) -> None:
+    """Set the run's projects (duplicates dropped, ordered by identifier), audited if changed."""
+    wanted = sorted({p.id: p for p in projects}.values(), key=lambda p: p.identifier)
+    before = run.project_identifiers
+    if [p.identifier for p in wanted] == before:
+        return
+    run.projects = wanted
     session.flush()
-    after = {"project": target.identifier if target else None}
     audit.record(
-        session, action="update", entity=ENTITY, key=str(run.id), before=before, after=after
+        session,
+        action="update",
+        entity=ENTITY,
+        key=str(run.id),
+        before={"projects": before},
+        after={"projects": run.project_identifiers},
     )
 
 
@@ -173,7 +214,7 @@ def _check_json(path: Path, data: bytes, key: str) -> dict[str, Any]:
 def _check_metrics(path: Path, data: bytes) -> None:
     metrics = _check_json(path, data, "validation")
     missing = [k for k in _METRICS_KEYS if k not in metrics]
-    if metrics["validation"] != "spatial block CV" or missing:
+    if metrics["validation"] not in _VALIDATIONS or missing:
         raise RecordError(
             f"{path}: not the metrics of a cajad prospectivity run "
             f"(validation {metrics['validation']!r}; missing {', '.join(missing) or 'nothing'})"
@@ -197,12 +238,12 @@ def _commodity(files: dict[str, bytes]) -> str:
 
 
 def _new_run(
-    folder: Path, files: dict[str, bytes], digest: str, target: Project | None, actor: str
+    folder: Path, files: dict[str, bytes], digest: str, projects: list[Project], actor: str
 ) -> ProspectivityRun:
     run_file = json.loads(files["run.json"])
     note = folder / "README.txt"
     return ProspectivityRun(
-        project=target,
+        projects=sorted({p.id: p for p in projects}.values(), key=lambda p: p.identifier),
         model=str(run_file["parameters"].get("model", "unknown")),
         actor=actor,
         source_dir=str(folder.resolve()),

@@ -1,4 +1,4 @@
-"""The tables of the minerals package, on the register's metadata (migration ``0006``).
+"""The tables of the minerals package, on the register's metadata (migrations ``0006``, ``0014``).
 
 Named ``tables`` because :mod:`cajad.minerals.models` holds the prospectivity models (the
 estimators); the migration environment imports this module so that autogenerate sees the
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cajad.register import Base, Project
 
-__all__ = ["ProspectivityRun"]
+__all__ = ["ProspectivityRun", "RunProject"]
 
 
 def _utcnow() -> dt.datetime:
@@ -23,14 +23,11 @@ def _utcnow() -> dt.datetime:
 
 
 class ProspectivityRun(Base):
-    """One recorded prospectivity run: figures, small artefacts, raster checksums, project."""
+    """One recorded prospectivity run: figures, small artefacts, raster checksums, projects."""
 
     __tablename__ = "prospectivity_run"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(
-        ForeignKey("project.id", ondelete="SET NULL"), index=True
-    )
     commodity: Mapped[str] = mapped_column(String(120))
     model: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
@@ -48,7 +45,22 @@ class ProspectivityRun(Base):
     uncertainty_path: Mapped[str] = mapped_column(Text)
     uncertainty_sha256: Mapped[str] = mapped_column(String(64))
 
-    project: Mapped[Project | None] = relationship(lazy="joined")
+    projects: Mapped[list[Project]] = relationship(
+        secondary="prospectivity_run_project", lazy="selectin", order_by=Project.identifier
+    )
+
+    @property
+    def is_demo(self) -> bool:
+        """Whether the run is a demo (``cajad prospect demo``): its run file says so, or, for
+        runs recorded before it did, the demo's note opens its README."""
+        if self.run_file.get("demo"):
+            return True
+        return (self.note or "").startswith("Central Asia demo:")
+
+    @property
+    def project_identifiers(self) -> list[str]:
+        """The identifiers of the linked projects, in order."""
+        return [p.identifier for p in self.projects]
 
     def summary(self) -> dict[str, Any]:
         """The headline of the run, as the audit log and the run list show it."""
@@ -57,10 +69,24 @@ class ProspectivityRun(Base):
         return {
             "commodity": self.commodity,
             "model": self.model,
-            "project": self.project.identifier if self.project else None,
+            "projects": self.project_identifiers,
             "roc_auc": m["roc_auc"],
             "pr_auc": m["pr_auc"],
             "random_cv_roc_auc": random_cv.get("roc_auc"),
             "targets": m["targets"],
             "digest": self.digest,
         }
+
+
+class RunProject(Base):
+    """A run linked to a register project. A run may illustrate several projects (the AI
+    partnership for geological exploration and a rare-earth MoU), a project have several runs."""
+
+    __tablename__ = "prospectivity_run_project"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("prospectivity_run.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("project.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -76,10 +76,12 @@ def _check_systems(systems: list[str], field: str) -> None:
 
 
 class DemoSpec(_Spec):
-    """The Central Asia demo of a template: bundled deposit types that train and validate it, the
-    evidence layers built from other deposit types, and criteria over those stand-ins."""
+    """The Central Asia demo of a template: bundled deposit types that train and validate it (and
+    sites of other types listing one of ``training_commodities``), the evidence layers built from
+    other deposit types, and criteria over those stand-ins."""
 
     training_systems: list[str] = Field(min_length=1)
+    training_commodities: list[str] = Field(default_factory=list)
     evidence: dict[str, str] = Field(min_length=1)
     criteria: list[Criterion] = Field(min_length=1)
     folds: int = Field(default=5, ge=2)

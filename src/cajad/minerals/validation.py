@@ -139,13 +139,14 @@ class CVResult:
     """Per-fold and mean ROC AUC and PR AUC (average precision) of one model.
 
     ``scheme`` is "spatial" or "random"; ``oof`` holds each row's out-of-fold probability (NaN
-    where a row was never tested).
+    where a row was never tested) and ``fold`` the fold that tested it (-1: never tested).
     """
 
     scheme: str
     roc_auc: list[float] = field(default_factory=list)
     pr_auc: list[float] = field(default_factory=list)
     oof: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
+    fold: NDArray[np.int64] = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @property
     def mean_roc_auc(self) -> float:
@@ -206,11 +207,14 @@ def cross_validate(
         raise ValidationSetupError(f"`scheme` must be spatial or random; got {scheme!r}")
     if not folds:
         raise ValidationSetupError("no usable fold: too few deposits or blocks")
-    result = CVResult(scheme, oof=np.full(sample.y.size, np.nan))
-    for train, test in folds:
+    result = CVResult(
+        scheme, oof=np.full(sample.y.size, np.nan), fold=np.full(sample.y.size, -1, dtype=np.int64)
+    )
+    for k, (train, test) in enumerate(folds):
         fitted = clone(model).fit(sample.X[train], sample.y[train])
         p = fitted.predict_proba(sample.X[test])[:, 1]
         result.oof[test] = p
+        result.fold[test] = k
         result.roc_auc.append(float(roc_auc_score(sample.y[test], p)))
         result.pr_auc.append(float(average_precision_score(sample.y[test], p)))
     return result

@@ -10,7 +10,6 @@ words; ``templates/dashboard.html`` writes the SVG.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,12 +17,11 @@ from decimal import Decimal
 from functools import lru_cache
 from urllib.parse import urlencode
 
-from cajad.data import data_path
+from cajad.data import country_outlines
 from cajad.register import CENTRAL_ASIAN_COUNTRIES
 from cajad.tracker import BreakdownRow
 from cajad.web.labels import _, breakdown_key, compact
 
-OUTLINES = data_path("boundaries", "countries.geojson")
 #: The box shown, in degrees: lon_min, lat_min, lon_max, lat_max (the Caspian to Xinjiang).
 BOX = (45.0, 34.5, 89.0, 56.0)
 WIDTH = 640
@@ -151,49 +149,71 @@ def _legend(top: Decimal) -> list[LegendStep]:
 @lru_cache(maxsize=1)
 def _projected() -> tuple[dict[str, str], list[tuple[str, str]], int]:
     """The five countries' paths by code, the neighbours' (name, path), and the height."""
-    features = json.loads(OUTLINES.read_text(encoding="utf-8"))["features"]
     focus: dict[str, str] = {}
     context: list[tuple[str, str]] = []
-    for feature in features:
-        rings = [_clip(polygon[0]) for polygon in feature["geometry"]["coordinates"]]
-        path = "".join(_path(ring) for ring in rings if len(ring) >= 3)
-        if not path:
-            continue
-        code, name = feature["properties"]["code"], feature["properties"]["name"]
+    for code, name, path in DASHBOARD.outlines():
         if code in CENTRAL_ASIAN_COUNTRIES:
             focus[code] = path
         else:
             context.append((name, path))
-    _x, bottom = _project(BOX[2], BOX[1])
-    return focus, context, math.ceil(bottom)
+    return focus, context, math.ceil(DASHBOARD.height)
 
 
-def _scale() -> tuple[float, float]:
-    """Pixels per degree of longitude and of latitude."""
-    middle = math.cos(math.radians((BOX[1] + BOX[3]) / 2))
-    per_lat = WIDTH / ((BOX[2] - BOX[0]) * middle)
-    return per_lat * middle, per_lat
+@dataclass(frozen=True)
+class Frame:
+    """A lon/lat box drawn ``width`` pixels wide: equirectangular, longitude scaled by the cosine
+    of the box's middle latitude; y grows downwards as in SVG."""
+
+    box: tuple[float, float, float, float]
+    width: float
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """Pixels per degree of longitude and of latitude."""
+        lon_min, lat_min, lon_max, lat_max = self.box
+        middle = math.cos(math.radians((lat_min + lat_max) / 2))
+        per_lat = self.width / ((lon_max - lon_min) * middle)
+        return per_lat * middle, per_lat
+
+    @property
+    def height(self) -> float:
+        return self.project(self.box[2], self.box[1])[1]
+
+    def project(self, lon: float, lat: float) -> tuple[float, float]:
+        per_lon, per_lat = self.scale
+        return (lon - self.box[0]) * per_lon, (self.box[3] - lat) * per_lat
+
+    def path(self, ring: Sequence[Sequence[float]]) -> str:
+        """SVG path data of ``ring`` (lon, lat) clipped to the box; empty when nothing is left."""
+        points: list[str] = []
+        for lon, lat in _clip(ring, self.box):
+            x, y = self.project(lon, lat)
+            point = f"{x:.1f} {y:.1f}"
+            if not points or points[-1] != point:
+                points.append(point)
+        return ("M" + "L".join(points) + "Z") if len(points) >= 3 else ""
+
+    def outlines(self) -> list[tuple[str, str, str]]:
+        """(code, name, path data) of each bundled Natural Earth country inside the box."""
+        drawn = []
+        for code, name, polygons in country_outlines():
+            path = "".join(self.path(polygon[0]) for polygon in polygons)
+            if path:
+                drawn.append((code, name, path))
+        return drawn
+
+
+DASHBOARD = Frame(BOX, WIDTH)
 
 
 def _project(lon: float, lat: float) -> tuple[float, float]:
-    per_lon, per_lat = _scale()
-    return (lon - BOX[0]) * per_lon, (BOX[3] - lat) * per_lat
+    return DASHBOARD.project(lon, lat)
 
 
-def _path(ring: Ring) -> str:
-    points: list[str] = []
-    for lon, lat in ring:
-        x, y = _project(lon, lat)
-        point = f"{x:.1f} {y:.1f}"
-        if not points or points[-1] != point:
-            points.append(point)
-    return ("M" + "L".join(points) + "Z") if len(points) >= 3 else ""
-
-
-def _clip(ring: Sequence[Sequence[float]]) -> Ring:
-    """``ring`` clipped to :data:`BOX` (Sutherland–Hodgman: one box edge at a time)."""
+def _clip(ring: Sequence[Sequence[float]], box: tuple[float, float, float, float] = BOX) -> Ring:
+    """``ring`` clipped to ``box`` (Sutherland–Hodgman: one box edge at a time)."""
     points: Ring = [(float(p[0]), float(p[1])) for p in ring]
-    lon_min, lat_min, lon_max, lat_max = BOX
+    lon_min, lat_min, lon_max, lat_max = box
     edges = ((0, lon_min, True), (0, lon_max, False), (1, lat_min, True), (1, lat_max, False))
     for axis, bound, keep_above in edges:
         if not points:

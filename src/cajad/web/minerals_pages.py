@@ -11,25 +11,28 @@ the linked project. The project page lists the runs linked to it through
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import jinja2
 from fastapi import APIRouter, Request
+from markupsafe import Markup, escape
 from sqlalchemy import Engine
 from starlette.responses import Response
 
-from cajad.minerals.store import ProspectivityRun, get_run, runs
+from cajad.minerals.places import place_targets
+from cajad.minerals.store import get_run, runs
 from cajad.register import session_scope
 from cajad.web.deps import SessionDep
 from cajad.web.minerals_api import ARTEFACTS, RunId, artefact_url, run_out, summary_out
+from cajad.web.minerals_map import run_map
 from cajad.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-#: The command that records the Central Asia demo, shown when nothing is recorded yet.
-DEMO_COMMAND = "cajad prospect demo --out var/prospect-demo --resolution 10000 --record"
+#: The command that records the Central Asia demo runs, shown when nothing is recorded yet.
+DEMO_COMMAND = "cajad prospect demos --out var/prospect-demos"
 
 
 @router.get("/minerals")
@@ -56,7 +59,10 @@ def minerals_run(request: Request, session: SessionDep, run_id: RunId) -> Respon
         "baseline": m["deposits"] / max(m["deposits"] + m["background"], 1),
         "capture": _capture(m),
         "importance": sorted(m.get("layer_importance", {}).items(), key=lambda kv: -kv[1]),
-        "targets": _targets(run),
+        "targets": [_top(t.as_dict()) for t in place_targets(run.targets_geojson)],
+        "map": run_map(run),
+        "caveat": render_note(run.note) if run.note else None,
+        "glossary": GLOSSARY,
         "downloads": [(artefact_url(run.id, n), n, what) for n, (_, what) in ARTEFACTS.items()],
         "parameters": run.run_file.get("parameters", {}),
         "versions": run.run_file.get("versions", {}),
@@ -66,22 +72,77 @@ def minerals_run(request: Request, session: SessionDep, run_id: RunId) -> Respon
     return render(request, "minerals_run.html", context)
 
 
-def _capture(m: dict[str, Any]) -> list[tuple[str, float, float | None]]:
-    """Share of deposits in the top 1, 5 and 10 % of the area: held out, and on training."""
-    held = m.get("capture_efficiency_heldout", {})
-    train = m.get("capture_efficiency_training", {})
-    return [(key.removeprefix("top_"), held[key], train.get(key)) for key in held]
+def _capture(m: dict[str, Any]) -> list[tuple[str, float | None, float | None]]:
+    """Share of deposits in the top 1, 5 and 10 % of the area: held out (None when the run is
+    not validated), and on training."""
+    held = m.get("capture_efficiency_heldout") or {}
+    train = m.get("capture_efficiency_training") or {}
+    return [(key.removeprefix("top_"), held.get(key), train.get(key)) for key in held or train]
 
 
-def _targets(run: ProspectivityRun) -> list[dict[str, Any]]:
-    """The ranked targets' properties, each with its layers by contribution, largest first."""
-    found = []
-    for feature in json.loads(run.targets_geojson).get("features", []):
-        props = dict(feature.get("properties") or {})
-        contributions = props.get("contributions") or {}
-        props["top"] = sorted(contributions.items(), key=lambda kv: -kv[1])
-        found.append(props)
-    return sorted(found, key=lambda p: p.get("rank", 0))
+def _top(target: dict[str, Any]) -> dict[str, Any]:
+    """A placed target with its layers by contribution, largest first."""
+    target["top"] = sorted(target["contributions"].items(), key=lambda kv: -kv[1])
+    return target
+
+
+#: The words of the run page a geologist may not use every day, explained once.
+GLOSSARY: list[tuple[str, str]] = [
+    (
+        "AUC",
+        "Area under a curve. The ROC AUC is the chance that a deposit scores higher than a "
+        "random background cell: 0.5 is chance, 1 is perfect. It is one figure here, the "
+        "mean over the spatial-CV folds, in the table and on the chart.",
+    ),
+    (
+        "Spatial CV",
+        "Spatial block cross-validation: the map is cut into blocks, and each fold trains on "
+        "some blocks and tests on the deposits of the others, so the score is for ground the "
+        "model has not seen.",
+    ),
+    (
+        "Weights of evidence",
+        "A Bayesian method that adds, for each evidence layer, how much more (or less) often "
+        "deposits occur where the layer is present than where it is absent.",
+    ),
+    (
+        "Prior",
+        "The chance of a deposit in a cell before any evidence is weighed: the share of "
+        "deposits among the cells sampled.",
+    ),
+    (
+        "Contrast",
+        "In weights of evidence, the difference between a layer's positive and negative "
+        "weights: how strongly the layer separates deposits from background.",
+    ),
+    (
+        "Target",
+        "A connected area in the highest-scoring share of the map (the top 5 % by default), "
+        "ranked by its mean score: somewhere to look, not a discovery.",
+    ),
+]
+
+_CODE = re.compile(r"(?::[a-z]+:)?``?([^`\n]+?)``?")
+_EMPHASIS = re.compile(r"\*([^*\n]+)\*")
+
+
+def render_note(note: str) -> Markup:
+    """A run's note (plain text with ``code``, *emphasis* and ``- `` lists) as safe HTML:
+    escaped first, then formatted; paragraphs at blank lines."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", note.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if lines and all(line.startswith(("- ", "* ")) for line in lines):
+            items = "".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
+            blocks.append(f"<ul>{items}</ul>")
+        elif lines:
+            blocks.append(f"<p>{_inline(' '.join(lines))}</p>")
+    return Markup("".join(blocks))
+
+
+def _inline(text: str) -> str:
+    escaped = str(escape(text))
+    return _EMPHASIS.sub(r"<em>\1</em>", _CODE.sub(r"<code>\1</code>", escaped))
 
 
 @jinja2.pass_context
