@@ -16,6 +16,7 @@ from cajad._cli import exit_codes, open_register, out
 from cajad.corridor.cli import register as register_corridor
 from cajad.iati.cli import register as register_iati
 from cajad.minerals.cli import register as register_minerals
+from cajad.portfolio.cli import register as register_portfolio
 from cajad.register.cli import register as register_register
 from cajad.screening.cli import register as register_screening
 from cajad.tracker.cli import register as register_tracker
@@ -48,6 +49,7 @@ for _register in (
     register_screening,
     register_corridor,
     register_minerals,
+    register_portfolio,
 ):
     _register(app)
 app.command("serve")(serve_command)

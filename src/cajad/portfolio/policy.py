@@ -41,6 +41,7 @@ __all__ = [
     "parse_budget",
     "parse_count",
     "parse_share",
+    "parse_weight",
 ]
 
 Dimension = Literal["area", "country", "tag", "currency"]
@@ -174,3 +175,16 @@ def _number(text: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
+
+
+def parse_weight(text: str) -> tuple[str, str, Decimal]:
+    """``area:hrd=1.5`` or ``grade:A=1.2`` as (kind, name, multiplier)."""
+    kind, _, rest = text.strip().partition(":")
+    name, _, number = rest.partition("=")
+    value = _number(number)
+    if kind not in ("area", "grade") or not name.strip() or value is None or value < 0:
+        raise PolicyError(
+            f"--weight must be area:NAME=W or grade:G=W with W >= 0, like area:hrd=1.5; "
+            f"got {text!r}"
+        )
+    return kind, name.strip(), value
