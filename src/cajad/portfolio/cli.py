@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from cajad._cli import EXIT_REFUSED, err, existing_file, exit_codes, open_register, out
 from cajad.portfolio.candidates import Candidate, read_candidates
+from cajad.portfolio.errors import PolicyError
 from cajad.portfolio.from_register import read_benefits, register_problem
 from cajad.portfolio.planner import Plan, plan
 from cajad.portfolio.policy import (
+    CountLimit,
     Policy,
+    ShareLimit,
     Weights,
     parse_budget,
     parse_count,
@@ -124,6 +128,26 @@ def _policy(
     for text in weight or []:
         kind, name, value = parse_weight(text)
         weights[kind][name] = value
+    try:
+        return _make_policy(
+            currency, budgets, shares, counts, min_grade, include, weights, carry_over
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "policy"
+        raise PolicyError(f"{where}: {first['msg']}") from exc
+
+
+def _make_policy(
+    currency: str,
+    budgets: dict[int, Decimal],
+    shares: list[ShareLimit],
+    counts: list[CountLimit],
+    min_grade: str | None,
+    include: list[str] | None,
+    weights: dict[str, dict[str, Decimal]],
+    carry_over: bool,
+) -> Policy:
     return Policy(
         currency=currency,
         budgets=budgets,
