@@ -12,23 +12,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from cajad._cli import EXIT_REFUSED, err, existing_file, exit_codes, open_register, out
 from cajad.portfolio.candidates import Candidate, read_candidates
-from cajad.portfolio.errors import PolicyError
 from cajad.portfolio.from_register import read_benefits, register_problem
 from cajad.portfolio.planner import Plan, plan
-from cajad.portfolio.policy import (
-    CountLimit,
-    Policy,
-    ShareLimit,
-    Weights,
-    parse_budget,
-    parse_count,
-    parse_share,
-    parse_weight,
-)
+from cajad.portfolio.policy import Policy, parse_budget, policy_from_text
 from cajad.portfolio.problem import Problem, make_problem
 from cajad.register import session_scope
 
@@ -81,10 +70,18 @@ def plan_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Choose the projects to back within yearly budgets, with alternatives and reasons."""
-    policy = _policy(
-        currency.upper(), budget, min_share, max_share, min_count, max_count, min_grade,
-        include, weight, carry_over,
-    )  # fmt: skip
+    policy = policy_from_text(
+        currency=currency,
+        budgets=budget,
+        min_share=min_share or (),
+        max_share=max_share or (),
+        min_count=min_count or (),
+        max_count=max_count or (),
+        min_grade=min_grade,
+        include=include or (),
+        weights=weight or (),
+        carry_over=carry_over,
+    )
     factors = _factors(frontier)
     problem = _problem(policy, candidates, benefits)
     result = plan(
@@ -105,59 +102,6 @@ def plan_command(
                 highlight=False,
             )
         raise typer.Exit(EXIT_REFUSED)
-
-
-def _policy(
-    currency: str,
-    budget: list[str],
-    min_share: list[str] | None,
-    max_share: list[str] | None,
-    min_count: list[str] | None,
-    max_count: list[str] | None,
-    min_grade: str | None,
-    include: list[str] | None,
-    weight: list[str] | None,
-    carry_over: bool,
-) -> Policy:
-    budgets = dict(parse_budget(b) for b in budget)
-    shares = [parse_share(s, "min") for s in min_share or []]
-    shares += [parse_share(s, "max") for s in max_share or []]
-    counts = [parse_count(s, "min") for s in min_count or []]
-    counts += [parse_count(s, "max") for s in max_count or []]
-    weights: dict[str, dict[str, Decimal]] = {"area": {}, "grade": {}}
-    for text in weight or []:
-        kind, name, value = parse_weight(text)
-        weights[kind][name] = value
-    try:
-        return _make_policy(
-            currency, budgets, shares, counts, min_grade, include, weights, carry_over
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "policy"
-        raise PolicyError(f"{where}: {first['msg']}") from exc
-
-
-def _make_policy(
-    currency: str,
-    budgets: dict[int, Decimal],
-    shares: list[ShareLimit],
-    counts: list[CountLimit],
-    min_grade: str | None,
-    include: list[str] | None,
-    weights: dict[str, dict[str, Decimal]],
-    carry_over: bool,
-) -> Policy:
-    return Policy(
-        currency=currency,
-        budgets=budgets,
-        carry_over=carry_over,
-        shares=tuple(shares),
-        counts=tuple(counts),
-        min_grade=min_grade.upper() if min_grade else None,
-        include=tuple(include or ()),
-        weights=Weights(area=weights["area"], grade=weights["grade"]),
-    )
 
 
 def _factors(text: str | None) -> list[Decimal]:

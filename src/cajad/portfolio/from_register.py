@@ -67,9 +67,10 @@ def register_candidates(
         costs: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
         money = Decimal(0)
         for tx in project.transactions:
-            if _planned(tx.type, tx.value_date, tx.value, since):
-                costs[(tx.value_date.year, tx.currency)] += tx.value
-                money += book.convert(tx.value, tx.currency, currency, tx.value_date).converted
+            day = tx.value_date
+            if day is not None and _planned(tx.type, day, tx.value, since):
+                costs[(day.year, tx.currency)] += tx.value
+                money += book.convert(tx.value, tx.currency, currency, day).converted
         if not costs:
             continue
         screened = grades.get(project.identifier)
@@ -98,8 +99,8 @@ def register_candidates(
     return found
 
 
-def _planned(kind: int, day: dt.date | None, value: Decimal, since: int | None) -> bool:
-    if kind not in REPORTED_TYPES or day is None or value <= 0:
+def _planned(kind: int, day: dt.date, value: Decimal, since: int | None) -> bool:
+    if kind not in REPORTED_TYPES or value <= 0:
         return False
     return since is None or day.year >= since
 

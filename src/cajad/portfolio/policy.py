@@ -24,10 +24,11 @@ Rules, pinned by ``tests/portfolio/test_policy_boundaries.py``:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from cajad.portfolio.candidates import GRADES
 from cajad.portfolio.errors import PolicyError
@@ -42,6 +43,7 @@ __all__ = [
     "parse_count",
     "parse_share",
     "parse_weight",
+    "policy_from_text",
 ]
 
 Dimension = Literal["area", "country", "tag", "currency"]
@@ -188,3 +190,43 @@ def parse_weight(text: str) -> tuple[str, str, Decimal]:
             f"got {text!r}"
         )
     return kind, name.strip(), value
+
+
+def policy_from_text(
+    *,
+    currency: str,
+    budgets: Sequence[str],
+    min_share: Sequence[str] = (),
+    max_share: Sequence[str] = (),
+    min_count: Sequence[str] = (),
+    max_count: Sequence[str] = (),
+    min_grade: str | None = None,
+    include: Sequence[str] = (),
+    weights: Sequence[str] = (),
+    carry_over: bool = True,
+) -> Policy:
+    """A policy from the CLI's and the API's words (``2026=600000000000``, ``area:hrd=0.2``…),
+    refused with a :class:`PolicyError` naming what is wrong."""
+    shares = [parse_share(s, "min") for s in min_share]
+    shares += [parse_share(s, "max") for s in max_share]
+    counts = [parse_count(s, "min") for s in min_count]
+    counts += [parse_count(s, "max") for s in max_count]
+    multipliers: dict[str, dict[str, Decimal]] = {"area": {}, "grade": {}}
+    for text in weights:
+        kind, name, value = parse_weight(text)
+        multipliers[kind][name] = value
+    try:
+        return Policy(
+            currency=currency.upper(),
+            budgets=dict(parse_budget(b) for b in budgets),
+            carry_over=carry_over,
+            shares=tuple(shares),
+            counts=tuple(counts),
+            min_grade=min_grade.upper() if min_grade else None,
+            include=tuple(include),
+            weights=Weights(area=multipliers["area"], grade=multipliers["grade"]),
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "policy"
+        raise PolicyError(f"{where}: {first['msg']}") from exc
