@@ -50,6 +50,7 @@ run: $(VENV)/.run
 	$(BIN)/cajad init
 	$(BIN)/cajad load-demo
 	$(BIN)/cajad screen-all
+	$(BIN)/cajad plan --budget 2025=600000000000 --budget 2026=600000000000 --alternatives 2 || true
 	test -f var/prospect-demo/metrics.json || $(BIN)/cajad prospect demo --out var/prospect-demo --resolution 10000
 	$(BIN)/cajad prospect record var/prospect-demo --commodity 'porphyry Cu'
 	$(BIN)/cajad serve --host $(HOST) --port $(PORT)
