@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -63,3 +64,24 @@ def test_cli_plans_the_register(engine: Engine, monkeypatch: pytest.MonkeyPatch)
     data = json.loads(result.stdout)
     assert data["status"] == "optimal" and data["selected"]
     assert set(data["benefits"]) == set(data["why"])
+
+
+def test_csv_in_other_currencies_is_converted_at_the_register_rates(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CAJAD_DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "project,year,cost,currency,benefit,area,country,grade\n"
+        "usd-plant,2026,1000000,USD,10,green,UZ,A\n"
+        "jpy-school,2026,100000000,JPY,3,hrd,KG,B\n",
+        encoding="utf-8",
+    )
+    args = ["plan", "--candidates", str(path), "--budget", "2026=1000000000", "--json"]
+    capped = CliRunner().invoke(app, [*args, "--max-share", "currency:USD=0.5"])
+    assert capped.exit_code == 0, capped.output
+    data = json.loads(capped.stdout)
+    assert data["selected"] == ["jpy-school"]  # USD 1 m is ~JPY 150 m: over half the money
+    assert data["rates"] and data["rates"][0].startswith("2026: 1 USD =")
+    free = json.loads(CliRunner().invoke(app, args).stdout)
+    assert free["selected"] == ["usd-plant", "jpy-school"]

@@ -67,6 +67,9 @@ def plan_command(
     frontier: Annotated[
         str | None, typer.Option(help="Budget factors for the frontier, e.g. 0.5,1,1.5.")
     ] = None,
+    explain: Annotated[
+        int, typer.Option(min=0, help="Projects and constraints explained by re-solving.")
+    ] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Choose the projects to back within yearly budgets, with alternatives and reasons."""
@@ -89,6 +92,8 @@ def plan_command(
         alternatives_count=alternatives,
         gap=Decimal(str(gap)),
         frontier_factors=factors,
+        explain=explain > 0,
+        explain_limit=explain,
     )
     if as_json:
         print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
