@@ -50,6 +50,7 @@ run: $(VENV)/.run
 	$(BIN)/cajad init
 	$(BIN)/cajad load-demo
 	$(BIN)/cajad screen-all
+	$(BIN)/cajad plan --budget 2025=600000000000 --budget 2026=600000000000 --alternatives 2 || true
 	$(BIN)/cajad prospect demos --out var/prospect-demos --resolution 10000
 	@echo "Everyone reads without an account. To change anything, create the first admin"
 	@echo "(it prints a one-time password), then sign in at http://$(HOST):$(PORT)/login:"

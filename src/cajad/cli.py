@@ -17,6 +17,7 @@ from cajad.accounts.cli import register as register_accounts
 from cajad.corridor.cli import register as register_corridor
 from cajad.iati.cli import register as register_iati
 from cajad.minerals.cli import register as register_minerals
+from cajad.portfolio.cli import register as register_portfolio
 from cajad.register.cli import register as register_register
 from cajad.screening.cli import register as register_screening
 from cajad.tracker.cli import register as register_tracker
@@ -50,6 +51,7 @@ for _register in (
     register_corridor,
     register_minerals,
     register_accounts,
+    register_portfolio,
 ):
     _register(app)
 app.command("serve")(serve_command)

@@ -40,6 +40,7 @@ from cajad.web import (
     minerals_api,
     minerals_pages,
     pages,
+    plan_api,
     screening_api,
     screening_pages,
 )
@@ -73,6 +74,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     corridor_pages.router,
     minerals_api.router,
     minerals_pages.router,
+    plan_api.router,
 )
 #: What packages add to every template: the sections of the project page.
 TEMPLATE_GLOBALS: tuple[Callable[[], Mapping[str, Any]], ...] = (
