@@ -8,6 +8,7 @@ consoles, exit codes: 0 success, 1 cajad failed, 2 input refused, 3 partial impo
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -31,15 +32,52 @@ app = typer.Typer(help="cajad: the register, money and progress of the CA+JAD To
 def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each with its own pool).")
+    ] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Addresses of the reverse proxy whose X-Forwarded-For/-Proto are trusted "
+            "(e.g. 127.0.0.1); HTTPS seen through it turns on HSTS."
+        ),
+    ] = None,
+    access_log: Annotated[
+        bool, typer.Option(help="One JSON line per request on stderr (no secrets).")
+    ] = True,
 ) -> None:
-    """Serve the portal and the JSON API."""
+    """Serve the portal and the JSON API (behind a reverse proxy in production: see README)."""
     import uvicorn
 
     from cajad.web.app import create_app
+    from cajad.web.middleware import ACCESS_LOG_ENV, configure_access_log
 
     engine = open_register(pooled=True)
+    configure_access_log(access_log)
+    os.environ[ACCESS_LOG_ENV] = "1" if access_log else "0"  # for the worker processes
     out.print(f"cajad portal on http://{host}:{port}  (API docs: http://{host}:{port}/api/docs)")
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+    trusted = forwarded_allow_ips is not None
+    if workers == 1:
+        uvicorn.run(
+            create_app(engine),
+            host=host,
+            port=port,
+            log_level="warning",
+            proxy_headers=trusted,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
+        return
+    engine.dispose()  # each worker opens its own (cajad.web.app.app_from_environment)
+    uvicorn.run(
+        "cajad.web.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        proxy_headers=trusted,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 # Each package adds its own commands; `cajad --help` lists them in this order.

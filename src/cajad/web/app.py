@@ -12,6 +12,7 @@ add a section to another package's page, its ``template_globals``) to these two 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any
@@ -19,12 +20,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 
 import cajad
 from cajad.errors import CajadError
+from cajad.register import StoreError, is_initialised, make_engine
 from cajad.web import (
     account_pages,
     api,
@@ -47,7 +50,13 @@ from cajad.web import (
 from cajad.web.auth import load_visitor
 from cajad.web.deps import BookCache
 from cajad.web.errors import handle_exception, problem_media_types
-from cajad.web.middleware import DropEmptyParams, SecurityHeaders
+from cajad.web.middleware import (
+    ACCESS_LOG_ENV,
+    AccessLog,
+    DropEmptyParams,
+    SecurityHeaders,
+    configure_access_log,
+)
 from cajad.web.templating import make_templates, render
 
 STATIC = resources.files("cajad.web") / "static"
@@ -119,10 +128,34 @@ def create_app(engine: Engine) -> FastAPI:
     app.add_api_route("/api/docs", _docs, include_in_schema=False)
     app.add_api_route("/vendor/plotly.min.js", _plotly, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    app.add_api_route("/healthz", _healthz, include_in_schema=False)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(AccessLog)
     _document_problems(app)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The portal over the register that ``CAJAD_DATABASE_URL`` names: the factory each
+    worker process calls (``cajad serve --workers N``)."""
+    configure_access_log(os.environ.get(ACCESS_LOG_ENV) == "1")
+    engine = make_engine(pooled=True)
+    if not is_initialised(engine):
+        raise StoreError(f"no register at {engine.url.render_as_string()}: run `cajad init`")
+    return create_app(engine)
+
+
+def _healthz(request: Request) -> Response:
+    """Liveness and readiness for a proxy or orchestrator: the database answers, and at which
+    schema revision. Nothing else is said (no URL, no error text)."""
+    engine: Engine = request.app.state.engine
+    try:
+        with engine.connect() as conn:
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError:
+        return JSONResponse({"status": "unavailable", "database": "error"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok", "revision": revision})
 
 
 def _document_problems(app: FastAPI) -> None:
