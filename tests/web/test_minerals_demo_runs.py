@@ -6,14 +6,10 @@ page and on the project page; then the same in Chromium."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -25,7 +21,7 @@ from tests.minerals.test_demo_runs import (
     URANIUM_VENTURE,
 )
 
-from .conftest import TestClient, build_register
+from .conftest import TestClient, build_register, serve
 from .links import parse
 
 
@@ -117,19 +113,9 @@ def test_the_project_pages_list_the_demo_runs_with_their_caveat(
 
 @pytest.fixture(scope="module")
 def live_server(app: FastAPI) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    """This module's app, served (the ``page`` fixture's)."""
+    with serve(app) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -10,15 +10,11 @@ import csv
 import io
 import json
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -28,7 +24,7 @@ from cajad.register.store import session_scope
 from cajad.web import create_app
 from tests.minerals.test_store import small_demo
 
-from .conftest import TestClient, build_register
+from .conftest import TestClient, build_register, serve
 from .links import parse
 
 
@@ -163,19 +159,9 @@ def test_no_server_path_in_the_page_or_the_api(
 
 @pytest.fixture(scope="module")
 def live_server(app: FastAPI) -> Iterator[str]:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    """This module's app, served (the ``page`` fixture's)."""
+    with serve(app) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -5,16 +5,12 @@ and, in a real browser, the map image loaded with nothing fetched from another h
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
@@ -25,7 +21,7 @@ from cajad.web import create_app
 from cajad.web.middleware import CONTENT_SECURITY_POLICY
 from tests.minerals.test_store import MINING, OTHER, small_demo
 
-from .conftest import TestClient, build_register
+from .conftest import TestClient, build_register, serve
 from .links import crawl, parse, project_sources
 
 
@@ -157,20 +153,9 @@ def test_empty_register_says_how_to_record_a_run(client: TestClient) -> None:
 
 @pytest.fixture(scope="module")
 def live_server(minerals_app: FastAPI) -> Iterator[str]:
-    """This module's app served by uvicorn on a free localhost port (the ``page`` fixture's)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(minerals_app, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    """This module's app, served (the ``page`` fixture's)."""
+    with serve(minerals_app) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -6,15 +6,11 @@ projects are screened out of the box and the dashboard shows the quality panel.
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
@@ -22,7 +18,7 @@ from cajad.accounts import add_account, issue_token
 from cajad.screening import record_answer, screen_all, screen_project
 from cajad.web import create_app
 
-from .conftest import TestClient, build_register
+from .conftest import TestClient, build_register, serve
 
 ROOT = Path(__file__).parents[2]
 PORT = "kz-aktau-port-customs"  # category A, PS5 applies: a RAP is asked for
@@ -171,21 +167,8 @@ def test_a_reviewers_no_blocks_and_the_three_states_show(
 @pytest.fixture(scope="module")
 def live_server(dapp: FastAPI, dclient: TestClient) -> Iterator[str]:
     """This module's app (the demo, screened) served like conftest's."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(dapp, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve(dapp) as url:
+        yield url
 
 
 def _colour(page: Any, selector: str) -> str:

@@ -8,16 +8,12 @@ read-only). The API answers what ``cajad screen ID --json`` prints, checked agai
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from typer.testing import CliRunner
@@ -26,7 +22,7 @@ from cajad.accounts import add_account, issue_token
 from cajad.screening.cli import register
 from cajad.web import create_app
 
-from .conftest import TestClient, build_register
+from .conftest import TestClient, build_register, serve
 from .links import external, parse
 from .test_error_shape import assert_shape
 
@@ -262,21 +258,8 @@ def test_project_page_section(sclient: TestClient) -> None:
 @pytest.fixture(scope="module")
 def live_server(sapp: FastAPI, sclient: TestClient) -> Iterator[str]:
     """This module's app (its own register, projects screened) served like conftest's."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(sapp, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve(sapp) as url:
+        yield url
 
 
 @pytest.mark.browser
