@@ -1,0 +1,1 @@
+"""The broker: investor profiles, matching that explains itself, consortia solved with HiGHS."""
