@@ -132,7 +132,9 @@ def read_investors(path: Path) -> list[Investor]:
     return parse_rows(rows, source=str(path))
 
 
-def parse_rows(rows: Iterable[Mapping[str, str | None]], *, source: str = "<rows>") -> list[Investor]:
+def parse_rows(
+    rows: Iterable[Mapping[str, str | None]], *, source: str = "<rows>"
+) -> list[Investor]:
     """Investors from CSV-like rows (line numbers from 2, after a header)."""
     problems: list[Problem] = []
     found: list[Investor] = []

@@ -158,7 +158,9 @@ def load_bundled(engine: Engine, *, actor: str | Actor = "cajad load-demo") -> I
 
 def list_investors(session: Session) -> list[Investor]:
     """Every profile, by id."""
-    return [_investor(r) for r in session.scalars(select(InvestorProfile).order_by(InvestorProfile.id))]
+    return [
+        _investor(r) for r in session.scalars(select(InvestorProfile).order_by(InvestorProfile.id))
+    ]
 
 
 def get_investor(session: Session, identifier: str) -> Investor:
