@@ -91,7 +91,10 @@ def match_command(
         typer.Option(help="The financing need, AMOUNT CURRENCY. Default: its committed money."),
     ] = None,
     show_excluded: Annotated[
-        bool, typer.Option(help="Also list the investors a hard requirement excludes, and why.")
+        bool,
+        typer.Option(
+            "--show-excluded", help="Also list the investors a hard requirement excludes, and why."
+        ),
     ] = False,
     consortia: Annotated[int, typer.Option(min=0, max=10, help="Consortia to find.")] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,

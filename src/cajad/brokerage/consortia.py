@@ -1,10 +1,10 @@
 """Consortia that cover a financing need, solved exactly with HiGHS.
 
-The candidates are the investors that pass every hard requirement. Each may fund (variable
-``f``) or, if it is Japanese and offers guarantees, be the guarantor (``g``), not both. A
-funder's ticket lies between its minimum (0 when not published) and its maximum (the need
-when not published, and never above the need). The model, on the planner's solver
-(:mod:`cajad.portfolio`):
+The candidates are the investors that pass every hard requirement. Each one offering a loan,
+equity or a grant may fund (variable ``f``) or, if it is Japanese and offers guarantees, be
+the guarantor (``g``), not both. A funder's ticket lies between its minimum (0 when not
+published) and its maximum (the need when not published, and never above the need). The
+model, on the planner's solver (:mod:`cajad.portfolio`):
 
 - cover: Σ min·f ≤ need ≤ Σ max·f (then tickets between each member's min and max add up to
   the need exactly);
@@ -40,6 +40,8 @@ from cajad.register import CENTRAL_ASIAN_COUNTRIES
 __all__ = ["GUARANTEE_AREAS", "Consortium", "Member", "consortia", "needs_guarantor"]
 
 GUARANTEE_AREAS: Final = ("green", "connectivity")
+#: The instruments that put money in (a guarantee only covers it).
+FUNDING: Final = ("loan", "equity", "grant")
 ONE = Decimal(1)
 ZERO = Decimal(0)
 
@@ -54,7 +56,12 @@ class Member:
     score: Decimal
 
     def as_dict(self, currency: str) -> dict[str, Any]:
-        return {"id": self.id, "role": self.role, "ticket": str(self.ticket), "currency": currency}
+        return {
+            "id": self.id,
+            "role": self.role,
+            "ticket": _plain(self.ticket),
+            "currency": currency,
+        }
 
 
 @dataclass(frozen=True)
@@ -69,9 +76,14 @@ class Consortium:
     def as_dict(self) -> dict[str, Any]:
         return {
             "members": [m.as_dict(self.currency) for m in self.members],
-            "covers": {"amount": str(self.covers), "currency": self.currency},
+            "covers": {"amount": _plain(self.covers), "currency": self.currency},
             "score": float(self.score),
         }
+
+
+def _plain(amount: Decimal) -> str:
+    """``11915000000.00`` → ``11915000000``: money as plain text, no trailing zeros."""
+    return format(amount.normalize(), "f")
 
 
 def needs_guarantor(project: ProjectFacts) -> bool:
@@ -85,6 +97,10 @@ def _can_guarantee(c: Candidate) -> bool:
     return c.investor.origin == "JP" and "guarantee" in c.investor.instruments
 
 
+def _can_fund(c: Candidate) -> bool:
+    return any(i in FUNDING for i in c.investor.instruments)
+
+
 def _range(c: Candidate, need: Decimal) -> tuple[Decimal, Decimal]:
     low = c.min_ticket or ZERO
     high = need if c.max_ticket is None else min(c.max_ticket, need)
@@ -96,7 +112,7 @@ def _model(candidates: Sequence[Candidate], need: Decimal, guarantor: bool) -> M
     big = sum((c.score for c in candidates), ZERO) + ONE
     objective = tuple(c.score - big for c in candidates) * 2  # f then g
     ranges = [_range(c, need) for c in candidates]
-    funders = [i for i, (lo, hi) in enumerate(ranges) if lo <= hi]
+    funders = [i for i, (lo, hi) in enumerate(ranges) if lo <= hi and _can_fund(candidates[i])]
     cover = Constraint(
         "cover the need",
         "cover",

@@ -45,14 +45,15 @@ __all__ = [
     "soft_reasons",
 ]
 
-#: The investor instruments each register instrument can take (others: any).
+#: The investor instruments each register instrument can take (others: any). A guarantee
+#: covers lenders, so it fits loans and private investment.
 FITTING: Final[dict[str, tuple[str, ...]]] = {
     "grant aid": ("grant",),
     "technical cooperation": ("grant",),
-    "ODA loan": ("loan",),
-    "JBIC loan": ("loan",),
+    "ODA loan": ("loan", "guarantee"),
+    "JBIC loan": ("loan", "guarantee"),
     "NEXI insurance": ("guarantee",),
-    "private investment": ("equity", "loan"),
+    "private investment": ("equity", "loan", "guarantee"),
 }
 ANY_INSTRUMENT: Final = ("loan", "equity", "guarantee", "grant")
 
