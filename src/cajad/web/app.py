@@ -28,6 +28,7 @@ from cajad.errors import CajadError
 from cajad.web import (
     account_pages,
     api,
+    brokerage_api,
     chains_api,
     changes,
     corridor_api,
@@ -63,6 +64,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     screening_pages.router,
     chains_api.router,
     edit_pages.router,
+    brokerage_api.router,
     api.router,
     exports_api.router,
     changes.router,
