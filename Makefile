@@ -44,13 +44,14 @@ endif
 
 setup: $(VENV)/.test
 
-## run: set up, load the bundled initiative data and the minerals demo runs into SQLite, open the portal
+## run: set up, load the bundled initiative data, investor profiles and the minerals demo runs into SQLite, open the portal
 run: $(VENV)/.run
 	mkdir -p var
 	$(BIN)/cajad init
 	$(BIN)/cajad load-demo
 	$(BIN)/cajad screen-all
 	$(BIN)/cajad plan --budget 2025=600000000000 --budget 2026=600000000000 --alternatives 2 || true
+	$(BIN)/cajad match uz-acwa-sazagan-solar-storage-jbic --show-excluded || true
 	$(BIN)/cajad prospect demos --out var/prospect-demos --resolution 10000
 	@echo "Everyone reads without an account. To change anything, create the first admin"
 	@echo "(it prints a one-time password), then sign in at http://$(HOST):$(PORT)/login:"

@@ -43,6 +43,10 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["plan", "--budget", "2026=1", "--min-share", "area:hrd=2"], "--min-share must be"),
     (["plan", "--budget", "2026=1", "--min-grade", "Z"], "min_grade"),
     (["plan", "--budget", "2026=1", "--candidates", MISSING], "--candidates: no such file"),
+    (["investors", "import", "{tmp}/no-investors.csv"], "FILE: no such file"),
+    (["match", "no-such-project"], "no project 'no-such-project'"),
+    (["match", PROJECT, "--need", "0", "USD"], "--need AMOUNT must be > 0"),
+    (["match", PROJECT, "--need", "10", "dollars"], "--need CURRENCY must be an ISO 4217 code"),
     (["progress", "--from", "2030-01-01", "--to", "2020-01-01"], "2030-01-01..2020-01-01"),
     (["progress", "--stage", "nope"], "got nope"),
     (["progress", "--as-of", "0001-01-01"], "--as-of must be a date"),
@@ -170,6 +174,7 @@ NO_BAD_INPUT = {
     "prospect templates",
     "prospect list",
     "user list",
+    "investors list",
 }
 
 #: Every command and its options (arguments by metavar): change it only on purpose.

@@ -15,6 +15,7 @@ import typer
 
 from cajad._cli import exit_codes, open_register, out
 from cajad.accounts.cli import register as register_accounts
+from cajad.brokerage.cli import register as register_brokerage
 from cajad.corridor.cli import register as register_corridor
 from cajad.iati.cli import register as register_iati
 from cajad.minerals.cli import register as register_minerals
@@ -90,6 +91,7 @@ for _register in (
     register_minerals,
     register_accounts,
     register_portfolio,
+    register_brokerage,
 ):
     _register(app)
 app.command("serve")(serve_command)

@@ -25,6 +25,7 @@ import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from cajad.brokerage.store import load_bundled
 from cajad.register import init, load_demo, make_engine
 from cajad.web import create_app
 
@@ -48,10 +49,12 @@ CHROMIUM_ARGS = [
 
 
 def build_register(path: Path) -> Engine:
-    """A SQLite register at ``path`` with the schema, the rates and the demo deals."""
+    """A SQLite register at ``path`` with the schema, the rates, the demo deals and the bundled
+    investor profiles."""
     engine = make_engine(f"sqlite:///{path}")
     init(engine)
     load_demo(engine)
+    load_bundled(engine)
     return engine
 
 

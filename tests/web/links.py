@@ -43,9 +43,16 @@ def external(urls: list[tuple[str, str]]) -> set[str]:
 
 
 def project_sources(client: TestClient) -> Callable[[str], set[str]]:
-    """The outside URLs a page may link to: a project page's own source documents, else none."""
+    """The outside URLs a page may link to: a project page's own source documents, an investor
+    profile's sources, else none."""
 
     def allowed(url: str) -> set[str]:
+        if url.startswith("/investors/"):
+            ident = url.removeprefix("/investors/")
+            profiles = client.get("/api/investors").json()
+            return {s for p in profiles if p["id"] == ident for s in p["sources"]}
+        if url.endswith("/match"):
+            return set()
         if not url.startswith("/projects/"):
             return set()
         return {d["url"] for d in client.get(f"/api{url}").json()["documents"]}

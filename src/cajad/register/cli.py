@@ -35,6 +35,7 @@ from cajad._cli import (
     writable_file,
 )
 from cajad.accounts import Action
+from cajad.brokerage.store import load_bundled
 from cajad.iati import import_path
 from cajad.register import (
     Change,
@@ -81,11 +82,17 @@ def init_command() -> None:
 
 @exit_codes
 def load_demo_command() -> None:
-    """Import the initiative's real reported deals bundled with cajad (idempotent)."""
+    """Import the initiative's real reported deals and the bundled investor profiles
+    (idempotent)."""
     engine = open_register()
     with out.status("Importing the initiative's deals…"):
         report = load_demo(engine, actor=local_actor())
     print_report(report)
+    investors = load_bundled(engine, actor=local_actor())
+    out.print(
+        f"Investor profiles: {len(investors.created)} created, {len(investors.updated)} updated, "
+        f"{len(investors.unchanged)} unchanged."
+    )
 
 
 @exit_codes

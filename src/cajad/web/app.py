@@ -31,6 +31,7 @@ from cajad.register import StoreError, is_initialised, make_engine
 from cajad.web import (
     account_pages,
     api,
+    brokerage_api,
     chains_api,
     changes,
     corridor_api,
@@ -72,6 +73,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     screening_pages.router,
     chains_api.router,
     edit_pages.router,
+    brokerage_api.router,
     api.router,
     exports_api.router,
     changes.router,

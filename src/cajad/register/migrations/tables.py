@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import MetaData
 
 import cajad.accounts.models
+import cajad.brokerage.models
 import cajad.minerals.tables
 import cajad.register.models
 import cajad.screening.models
@@ -21,6 +22,7 @@ TABLE_MODULES: tuple[str, ...] = (
     cajad.screening.models.__name__,
     cajad.minerals.tables.__name__,
     cajad.accounts.models.__name__,
+    cajad.brokerage.models.__name__,
 )
 
 #: The metadata of every table the migrations build.
