@@ -75,8 +75,10 @@ EXPORTED = [
     "TransactionsCsvReport",
     "agreement_bound",
     "audit",
+    "bounds",
     "codelist",
     "database_url",
+    "exact_sum",
     "facets",
     "filter_projects",
     "get_project",
@@ -109,7 +111,7 @@ EXPORTED = [
 ]
 
 #: Modules exported as namespaces: their names read well only qualified (``audit.record``).
-MODULES = {"audit", "rollup"}
+MODULES = {"audit", "bounds", "rollup"}
 
 #: The one submodule other code may name: the root CLI adds the register's commands from it.
 EDGE = "cajad.register.cli"
