@@ -8,7 +8,6 @@ portal needs nothing on disk; the GeoTIFFs are named by path and SHA-256 only.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Annotated, Any, Final
@@ -20,6 +19,8 @@ from starlette.responses import Response
 from cajad.minerals.store import ProspectivityRun, get_run, runs
 from cajad.web.deps import SessionDep
 from cajad.web.errors import error_responses
+from cajad.web.params import RowId
+from cajad.web.schemas import UtcDateTime
 
 router = APIRouter(
     prefix="/api/minerals",
@@ -27,7 +28,7 @@ router = APIRouter(
     responses=error_responses(not_found="No such run or project"),
 )
 
-RunId = Annotated[int, Path(description="Recorded run id (see `cajad prospect list`).")]
+RunId = Annotated[RowId, Path(description="Recorded run id (see `cajad prospect list`).")]
 ProjectFilter = Annotated[
     str | None, Query(max_length=200, description="Only runs linked to this project.")
 ]
@@ -47,7 +48,7 @@ class RunSummaryOut(BaseModel):
     id: int
     commodity: str
     model: str
-    created_at: dt.datetime
+    created_at: UtcDateTime
     project: str | None
     project_title: str | None
     roc_auc: float

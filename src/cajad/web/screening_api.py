@@ -13,7 +13,6 @@ so ``cajad answer`` records them.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -32,6 +31,7 @@ from cajad.screening.filters import CATEGORIES, QualityFilter, grades, select_qu
 from cajad.screening.service import assess
 from cajad.web.deps import SessionDep
 from cajad.web.errors import ParameterError, error_responses
+from cajad.web.schemas import UtcDateTime
 
 #: Who the audit log names for screenings recorded through the portal.
 WEB_ACTOR = "cajad web"
@@ -64,7 +64,7 @@ class ProjectQualityOut(BaseModel):
     missing_evidence: int
     catalogue_version: str
     screening: int
-    screened_at: dt.datetime
+    screened_at: UtcDateTime
     pending: int
     pre_screening: bool
 
