@@ -26,7 +26,7 @@ from cajad.register.errors import ConversionError, InputError, Problem
 from cajad.register.fx import RateBook
 from cajad.register.models import MATERIALISED, Organisation, Participation, Project, Transaction
 from cajad.register.specs import ProjectSpec
-from cajad.register.store import session_scope
+from cajad.register.store import lock_for_writing, session_scope
 from cajad.register.views import project_spec, stored_projects
 
 
@@ -113,6 +113,7 @@ def import_batches(
     """
     try:
         with session_scope(engine, actor=actor) as session:
+            lock_for_writing(session)  # SQLite: wait for another writer now, not fail midway
             book = book or RateBook.from_session(session)
             for specs in batches(session):
                 _write(
