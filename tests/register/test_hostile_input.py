@@ -295,15 +295,16 @@ def test_an_iati_javascript_link_is_not_stored_and_the_activity_is(
 def test_stored_control_characters_leave_the_iati_export_working(
     engine: Engine, tmp_path: Path
 ) -> None:
+    nul = "\x00" if engine.dialect.name == "sqlite" else "\x01"  # PostgreSQL holds no NUL
     with session_scope(engine) as session:
         project = session.query(Project).filter_by(identifier=PROJECT).one()
-        project.title = "Naryn\x00bridge"
+        project.title = f"Naryn{nul}bridge"
     from cajad.iati import export_activities
 
     out = tmp_path / "out.xml"
     report = export_activities(engine, out)
     assert report.left_out[PROJECT].startswith("title: must not contain control characters")
-    assert report.written > 100 and b"\x00" not in out.read_bytes()
+    assert report.written > 100 and nul.encode() not in out.read_bytes()
 
 
 def test_a_stored_javascript_link_is_not_a_link_on_the_project_page(

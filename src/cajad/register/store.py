@@ -33,6 +33,8 @@ from cajad.register.errors import StoreError
 DEFAULT_URL = "sqlite:///var/cajad.sqlite"
 #: How long a SQLite connection waits for another writer to finish (pysqlite's default is 5).
 BUSY_TIMEOUT_S = 60
+#: The advisory lock imports take in turn on PostgreSQL (any constant of the application).
+_WRITER_LOCK = 0x636A6164  # "cjad"
 
 
 def database_url() -> str:
@@ -114,10 +116,17 @@ def lock_for_writing(session: Session) -> None:
 
     On SQLite a transaction that reads and then writes cannot write once another writer has
     committed since it read (its snapshot is stale): it fails at once, whatever the timeout.
-    ``BEGIN IMMEDIATE`` takes the lock first, waiting for the writer before it. PostgreSQL's
-    row locks need nothing of this. Call it first thing in a session that will write.
+    ``BEGIN IMMEDIATE`` takes the lock first, waiting for the writer before it. On PostgreSQL
+    a transaction-scoped advisory lock makes imports take turns the same way (two importing
+    the same new organisation at once would otherwise violate its unique name). Call it first
+    thing in a session that will write.
     """
-    if session.get_bind().dialect.name != "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # Imports take turns here too: two creating the same organisation would collide.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
+        return
+    if dialect != "sqlite":
         return
     driver = session.connection().connection.driver_connection
     if driver is not None and not driver.in_transaction:
