@@ -4,6 +4,7 @@ that adding or renaming a command or an option is a deliberate change (update th
 
 from __future__ import annotations
 
+import errno
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,8 @@ from cajad.register.errors import StoreError
 runner = CliRunner()
 PROJECT = "kg-grant-2025-naryn-bridge"  # one of the bundled demo deals
 MISSING = "{tmp}/no-such-folder"
+#: A folder no one may create a file in, root included (Linux's process file system).
+UNWRITABLE = "/proc"
 
 #: Command, bad input, and a fragment of the one line that must name it.
 BAD_INPUT: list[tuple[list[str], str]] = [
@@ -163,6 +166,18 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["prospect", "record", MISSING], MISSING),
     (["prospect", "show", MISSING], f"no metrics.json in {MISSING}"),
     (["prospect", "attach", "999", PROJECT], "no prospectivity run 999"),
+    # issue 16's probe: huge numbers, unwritable places
+    (["convert", "1e30", "USD", "JPY", "2024-01-01"], "amount must be at most 10^15"),
+    (["convert", "123456789012345678901234", "USD", "JPY", "2024-01-01"], "at most 10^15"),
+    (["export", "iati", "{tmp}"], "OUT.xml: is a folder, not a file"),
+    (["export", "iati", f"{UNWRITABLE}/out.xml"], f"{UNWRITABLE}/"),
+    (["export", "transactions", f"{UNWRITABLE}/out.csv"], f"{UNWRITABLE}/"),
+    (["export", "xlsx", f"{UNWRITABLE}/o.xlsx"], f"{UNWRITABLE}/o.xlsx"),
+    (["export", "brief", f"{UNWRITABLE}/b.pdf"], f"{UNWRITABLE}/b.pdf"),
+    (["screen", PROJECT, "--html", f"{UNWRITABLE}/r.html"], f"{UNWRITABLE}/r.html"),
+    (["prospect", "attach", "99999999999999999999999", PROJECT], "no prospectivity run 9999"),
+    (["prospect", "attach", str(2**63), PROJECT], f"no prospectivity run {2**63}"),
+    (["prospect", "demo", "--out", f"{UNWRITABLE}/demo"], f"{UNWRITABLE}/demo"),
 ]
 
 #: Commands with no input to get wrong beyond what typer itself checks.
@@ -278,6 +293,40 @@ def test_a_store_failure_exits_1_in_one_line_without_sql(
     monkeypatch.setenv("CAJAD_DATABASE_URL", url)
     line = assert_one_error_line(runner.invoke(app, ["prospect", "list"]), "prospectivity_run", 1)
     assert "SELECT" not in line
+
+
+def test_an_import_refusal_names_file_line_and_field(tmp: Path) -> None:
+    """A refused file: exit 2, one ``error:`` line, then each problem at file:line: field."""
+    path = tmp / "tx.csv"
+    path.write_text(
+        "project,ref,type,value,currency,value_date\n"
+        f"{PROJECT},huge,2,50000000000000000,JPY,2025-12-22\n"
+        f"{PROJECT},old,2,5,USD,0001-01-01\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["import", str(path)])
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert lines[0] == f"error: {path}: refused, nothing imported"
+    assert lines[1].strip().startswith(f"{path}:2: transactions[huge].value: must be at most")
+    assert lines[2].strip().startswith(f"{path}:3: transactions[old].value_date: must be a date")
+    assert len(lines) == 3
+
+
+def test_a_file_system_failure_exits_1_and_a_refused_path_2_in_one_line() -> None:
+    @exit_codes
+    def full() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/data/out.xml")
+
+    @exit_codes
+    def denied() -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", "/data/out.xml")
+
+    bare = typer.Typer()
+    bare.command("full")(full)
+    bare.command("denied")(denied)
+    assert_one_error_line(runner.invoke(bare, ["full"]), "/data/out.xml: No space left", 1)
+    assert_one_error_line(runner.invoke(bare, ["denied"]), "/data/out.xml: Permission denied", 2)
 
 
 def test_an_unexpected_error_exits_1_naming_its_type() -> None:

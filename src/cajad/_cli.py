@@ -16,12 +16,15 @@ Exit codes scripts can trust:
 ==  ============================================================================
 
 Options that typer itself refuses (an unknown option, a value of the wrong type) also exit 2,
-with typer's usage message.
+with typer's usage message. A file or folder named on the command line that cannot be read or
+written (no such folder, not allowed, a folder where a file should be, a read-only place)
+exits 2 naming it; a full disk or an I/O error exits 1.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import getpass
 import os
@@ -89,13 +92,49 @@ class NoRegisterError(CajadError, LookupError):
     """The configured database holds no register (or lacks a package's tables)."""
 
 
+class PathError(CajadError, ValueError):
+    """A file or folder the command was given cannot be read or written there."""
+
+
+class FileSystemError(CajadError):
+    """The file system failed under a command (a full disk, an I/O error)."""
+
+
+#: ``errno`` of an :class:`OSError` that says the path given was wrong, not the system.
+_PATH_REFUSED: Final = frozenset(
+    {
+        errno.ENOENT,
+        errno.EACCES,
+        errno.EPERM,
+        errno.EISDIR,
+        errno.ENOTDIR,
+        errno.EROFS,
+        errno.ENAMETOOLONG,
+        errno.EEXIST,
+        errno.ELOOP,
+        errno.EXDEV,
+    }
+)
+
+
+def _os_error(exc: OSError) -> CajadError:
+    """``exc`` in cajad's words: the path it names and why, refused or failed by its errno."""
+    path = exc.filename2 if exc.filename2 is not None else exc.filename
+    where = f"{path}: " if path is not None else ""
+    text = f"{where}{exc.strerror or exc}"
+    return PathError(text) if exc.errno in _PATH_REFUSED else FileSystemError(text)
+
+
 def fail(exc: BaseException) -> typer.Exit:
     """Print ``exc`` as one ``error:`` line on stderr; the exit to raise, by its kind.
 
     Input refused (not found, invalid, conflict) exits 2; a refused file's message keeps the
     problems it lists, indented below the line. cajad failing exits 1 with the first line of
-    its message (never the SQL); anything else is a bug and exits 1 naming its type.
+    its message (never the SQL); anything else is a bug and exits 1 naming its type. An
+    :class:`OSError` is told by its errno: a path refused (2) or the file system failing (1).
     """
+    if isinstance(exc, OSError):
+        exc = _os_error(exc)
     kind = kind_of(exc)
     text = str(exc)
     if not kind.refused:
@@ -195,10 +234,13 @@ def existing_folder(path: Path, name: str) -> Path:
 
 
 def writable_file(path: Path, name: str) -> Path:
-    """``path``, refused unless its folder exists (nothing creates folders for a file)."""
+    """``path``, refused unless its folder exists (nothing creates folders for a file) and it
+    is not itself a folder."""
     folder = path.parent
     if not folder.is_dir():
         raise ArgumentError(f"{name}: no such folder: {folder}")
+    if path.is_dir():
+        raise ArgumentError(f"{name}: is a folder, not a file: {path}")
     return path
 
 

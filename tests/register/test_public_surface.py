@@ -79,10 +79,12 @@ EXPORTED = [
     "agreement_bound",
     "as_actor",
     "audit",
+    "bounds",
     "codelist",
     "database_url",
     "edit_project",
     "entry_summary",
+    "exact_sum",
     "facets",
     "filter_projects",
     "get_project",
@@ -119,7 +121,7 @@ EXPORTED = [
 ]
 
 #: Modules exported as namespaces: their names read well only qualified (``audit.record``).
-MODULES = {"audit", "rollup"}
+MODULES = {"audit", "bounds", "rollup"}
 
 #: The one submodule other code may name: the root CLI adds the register's commands from it.
 EDGE = "cajad.register.cli"

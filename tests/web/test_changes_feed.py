@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from lxml import etree
+from sqlalchemy import text
 
 from cajad.register import (
     DocumentSpec,
@@ -36,6 +37,10 @@ RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$
 
 HOSTILE = "Dam <script>alert('x')</script> ]]> & \"quoted\" <![CDATA[ x ]]>"
 IDENTIFIER = "kg-hostile-2025"
+#: Imports refuse a javascript: link now; the fixture puts one where this address was stored,
+#: as a register filled before they did would hold it.
+STORED_BEFORE = "https://stored-before.invalid/"
+GUARD = "audit_log_no_update"
 
 
 def _hostile(value: str) -> ProjectSpec:
@@ -44,7 +49,7 @@ def _hostile(value: str) -> ProjectSpec:
         title=HOSTILE,
         stage="financing",
         documents=(
-            DocumentSpec(url="javascript:alert(1)", title="<b>bold</b>"),
+            DocumentSpec(url=STORED_BEFORE, title="<b>bold</b>"),
             DocumentSpec(
                 url="https://example.org/a?b=1&c=<2>", title=HOSTILE, published=dt.date(2025, 5, 1)
             ),
@@ -67,6 +72,15 @@ def feed_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient
     engine = build_register(Path(tmp_path_factory.mktemp("feed")) / "cajad.sqlite")
     import_specs(engine, [_hostile("21368000000")], source="test", actor="<actor>")
     import_specs(engine, [_hostile("21400000000")], source="test", actor="curator")
+    with engine.begin() as conn:  # the log is append-only: its guard is lifted for the edit
+        trigger = conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": GUARD})
+        conn.execute(text(f"DROP TRIGGER {GUARD}"))
+        for table, column in (("document", "url"), ("audit_log", "before"), ("audit_log", "after")):
+            conn.execute(
+                text(f"UPDATE {table} SET {column} = replace({column}, :old, :new)"),
+                {"old": STORED_BEFORE, "new": "javascript:alert(1)"},
+            )
+        conn.execute(text(trigger))
     with TestClient(create_app(engine)) as client:
         yield client
     engine.dispose()

@@ -3,7 +3,8 @@
 Projects are read a batch at a time and written with an incremental XML writer, so memory
 holds one batch whatever the register's size. Every activity is validated against the bundled
 2.03 schema before it is written; one that would not validate is left out and reported, so the
-file always validates.
+file always validates. So is one whose stored text holds a character XML cannot carry (kept
+before imports refused them, :mod:`cajad.register.bounds`): the export never fails on it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cajad.register import (
     WHOLE_PROJECT,
     Project,
     ProjectFilter,
+    bounds,
     filter_projects,
     project_spec,
     session_scope,
@@ -130,6 +132,11 @@ def _activity(
         element = activity(spec, names)
     except UnwritableProjectError as exc:
         report.left_out[spec.identifier] = str(exc)
+        return None
+    except ValueError as exc:
+        # lxml refuses a character XML cannot carry: stored before imports refused them.
+        named = (f"{p.field}: {p.reason}" for p in bounds.spec_problems(spec, spec.identifier))
+        report.left_out[spec.identifier] = next(named, str(exc))
         return None
     problems = schema_problems("activities", element, spec.identifier)
     if problems:

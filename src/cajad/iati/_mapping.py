@@ -34,6 +34,7 @@ from cajad.register import (
     Stage,
     TextSpec,
     TransactionSpec,
+    bounds,
     is_code,
     organisation_identifier,
     owner_of,
@@ -338,6 +339,11 @@ def documents(activity: etree._Element, ctx: Context) -> tuple[DocumentSpec, ...
     for node in activity.iterfind("document-link"):
         url = (node.get("url") or "").strip()
         if not url:
+            continue
+        refused = bounds.link_error(url)
+        if refused is not None:
+            # Only http(s) links are stored; the activity is kept, and its source keeps the link.
+            ctx.warn(node, "iati-activity/document-link/@url", f"{refused}: not stored")
             continue
         category = node.find("category")
         code = (category.get("code") or "").strip() if category is not None else ""

@@ -105,7 +105,7 @@ def run_command(
     )
     config, _ = _with_template(config, template, evidence=evidence)
     engine = _check_project(project)
-    with dask_scheduler(scheduler), _bar() as (_, step):
+    with dask_scheduler(scheduler), _bar(out) as (_, step):
         result = run_prospectivity(evidence, deposits, out, config, progress=step)
     _report(result.metrics, config.model, out)
     if engine is not None:
@@ -167,8 +167,12 @@ def _with_template(
 
 
 @contextmanager
-def _bar() -> Iterator[tuple[Progress, Callable[[str], None]]]:
+def _bar(out: Path) -> Iterator[tuple[Progress, Callable[[str], None]]]:
+    """The steps' progress bar, once the folder ``out`` is made: a folder that cannot be made
+    is refused in one line, with no bar drawn above it."""
     from cajad.minerals.run import STEPS
+
+    out.mkdir(parents=True, exist_ok=True)
 
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console) as bar:
@@ -237,7 +241,7 @@ def demo_command(
     )
     config, chosen = _with_template(config, template)
     engine = _check_project(project, record=record)
-    with _bar() as (_, step):
+    with _bar(out) as (_, step):
         result = run_demo(out, config, resolution=resolution, progress=step, template=chosen)
     _report(result.metrics, config.model, out)
     out_console.print(
@@ -265,7 +269,7 @@ def demos_command(
     if not resolution > 0:
         raise ArgumentError(f"`--resolution` must be a positive number of metres; got {resolution}")
     engine = open_register()
-    with _bar() as (bar, step):
+    with _bar(out) as (bar, step):
 
         def started(demo: Any) -> Callable[[str], None]:
             bar.console.print(f"demo {demo.name}: {demo.title}")

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from cajad.minerals.errors import MineralsError
 from cajad.minerals.tables import ProspectivityRun
-from cajad.register import NotFoundError, Project, audit
+from cajad.register import NotFoundError, Project, audit, bounds
 
 __all__ = [
     "ENTITY",
@@ -127,7 +127,8 @@ def runs(session: Session, project: str | None = None) -> list[ProspectivityRun]
 
 def get_run(session: Session, run_id: int) -> ProspectivityRun:
     """Run ``run_id``, or :class:`NotFoundError`."""
-    run = session.get(ProspectivityRun, run_id)
+    # An id no database integer can hold is a run that cannot exist, not an overflow.
+    run = session.get(ProspectivityRun, run_id) if 0 < run_id <= bounds.MAX_ID else None
     if run is None:
         raise NotFoundError(f"no prospectivity run {run_id} in the register")
     return run

@@ -2,14 +2,15 @@
 
 This module is the register's public surface: every name another package uses is exported
 here (and pinned by ``tests/register/test_public_surface.py``); the submodules are the
-register's own. ``audit`` (the audit log) and ``rollup`` (the materialised totals) are
-exported as modules, because their names read well only qualified (``audit.record``).
+register's own. ``audit`` (the audit log), ``bounds`` (what the register accepts) and
+``rollup`` (the materialised totals) are exported as modules, because their names read well
+only qualified (``audit.record``, ``bounds.MAX_AMOUNT``).
 
 Inside the register, modules import each other's submodules, never this one, so that importing
 any of them never needs the whole package first.
 """
 
-from cajad.register import audit, rollup
+from cajad.register import audit, bounds, rollup
 from cajad.register.changes import (
     Change,
     ChangePage,
@@ -93,7 +94,7 @@ from cajad.register.store import (
     session_scope,
 )
 from cajad.register.transactions_export import TransactionsCsvReport, write_transactions_csv
-from cajad.register.types import ExactDecimal, quantize_money
+from cajad.register.types import ExactDecimal, exact_sum, quantize_money
 from cajad.register.views import WHOLE_PROJECT, project_spec
 from cajad.register.vocab import (
     CENTRAL_ASIA_REGION,
@@ -177,10 +178,12 @@ __all__ = [
     "agreement_bound",
     "as_actor",
     "audit",
+    "bounds",
     "codelist",
     "database_url",
     "edit_project",
     "entry_summary",
+    "exact_sum",
     "facets",
     "filter_projects",
     "get_project",

@@ -139,7 +139,8 @@ def import_command(
 
 
 def print_report(report: ImportReport) -> None:
-    """What an import created, updated and left unchanged; each refused record on stderr."""
+    """What an import created, updated and left unchanged; each refused record (and warning)
+    on stderr."""
     verb = "would be" if report.dry_run else "were"
     out.print(
         f"{report.source}: {len(report.created)} projects {verb} created, "
@@ -148,7 +149,8 @@ def print_report(report: ImportReport) -> None:
     for identifier in report.created + report.updated:
         out.print(f"  {'+' if identifier in report.created else '~'} {identifier}", highlight=False)
     for problem in report.problems:
-        err.print(f"  refused: {problem}", highlight=False, markup=False)
+        label = "refused" if problem.level == "error" else "warning"
+        err.print(f"  {label}: {problem}", highlight=False, markup=False)
 
 
 @exit_codes

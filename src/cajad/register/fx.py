@@ -18,6 +18,11 @@ rate is a cross rate within *one* source and period: ``amount × B_per_base / A_
 When no source quotes both currencies, the amount is converted to USD and on to B, each leg
 by the same policy. The result is rounded to two decimals (half to even) only at the end.
 Every :class:`Conversion` carries the quotes it used, so any figure can show its rate and source.
+Amounts and dates outside the register's bounds (:mod:`cajad.register.bounds`) are refused.
+
+A rate book keeps the rates it found for the latest :data:`CACHED_RATES` (currency, target,
+day) triples: a web app shares one book, and a caller asking for every day of a century must
+not make it grow without bound.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import bisect
 import csv
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,6 +42,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from cajad.data import data_path
+from cajad.register.bounds import amount_error, date_error
 from cajad.register.errors import ConversionError
 from cajad.register.models import FxRate
 from cajad.register.types import quantize_money
@@ -49,6 +56,8 @@ PREFERENCE = ("ECB", "WDI", "PEG")
 GRANULARITIES = ("day", "month", "year")
 MAX_DAYS_EARLIER = 7
 BRIDGE = "USD"
+#: How many (currency, target, day) rates a book keeps found (least recently used go first).
+CACHED_RATES = 32_768
 
 
 class Quote(NamedTuple):
@@ -131,7 +140,7 @@ class RateBook:
             self._series[(q.source, q.granularity, q.currency)].add(q.period_start, q.rate)
         for series in self._series.values():
             series.sort()
-        self._cache: dict[tuple[str, str, dt.date], tuple[Decimal, str, tuple[Quote, ...]]] = {}
+        self._cached = functools.lru_cache(maxsize=CACHED_RATES)(self._find)
 
     @classmethod
     def from_session(cls, session: Session) -> RateBook:
@@ -155,6 +164,9 @@ class RateBook:
         self, amount: Decimal, currency: str, target: str, value_date: dt.date
     ) -> Conversion:
         """Convert ``amount`` of ``currency`` into ``target`` at ``value_date`` (see module doc)."""
+        reason = amount_error(amount)
+        if reason is not None:
+            raise ConversionError(f"the amount {reason}")
         rate, method, quotes = self.rate(currency, target, value_date)
         converted = quantize_money(amount * rate)
         return Conversion(amount, currency, value_date, target, converted, rate, method, quotes)
@@ -163,10 +175,10 @@ class RateBook:
         self, currency: str, target: str, value_date: dt.date
     ) -> tuple[Decimal, str, tuple[Quote, ...]]:
         """The rate (target per currency), the policy step and the quotes, cached by day."""
-        key = (currency, target, value_date)
-        if key not in self._cache:
-            self._cache[key] = self._find(currency, target, value_date)
-        return self._cache[key]
+        reason = date_error(value_date)
+        if reason is not None:
+            raise ConversionError(f"the value date {reason}")
+        return self._cached(currency, target, value_date)
 
     def _find(
         self, currency: str, target: str, day: dt.date

@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 from cajad.register import audit, rollup, search
 from cajad.register._organisations import Organisations, resolve_organisations
 from cajad.register._rows import Change, Converted, write_changes
+from cajad.register.bounds import amount_error, spec_problems
 from cajad.register.errors import ConversionError, InputError, Problem
 from cajad.register.fx import RateBook
-from cajad.register.models import Organisation, Participation, Project, Transaction
+from cajad.register.models import MATERIALISED, Organisation, Participation, Project, Transaction
 from cajad.register.specs import ProjectSpec
-from cajad.register.store import Actor, session_scope
+from cajad.register.store import Actor, lock_for_writing, session_scope
 from cajad.register.views import project_spec, stored_projects
 
 
@@ -112,6 +113,7 @@ def import_batches(
     """
     try:
         with session_scope(engine, actor=actor) as session:
+            lock_for_writing(session)  # SQLite: wait for another writer now, not fail midway
             book = book or RateBook.from_session(session)
             for specs in batches(session):
                 _write(
@@ -152,7 +154,11 @@ def _write(
     one Core statement per table for the whole batch (no ORM unit of work per row). Rollup
     contributions of what was written are read back in bulk, by the selects a rebuild makes.
     """
-    converted, unconvertible = _convert_all(book, specs, report)
+    refused = _out_of_bounds(specs, report)
+    converted, unconvertible = _convert_all(
+        book, [s for s in specs if s.identifier not in refused], report
+    )
+    unconvertible |= refused
     if report.problems and not partial:
         raise InputError(f"{report.source}: refused, nothing imported", report.problems)
     delta: dict[rollup.Key, rollup.Sums] = {}
@@ -167,7 +173,9 @@ def _write(
     with session.no_autoflush:
         for done, spec in enumerate(specs, start=1):
             on_progress(done, len(specs))
-            if spec.identifier in unconvertible and not keep_unconvertible:
+            if spec.identifier in refused or (
+                spec.identifier in unconvertible and not keep_unconvertible
+            ):
                 continue
             if spec.package and spec.package not in known:
                 report.problems.append(
@@ -240,6 +248,18 @@ class _StaleRollups:
                     self.projects.append(project)
 
 
+def _out_of_bounds(specs: Sequence[ProjectSpec], report: ImportReport) -> set[str]:
+    """The projects with a value outside the register's bounds (:mod:`.bounds`), each value
+    reported as a problem."""
+    refused: set[str] = set()
+    for spec in specs:
+        problems = spec_problems(spec, report.source)
+        if problems:
+            report.problems += problems
+            refused.add(spec.identifier)
+    return refused
+
+
 def _convert_all(
     book: RateBook, specs: Sequence[ProjectSpec], report: ImportReport
 ) -> tuple[Converted, set[str]]:
@@ -251,15 +271,24 @@ def _convert_all(
         for tx in spec.transactions:
             if tx.value_date is None:
                 continue
+            line = tx.line or spec.line or 0
             try:
-                values[(spec.identifier, tx.ref)] = {
-                    f"value_{c.lower()}": book.convert(
-                        tx.value, tx.currency, c, tx.value_date
-                    ).converted
-                    for c in ("JPY", "USD", "EUR")
+                found = {
+                    c: book.convert(tx.value, tx.currency, c, tx.value_date).converted
+                    for c in MATERIALISED
                 }
             except ConversionError as exc:
-                line = tx.line or spec.line or 0
                 report.problems.append(Problem(report.source, line, "currency", str(exc)))
                 failed.add(spec.identifier)
+                continue
+            too_large = [(c, a) for c, a in found.items() if amount_error(a) is not None]
+            for currency, amount in too_large:
+                why = f"must be at most 10^15 in {currency} too; got {amount} {currency}"
+                field = f"transactions[{tx.ref}].value"
+                report.problems.append(Problem(report.source, line, field, why))
+                failed.add(spec.identifier)
+            if not too_large:
+                values[(spec.identifier, tx.ref)] = {
+                    f"value_{c.lower()}": v for c, v in found.items()
+                }
     return values, failed

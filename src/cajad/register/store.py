@@ -3,6 +3,12 @@
 The database URL comes from ``CAJAD_DATABASE_URL``; without it cajad uses the embedded SQLite
 file ``var/cajad.sqlite`` under the working directory. SQLite runs in WAL mode with foreign
 keys enforced. The schema is owned by Alembic (``cajad/register/migrations``).
+
+Concurrent writers on SQLite: readers never wait (WAL), and one writer writes at a time. A
+connection waits up to :data:`BUSY_TIMEOUT_S` for the write lock, and an import takes that lock
+first (:func:`lock_for_writing`), so two imports at once run one after the other instead of
+the second failing midway, when the first commits under its read snapshot. A writer still
+waiting after the timeout is refused in one line (:class:`StoreError`), never with the SQL.
 """
 
 from __future__ import annotations
@@ -19,13 +25,17 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from cajad.register.errors import StoreError
 
 DEFAULT_URL = "sqlite:///var/cajad.sqlite"
+#: How long a SQLite connection waits for another writer to finish (pysqlite's default is 5).
+BUSY_TIMEOUT_S = 60
+#: The advisory lock imports take in turn on PostgreSQL (any constant of the application).
+_WRITER_LOCK = 0x636A6164  # "cjad"
 
 
 def database_url() -> str:
@@ -57,7 +67,10 @@ def make_engine(url: str | None = None, *, pooled: bool = True) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url) if pooled else create_engine(url, poolclass=NullPool)
+    options: dict[str, Any] = {} if pooled else {"poolclass": NullPool}
+    if parsed.get_backend_name() == "sqlite":
+        options["connect_args"] = {"timeout": BUSY_TIMEOUT_S}
+    engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -120,6 +133,28 @@ def as_actor(actor: str | Actor) -> Actor:
     return actor if isinstance(actor, Actor) else Actor(actor)
 
 
+def lock_for_writing(session: Session) -> None:
+    """Take the database's write lock for ``session``'s transaction now, before it reads.
+
+    On SQLite a transaction that reads and then writes cannot write once another writer has
+    committed since it read (its snapshot is stale): it fails at once, whatever the timeout.
+    ``BEGIN IMMEDIATE`` takes the lock first, waiting for the writer before it. On PostgreSQL
+    a transaction-scoped advisory lock makes imports take turns the same way (two importing
+    the same new organisation at once would otherwise violate its unique name). Call it first
+    thing in a session that will write.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        # Imports take turns here too: two creating the same organisation would collide.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITER_LOCK})
+        return
+    if dialect != "sqlite":
+        return
+    driver = session.connection().connection.driver_connection
+    if driver is not None and not driver.in_transaction:
+        session.execute(text("BEGIN IMMEDIATE"))
+
+
 @contextmanager
 def session_scope(engine: Engine, *, actor: str | Actor = "cajad") -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on any error; its
@@ -134,6 +169,11 @@ def session_scope(engine: Engine, *, actor: str | Actor = "cajad") -> Iterator[S
         session.commit()
     except SQLAlchemyError as exc:
         session.rollback()
+        if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
+            raise StoreError(
+                f"the register is locked by another writer (waited {BUSY_TIMEOUT_S} s): "
+                "try again once it has finished"
+            ) from exc
         raise StoreError(f"database error: {exc}") from exc
     except BaseException:
         session.rollback()

@@ -22,6 +22,7 @@ from typing import TextIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from cajad.register.bounds import xml_safe
 from cajad.register.codelists import codelist
 from cajad.register.errors import ConversionError
 from cajad.register.filters import ProjectFilter, filter_projects
@@ -170,7 +171,10 @@ def _conversion_cells(conversion: Conversion | None, reason: str) -> list[str]:
 
 def defuse_cell(value: str) -> str:
     """Text from publishers, defused for spreadsheets: a cell that would start a formula
-    (``=``, ``+``, ``-``, ``@``, tab, carriage return) is prefixed with an apostrophe."""
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return) is prefixed with an apostrophe, and a
+    control character stored before imports refused them is shown as U+FFFD (a worksheet,
+    which is XML, cannot hold it)."""
+    value = xml_safe(value)
     return f"'{value}" if value[:1] in _FORMULA_STARTS else value
 
 

@@ -5,7 +5,8 @@ fractions into binary floats. So on SQLite
 
 * :class:`ExactDecimal` (values as reported, exchange rates) is stored as canonical text, and
 * :class:`Money` (amounts that SQL must *sum*: converted values and rollups) is stored as an
-  integer count of hundredths, which SQLite sums exactly in 64-bit integers.
+  integer count of hundredths, which SQLite sums exactly in 64-bit integers; a sum past 2⁶³
+  hundredths would overflow, so SQL sums money with :class:`exact_sum`, which cannot.
 
 Python always sees :class:`decimal.Decimal`; floats are refused at bind time.
 """
@@ -16,6 +17,9 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Dialect, Numeric, String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 MONEY_SCALE = 2
@@ -85,3 +89,49 @@ class Money(TypeDecorator[Decimal]):
 def quantize_money(value: Decimal) -> Decimal:
     """Round an amount to the stored precision (two decimals, half to even)."""
     return value.quantize(_QUANTUM)
+
+
+#: Where :class:`exact_sum` splits hundredths on SQLite: each half sums ~10⁹ rows safely.
+_SPLIT = 10**9
+
+
+class _MoneySum(Money):
+    """The type of :class:`exact_sum`: on SQLite the text ``high:low`` of the split sums."""
+
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String())
+        return super().load_dialect_impl(dialect)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None or dialect.name != "sqlite":
+            return super().process_result_value(value, dialect)
+        high, _, low = str(value).partition(":")
+        return (Decimal(int(high) * _SPLIT + int(low)) / _CENTS).quantize(_QUANTUM)
+
+
+class exact_sum(FunctionElement[Decimal]):  # noqa: N801 - an SQL function, named like func.sum
+    """``SUM`` of a :class:`Money` expression that cannot overflow, on either store.
+
+    PostgreSQL sums ``NUMERIC`` exactly. SQLite's ``SUM`` of integers fails past 2⁶³, so there
+    the hundredths are summed in two parts, ``x / 10⁹`` and ``x % 10⁹`` (each exact for about
+    10⁹ rows of the largest amount the register accepts), and added up in Python.
+    """
+
+    name = "exact_sum"
+    inherit_cache = True
+    type = _MoneySum()
+
+
+@compiles(exact_sum)
+def _sum(element: exact_sum, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"SUM({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(exact_sum, "sqlite")
+def _split_sum(element: exact_sum, compiler: SQLCompiler, **kw: Any) -> str:
+    x = compiler.process(element.clauses, **kw)
+    high, low = f"SUM(({x}) / {_SPLIT})", f"SUM(({x}) % {_SPLIT})"
+    return f"(CAST({high} AS TEXT) || ':' || CAST({low} AS TEXT))"

@@ -11,12 +11,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from cajad.register import Actor, Document, audit, session_scope
+from cajad.register import Actor, Document, audit, bounds, session_scope
 from cajad.screening.catalogue import Catalogue
 from cajad.screening.engine import screen
 from cajad.screening.errors import AnswerError
@@ -139,8 +138,7 @@ def _validate(
     if answered_on is not None and answered_on > dt.date.today():
         raise AnswerError(f"`answered_on` must not be in the future; got {answered_on}")
     for url in links:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if bounds.link_error(url) is not None:
             raise AnswerError(f"evidence links must be http(s) URLs; got {url!r}")
 
 

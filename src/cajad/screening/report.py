@@ -8,6 +8,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy.orm import Session
 
 import cajad
+from cajad.register import bounds
 from cajad.screening.service import Explained, explain
 from cajad.screening.verdict import Finding
 
@@ -17,6 +18,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# Links stored before imports refused all but http(s) are shown as text, never as links.
+_env.tests["web_link"] = lambda url: isinstance(url, str) and bounds.link_error(url) is None
 
 
 def render_report(explained: Explained) -> str:

@@ -35,6 +35,7 @@ from cajad.register import (
     Rollup,
     Transaction,
     TransactionType,
+    exact_sum,
     rollup,
 )
 from cajad.tracker.pace import MIN_DAYS, Pace, pace_of
@@ -388,7 +389,7 @@ def _total_rows(
     day, last_year = days
 
     def until_day(since: dt.date) -> Any:
-        return func.sum(case((Rollup.value_date.between(since, day), column), else_=0))
+        return exact_sum(case((Rollup.value_date.between(since, day), column), else_=0))
 
     when = _date_prefix(session, width) if width else null()
     query = (
@@ -396,7 +397,7 @@ def _total_rows(
             Rollup.key,
             Rollup.type,
             when,
-            func.sum(column),
+            exact_sum(column),
             func.sum(Rollup.n),
             until_day(rule.period_start),
             until_day(last_year),
@@ -418,7 +419,7 @@ def _breakdown_rows(
     aggregate's plain rows and composition rows."""
     column = getattr(Rollup, currency.lower())
     query = (
-        select(Rollup.key, Rollup.type, func.sum(column), func.sum(Rollup.n))
+        select(Rollup.key, Rollup.type, exact_sum(column), func.sum(Rollup.n))
         .where(
             Rollup.dimension == _C + dimension,
             Rollup.type.in_(sorted(rule.types)),

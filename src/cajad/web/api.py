@@ -6,7 +6,6 @@ Parameters are validated declaratively where they enter (``params``); a refused 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -28,6 +27,7 @@ from cajad.register import (
     Stage,
     TransactionFilter,
     TransactionType,
+    bounds,
     edit_project,
     get_project,
     list_organisations,
@@ -54,6 +54,7 @@ from cajad.web.params import (
     AgreedTo,
     CountryCode,
     CurrencyCode,
+    Day,
     Limit,
     Offset,
     ProjectSort,
@@ -219,12 +220,12 @@ class ProjectPatch(BaseModel):
     description: str | None = Field(None, max_length=20000)
     stage: Stage | None = None
     instrument: str | None = Field(None, max_length=40)
-    agreement_date: dt.date | None = None
+    agreement_date: Day | None = None
     agreement_date_precision: Literal["day", "month", "year"] | None = None
-    planned_start: dt.date | None = None
-    planned_end: dt.date | None = None
-    actual_start: dt.date | None = None
-    actual_end: dt.date | None = None
+    planned_start: Day | None = None
+    planned_end: Day | None = None
+    actual_start: Day | None = None
+    actual_end: Day | None = None
     priority_area_override: PriorityArea | None = None
     owner: str | None = Field(
         None, max_length=300, description="The owning organisation; only an admin changes it."
@@ -300,8 +301,8 @@ def transactions(
     project: Annotated[str | None, Query(description="Project identifier.")] = None,
     type: Annotated[TransactionType | None, Query(description="IATI TransactionType.")] = None,
     currency: Annotated[str | None, Query(pattern=r"^[A-Za-z]{3}$")] = None,
-    date_from: Annotated[dt.date | None, Query(alias="from", description="Value date ≥.")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to", description="Value date ≤.")] = None,
+    date_from: Annotated[Day | None, Query(alias="from", description="Value date ≥.")] = None,
+    date_to: Annotated[Day | None, Query(alias="to", description="Value date ≤.")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> Page[TransactionOut]:
@@ -332,9 +333,9 @@ def progress_view(
     currency: CurrencyCode = "JPY",
     by: Annotated[Dimension | None, Query(description="Break the total down.")] = None,
     measure: Measure = Measure.ANNOUNCED,
-    date_from: Annotated[dt.date | None, Query(alias="from", description="Period start.")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to", description="Period end.")] = None,
-    as_of: Annotated[dt.date | None, Query(description="Date of the pace figures.")] = None,
+    date_from: Annotated[Day | None, Query(alias="from", description="Period start.")] = None,
+    date_to: Annotated[Day | None, Query(alias="to", description="Period end.")] = None,
+    as_of: Annotated[Day | None, Query(description="Date of the pace figures.")] = None,
     stage: Annotated[list[Stage] | None, Query(description="Count only these stages.")] = None,
     include_guarantees: bool = False,
 ) -> Progress:
@@ -369,10 +370,18 @@ def quality(
 @router.get("/convert", response_model=ConversionOut, summary="Convert an amount")
 def convert(
     book: BookDep,
-    amount: Annotated[Decimal, Query(max_digits=24, description="Amount to convert (a decimal).")],
+    amount: Annotated[
+        Decimal,
+        Query(
+            ge=-bounds.MAX_AMOUNT,
+            le=bounds.MAX_AMOUNT,
+            max_digits=24,
+            description="Amount to convert (a decimal), at most 10^15 in size.",
+        ),
+    ],
     currency: CurrencyCode,
     target: CurrencyCode,
-    date: Annotated[dt.date, Query(description="Value date (YYYY-MM-DD).")],
+    date: Annotated[Day, Query(description="Value date (YYYY-MM-DD).")],
 ) -> ConversionOut:
     """Convert an amount at the dated rate the policy picks, with the rate, method and sources."""
     source = checked_currency(book, currency)

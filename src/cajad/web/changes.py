@@ -23,7 +23,7 @@ from fastapi import APIRouter, Query, Request, Response
 from lxml import etree
 
 import cajad
-from cajad.register import Change, ChangePage, list_changes
+from cajad.register import Change, ChangePage, bounds, list_changes
 from cajad.web.deps import SessionDep
 from cajad.web.errors import error_responses
 from cajad.web.params import Limit
@@ -37,9 +37,6 @@ XHTML = "http://www.w3.org/1999/xhtml"
 FEED_TAG = "tag:cajad,2026:"
 #: The title of each kind of change, before the project's title.
 KIND_TITLES = {"added": "Added", "changed": "Changed", "removed": "Removed"}
-#: Schemes a source document's address may link with; any other is shown as text only.
-LINKED_SCHEMES = ("http://", "https://")
-
 #: Characters XML 1.0 cannot carry (control characters, lone surrogates): shown as U+FFFD.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -50,7 +47,11 @@ ProjectKey = Annotated[
 ]
 BeforeId = Annotated[
     int | None,
-    Query(ge=1, description="Only changes older than this audit id (the `next` link's)."),
+    Query(
+        ge=1,
+        le=bounds.MAX_ID,
+        description="Only changes older than this audit id (the `next` link's).",
+    ),
 ]
 
 
@@ -144,14 +145,14 @@ def _xhtml(change: Change) -> etree._Element:
             item = _html(listing, "li")
             _html(item, "strong", field.field)
             before, after = field.before or "—", field.after or "—"
-            _html(item, "span").text = f": {before} → {after}"
+            _html(item, "span", f": {before} → {after}")
     if change.sources:
         _html(div, "p", "Sources:")
         listing = _html(div, "ul")
         for source in change.sources:
             item = _html(listing, "li")
             text = source.title or source.url
-            if source.url.lower().startswith(LINKED_SCHEMES):
+            if bounds.link_error(source.url) is None:
                 _html(item, "a", text, href=source.url)
             else:
                 _html(item, "span", text)

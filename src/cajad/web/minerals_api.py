@@ -10,7 +10,6 @@ are named relative to the run folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from functools import lru_cache
@@ -27,6 +26,8 @@ from cajad.minerals.plots import lonlat_png
 from cajad.minerals.store import RASTERS, ProspectivityRun, get_run, raster_file, runs
 from cajad.web.deps import SessionDep
 from cajad.web.errors import error_responses
+from cajad.web.params import RowId
+from cajad.web.schemas import UtcDateTime
 
 router = APIRouter(
     prefix="/api/minerals",
@@ -34,7 +35,7 @@ router = APIRouter(
     responses=error_responses(not_found="No such run or project"),
 )
 
-RunId = Annotated[int, Path(description="Recorded run id (see `cajad prospect list`).")]
+RunId = Annotated[RowId, Path(description="Recorded run id (see `cajad prospect list`).")]
 ProjectFilter = Annotated[
     str | None, Query(max_length=200, description="Only runs linked to this project.")
 ]
@@ -68,7 +69,7 @@ class RunSummaryOut(BaseModel):
     model: str
     demo: bool
     demo_summary: str | None
-    created_at: dt.datetime
+    created_at: UtcDateTime
     projects: list[LinkedProjectOut]
     roc_auc: float | None
     pr_auc: float | None

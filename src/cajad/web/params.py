@@ -1,6 +1,8 @@
 """Parameters of the API and the pages, validated once, declaratively, where they enter.
 
 A refused parameter answers 422 naming the field, in the one error shape (see ``errors``).
+Integers and dates are bounded here as the register bounds them (:mod:`cajad.register.bounds`):
+an id or offset past 2⁶³ − 1 or a day outside 1900–2199 is refused, never passed to a driver.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Path, Query
+from pydantic import AfterValidator
 
-from cajad.register import RateBook, Stage, agreement_bound
+from cajad.register import RateBook, Stage, agreement_bound, bounds
 from cajad.tracker import CountingRule, Measure, RuleError
 from cajad.web.errors import ParameterError
 
@@ -34,7 +37,20 @@ class ProjectSort(StrEnum):
 
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=bounds.MAX_ID, description="Items to skip.")]
+#: A row id in an address (a recorded run): 1 to 2⁶³ − 1.
+RowId = Annotated[int, Path(ge=1, le=bounds.MAX_ID)]
+
+
+def _in_range(day: dt.date) -> dt.date:
+    reason = bounds.date_error(day)
+    if reason is not None:
+        raise ValueError(reason)
+    return day
+
+
+#: A day ``YYYY-MM-DD`` from 1900-01-01 to 2199-12-31, the register's range of dates.
+Day = Annotated[dt.date, AfterValidator(_in_range)]
 SearchText = Annotated[
     str | None, Query(max_length=200, description="Words of the identifier or title.")
 ]

@@ -1,16 +1,18 @@
 """What the JSON API answers, and how a stored record becomes it.
 
 Money and rates are :class:`~decimal.Decimal`, which JSON carries as strings (``"1234.50"``):
-exact, never a binary float.
+exact, never a binary float. Moments are :data:`UtcDateTime`: the register keeps them in UTC
+without a zone, and an answer says so (``2025-12-20T09:30:00Z``), as OpenAPI's ``date-time``
+(RFC 3339) requires.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from cajad.register import (
     MATERIALISED,
@@ -35,6 +37,15 @@ from cajad.web import labels
 from cajad.web.templating import at_precision
 
 T = TypeVar("T")
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment (UTC, without a zone) with its zone; an aware one in UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+#: A moment in UTC with its zone: what every ``date-time`` of the API answers.
+UtcDateTime = Annotated[dt.datetime, AfterValidator(_utc)]
 
 
 class Page(BaseModel, Generic[T]):
@@ -199,7 +210,7 @@ class ProjectDetail(ProjectRef):
     planned_end: dt.date | None
     actual_start: dt.date | None
     actual_end: dt.date | None
-    updated_at: dt.datetime
+    updated_at: UtcDateTime
     owner: str | None = Field(
         description="The owning organisation (IATI identifier, else name): its editors change it."
     )

@@ -14,7 +14,6 @@ recorded under the account, never a typed name.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -38,6 +37,8 @@ from cajad.screening.service import assess
 from cajad.web.auth import PrincipalDep
 from cajad.web.deps import SessionDep
 from cajad.web.errors import ParameterError, error_responses
+from cajad.web.params import Day
+from cajad.web.schemas import UtcDateTime
 
 router = APIRouter(
     prefix="/api",
@@ -67,7 +68,7 @@ class ProjectQualityOut(BaseModel):
     missing_evidence: int
     catalogue_version: str
     screening: int
-    screened_at: dt.datetime
+    screened_at: UtcDateTime
     pending: int
     pre_screening: bool
 
@@ -168,7 +169,7 @@ class AnswerIn(BaseModel):
     documents: list[int] = Field(
         default_factory=list, max_length=20, description="Evidence: register document ids."
     )
-    answered_on: dt.date | None = Field(None, description="The day of the answer (today).")
+    answered_on: Day | None = Field(None, description="The day of the answer (today).")
 
 
 @router.post(

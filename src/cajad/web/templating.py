@@ -19,6 +19,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from cajad.register import bounds
 from cajad.tracker.counted import short_amount
 from cajad.web import labels
 
@@ -35,6 +36,8 @@ def _environment(extra_globals: Mapping[str, Any]) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    # Links stored before imports refused all but http(s) are shown as text, never as links.
+    env.tests["web_link"] = is_web_link
     env.filters.update(
         amount=labels.amount,
         compact=labels.compact,
@@ -64,6 +67,11 @@ def _environment(extra_globals: Mapping[str, Any]) -> jinja2.Environment:
     )
     env.globals.update(extra_globals)
     return env
+
+
+def is_web_link(url: object) -> bool:
+    """Whether ``url`` may be rendered as a link: http(s) with a host (:mod:`.bounds`)."""
+    return isinstance(url, str) and bounds.link_error(url) is None
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
