@@ -29,9 +29,7 @@ REAL = (
 
 @pytest.fixture
 def register(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """The demo register on SQLite with the bundled investors, set for the CLI."""
-    if engine.dialect.name != "sqlite":
-        pytest.skip("the CLI runs on the SQLite demo")
+    """The demo register (each store) with the bundled investors, set for the CLI."""
     monkeypatch.setenv("CAJAD_DATABASE_URL", engine.url.render_as_string(hide_password=False))
     load_bundled(engine)
     yield engine
