@@ -47,6 +47,7 @@ from cajad.web import (
 from cajad.web.auth import load_visitor
 from cajad.web.deps import BookCache
 from cajad.web.errors import handle_exception, problem_media_types
+from cajad.web.i18n import LocaleMiddleware
 from cajad.web.middleware import DropEmptyParams, SecurityHeaders
 from cajad.web.templating import make_templates, render
 
@@ -120,6 +121,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.add_api_route("/vendor/plotly.min.js", _plotly, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_middleware(DropEmptyParams)
+    app.add_middleware(LocaleMiddleware)
     app.add_middleware(SecurityHeaders)
     _document_problems(app)
     return app
