@@ -287,7 +287,9 @@ def compact(value: Decimal) -> str:
     # Japanese counts in 万 (10^4), 億 (10^8) and 兆 (10^12); CLDR knows each language's words.
     digits = 0 if locale == "ja" and abs(value) < Decimal(10) ** 8 else 2
     if locale == "ja":
-        return format_compact_decimal(value, format_type="short", locale="ja", fraction_digits=digits)
+        return format_compact_decimal(
+            value, format_type="short", locale="ja", fraction_digits=digits
+        )
     return format_compact_decimal(value, format_type="long", locale=locale, fraction_digits=digits)
 
 

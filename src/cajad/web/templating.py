@@ -87,6 +87,7 @@ def _environment(extra_globals: Mapping[str, Any]) -> jinja2.Environment:
         count_words=labels.count_words,
         code=lambda text: markupsafe.Markup("<code>{}</code>").format(text),
         markup=lambda template, value: markupsafe.Markup(template) % value,
+        en=english_part,
         locale=i18n.current,
     )
     env.globals.update(extra_globals)
@@ -112,6 +113,12 @@ def percent(value: Decimal | float, places: int = 2) -> str:
         locale=locale,
         decimal_quantization=False,
     )
+
+
+def english_part() -> markupsafe.Markup:
+    """`` lang="en"`` on an element whose text is data in English (a curation note, a screening
+    question) on a page in another language, so that screen readers and tests read it as such."""
+    return markupsafe.Markup("" if i18n.current() == "en" else ' lang="en"')
 
 
 def number(value: float | Decimal | int, places: int = 0) -> str:
