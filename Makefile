@@ -97,9 +97,9 @@ messages: $(VENV)/.run
 	  --msgid-bugs-address='' -o $(LOCALE_DIR)/messages.pot .
 	for lang in $(LANGUAGES); do \
 	  po=$(LOCALE_DIR)/$$lang/LC_MESSAGES/messages.po; \
-	  if [ -f $$po ]; then $(BIN)/pybabel update --quiet --no-fuzzy-matching -l $$lang \
+	  if [ -f $$po ]; then $(BIN)/pybabel --quiet update --no-fuzzy-matching -l $$lang \
 	    -i $(LOCALE_DIR)/messages.pot -o $$po; \
-	  else $(BIN)/pybabel init --quiet -l $$lang -i $(LOCALE_DIR)/messages.pot -o $$po; fi; \
+	  else $(BIN)/pybabel --quiet init -l $$lang -i $(LOCALE_DIR)/messages.pot -o $$po; fi; \
 	done
 	@echo "untranslated or fuzzy entries fail tests/web/test_i18n.py; translate them in the .po files"
 
