@@ -88,6 +88,7 @@ def _environment(extra_globals: Mapping[str, Any]) -> jinja2.Environment:
         code=lambda text: markupsafe.Markup("<code>{}</code>").format(text),
         markup=lambda template, value: markupsafe.Markup(template) % value,
         en=english_part,
+        english=english_text,
         locale=i18n.current,
     )
     env.globals.update(extra_globals)
@@ -119,6 +120,12 @@ def english_part() -> markupsafe.Markup:
     """`` lang="en"`` on an element whose text is data in English (a curation note, a screening
     question) on a page in another language, so that screen readers and tests read it as such."""
     return markupsafe.Markup("" if i18n.current() == "en" else ' lang="en"')
+
+
+def english_text(text: object) -> markupsafe.Markup:
+    """``text`` (data in English) in a ``<span lang="en">`` on a page in another language, to put
+    inside a translated sentence; escaped, and a plain span in English."""
+    return markupsafe.Markup("<span{}>{}</span>").format(english_part(), text)
 
 
 def number(value: float | Decimal | int, places: int = 0) -> str:
