@@ -171,6 +171,17 @@ MODES = Words(
     }
 )
 
+#: Account roles (cajad.accounts.policy.Role), as the admin's accounts page names them.
+ROLES = Words(
+    {
+        "admin": N_("admin"),
+        "editor": N_("editor"),
+        "reviewer": N_("reviewer"),
+        "analyst": N_("analyst"),
+        "viewer": N_("viewer"),
+    }
+)
+
 #: The error page's titles and details that the portal itself gives (problem types, HTTP
 #: reason phrases), marked here and translated where the page shows them.
 ERROR_WORDS = (
@@ -186,6 +197,24 @@ ERROR_WORDS = (
     N_("Precondition Failed"),
     N_("Too Many Requests"),
     N_("there is no page at this address"),
+    N_("Precondition failed"),
+    N_("Precondition required"),
+    N_("Sign-in required"),
+    N_("Too many attempts"),
+    N_(
+        "The `If-Match` version is no longer the stored one: someone changed it meanwhile; "
+        "nothing changed. Read it again (its `ETag`) and reapply the change."
+    ),
+    N_("A change must say which version it is based on: send the `ETag` you read as `If-Match`."),
+    N_("Writing needs an account: sign in, or send `Authorization: Bearer <token>`."),
+    N_(
+        "The signed-in account's role does not allow this, or the project is another "
+        "organisation's."
+    ),
+    N_(
+        "Too many failed sign-ins from this address or for this account; wait `Retry-After` "
+        "seconds."
+    ),
 )
 
 _UNKNOWN = N_("Unknown")

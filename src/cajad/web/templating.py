@@ -82,6 +82,7 @@ def _environment(extra_globals: Mapping[str, Any]) -> jinja2.Environment:
         FINDING_KINDS=labels.FINDING_KINDS,
         SEVERITIES=labels.SEVERITIES,
         MODES=labels.MODES,
+        ROLES=labels.ROLES,
         with_query=with_query,
         LANGUAGES=i18n.NAMES,
         count_words=labels.count_words,
