@@ -9,12 +9,25 @@ page through the DevTools protocol, so nothing is fetched and the page's CSP sta
 from __future__ import annotations
 
 import hashlib
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+import uvicorn
+
+from cajad.minerals.demo import TARGET
+from cajad.minerals.store import record_run
+from cajad.register import session_scope
+from cajad.web import create_app
+from tests.accounts.conftest import JICA, PASSWORD, make_people, owned_by
+from tests.minerals.test_store import small_demo
+
+from .conftest import build_register
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"
@@ -32,7 +45,14 @@ PAGES = (
     "/screening",
     "/corridor?from=Yokohama&to=Tashkent",
     "/corridor?scenario=more-caspian-ferries",
+    "/corridor?from=Yokohama&to=Tashkent&as_of=2025-01-15",
+    "/corridor?scenario=caspian-winter-2024-25",
+    "/corridor/glossary",
+    "/corridor/flows",
     "/minerals",
+    "/plan",
+    "/plan?min_share=country:KZ=0.9&max_share=country:KZ=0.1",
+    "/login",
     "/api/docs",
     "/no-such-page",
 )
@@ -45,7 +65,9 @@ LISTS = (
     "/quality",
     "/screening",
     "/corridor?from=Yokohama&to=Tashkent",
+    "/corridor/flows",
     "/minerals",
+    "/plan",
 )
 
 
@@ -111,7 +133,17 @@ def test_no_page_has_a_serious_accessibility_violation(
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["ja", "ru"])
-@pytest.mark.parametrize("address", ["/", "/projects", "/projects/kg-manas-airport-grant-2015"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/",
+        "/projects",
+        "/projects/kg-manas-airport-grant-2015",
+        "/corridor/flows",
+        "/plan",
+        "/login",
+    ],
+)
 def test_translated_pages_have_no_serious_violation(
     tab: Any, live_server: str, address: str, lang: str
 ) -> None:
@@ -174,3 +206,66 @@ def test_the_api_docs_lead_back_to_the_portal(tab: Any, live_server: str) -> Non
     tab.get_by_test_id("back-to-portal").click()
     tab.wait_for_url(live_server + "/")
     assert tab.get_by_test_id("total").count() == 1
+
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """A server over a register of its own, with a recorded prospectivity run (the small demo)
+    and an account of each role; yields its URL and the pages only an admin (or a register with
+    a run) shows."""
+    run_dir = small_demo(tmp_path_factory.mktemp("a11y-run"))
+    engine = build_register(tmp_path_factory.mktemp("a11y-admin") / "cajad.sqlite")
+    with session_scope(engine, actor="tester") as session:
+        run_id = record_run(session, run_dir, commodity=TARGET).run.id
+    make_people(engine)
+    project = owned_by(engine, JICA)[0]
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(engine), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.02)
+    pages = [
+        f"/minerals/runs/{run_id}",
+        "/admin/changes",
+        "/admin/accounts",
+        f"/projects/{project}",
+        f"/projects/{project}/edit",
+    ]
+    yield f"http://127.0.0.1:{port}", pages
+    server.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+    engine.dispose()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "ja", "ru"])
+def test_an_admins_pages_and_a_run_have_no_serious_violation(
+    browser: Any, admin_server: tuple[str, list[str]], lang: str
+) -> None:
+    """Signed in as the admin: the run page, the audit log, the accounts, a project with its
+    history and edit link, and the edit form."""
+    base, pages = admin_server
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    tab.goto(f"{base}/login?lang={lang}")
+    tab.locator("input[name=email]").fill("admin@example.org")
+    tab.locator("input[name=password]").fill(PASSWORD)
+    tab.locator("form[data-testid=login-form] button[type=submit]").click()
+    tab.wait_for_url(f"{base}/")
+    found = {}
+    for address in pages:
+        tab.goto(base + address)
+        settle(tab)
+        assert tab.locator("html").get_attribute("lang") == lang
+        if problems_here := violations(tab):
+            found[address] = problems_here
+    context.close()
+    assert (found, problems) == ({}, [])

@@ -18,10 +18,15 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from sqlalchemy import Engine, text
 
-from cajad.web import i18n, labels
+from cajad.minerals.demo import TARGET
+from cajad.minerals.store import record_run
+from cajad.register import session_scope
+from cajad.web import create_app, i18n, labels
 from cajad.web.templating import percent
+from tests.accounts.conftest import JICA, PASSWORD, make_people, owned_by
+from tests.minerals.test_store import small_demo
 
-from .conftest import TestClient
+from .conftest import TestClient, build_register
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "src" / "cajad" / "web" / "locale"
@@ -297,8 +302,9 @@ def translated_messages(lang: str) -> dict[str, str]:
     return out
 
 
-#: One address of every page type: the dashboard, lists, project pages, screening, corridor,
-#: minerals, method, quality, the API docs and the error page.
+#: One address of every page type the public sees: the dashboard, lists, project pages,
+#: screening, corridor (routes on a date, a named state, the glossary, flows), minerals, the
+#: planner, sign-in, method, quality, the API docs and the error page.
 PAGES = (
     "/",
     "/?measure=disbursed",
@@ -313,7 +319,16 @@ PAGES = (
     "/corridor",
     "/corridor?from=Yokohama&to=Tashkent",
     "/corridor?scenario=more-caspian-ferries",
+    "/corridor?from=Yokohama&to=Tashkent&as_of=2025-01-15",
+    "/corridor?scenario=caspian-winter-2024-25",
+    "/corridor/glossary",
+    "/corridor/flows",
+    "/corridor/flows?scenario=more-caspian-ferries",
     "/minerals",
+    "/plan",
+    "/plan?budget=2026=100000000000&min_share=country:KZ=0.3",
+    "/plan?min_share=country:KZ=0.9&max_share=country:KZ=0.1",
+    "/login",
     "/api/docs",
     "/no-such-page",
 )
@@ -328,6 +343,61 @@ def test_pages_in_japanese_and_russian_have_no_english_interface_text_left(
     for page in PAGES:
         answer = client.get(page, headers={"Accept-Language": lang})
         assert answer.status_code in (200, 404), page
+        assert html_lang(answer.text) == lang
+        if found := english_left(answer.text, messages):
+            left[page] = found
+    assert left == {}
+
+
+@pytest.fixture(scope="module")
+def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, list[str]]]:
+    """A register with a recorded prospectivity run (the small demo) and an account of each
+    role, a client signed in as the admin, and the pages only such a register shows: the run,
+    the admin's pages, a project's edit form and its history after an edit."""
+    run_dir = small_demo(tmp_path_factory.mktemp("i18n-run"))
+    engine = build_register(tmp_path_factory.mktemp("i18n-web") / "cajad.sqlite")
+    with session_scope(engine, actor="tester") as session:
+        run_id = record_run(session, run_dir, commodity=TARGET).run.id
+    make_people(engine)
+    project = owned_by(engine, JICA)[0]
+    with TestClient(create_app(engine)) as client:
+        form = client.get("/login").text
+        csrf = re.search(r'name="csrf_token" value="([^"]*)"', form)
+        assert csrf is not None
+        data = {"email": "admin@example.org", "password": PASSWORD, "csrf_token": csrf[1]}
+        assert client.post("/login", data=data, follow_redirects=False).status_code == 303
+        edit = client.get(f"/projects/{project}/edit").text
+        fields = dict(re.findall(r'name="(csrf_token|version)" value="([^"]*)"', edit))
+        saved = client.post(
+            f"/projects/{project}/edit",
+            data={**fields, "title": "Edited in the i18n test", "stage": "feasibility"},
+            follow_redirects=False,
+        )
+        assert saved.status_code == 303
+        pages = [
+            f"/minerals/runs/{run_id}",
+            "/minerals",
+            "/admin/changes",
+            "/admin/accounts",
+            f"/projects/{project}",
+            f"/projects/{project}/edit",
+            "/login",
+        ]
+        yield client, pages
+    engine.dispose()
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_signed_in_pages_and_a_run_have_no_english_interface_text_left(
+    signed_in: tuple[TestClient, list[str]], lang: str
+) -> None:
+    """The same for the pages of an admin (and of a register with a prospectivity run)."""
+    client, pages = signed_in
+    messages = translated_messages(lang)
+    left = {}
+    for page in pages:
+        answer = client.get(page, headers={"Accept-Language": lang})
+        assert answer.status_code == 200, page
         assert html_lang(answer.text) == lang
         if found := english_left(answer.text, messages):
             left[page] = found
