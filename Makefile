@@ -18,7 +18,8 @@ COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --no-emit-index-url --no
 # LOCKED=no installs the newest versions pyproject.toml allows instead (see `test-latest`).
 LOCKED ?= yes
 
-.PHONY: run test setup system-deps lint typecheck pytest bench mutation clean upgrade test-latest
+.PHONY: run test setup system-deps lint typecheck pytest bench mutation clean upgrade test-latest \
+	messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +87,22 @@ mutation: $(VENV)/.test $(MUTATION_LOCK)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(MUTATION_LOCK)
 	$(BIN)/pip check
 	$(BIN)/python benchmarks/screening_mutation.py
+
+LOCALE_DIR := src/cajad/web/locale
+LANGUAGES := ja ru
+
+## messages: extract the portal's interface text into the .pot and update each language's .po
+messages: $(VENV)/.run
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-by-file \
+	  --project=cajad --copyright-holder='cajad contributors' \
+	  --msgid-bugs-address='' -o $(LOCALE_DIR)/messages.pot .
+	for lang in $(LANGUAGES); do \
+	  po=$(LOCALE_DIR)/$$lang/LC_MESSAGES/messages.po; \
+	  if [ -f $$po ]; then $(BIN)/pybabel --quiet update --no-fuzzy-matching --ignore-obsolete -l $$lang \
+	    -i $(LOCALE_DIR)/messages.pot -o $$po; \
+	  else $(BIN)/pybabel --quiet init -l $$lang -i $(LOCALE_DIR)/messages.pot -o $$po; fi; \
+	done
+	@echo "untranslated or fuzzy entries fail tests/web/test_i18n.py; translate them in the .po files"
 
 ## upgrade: move the locks to the newest versions pyproject.toml allows, then run the whole suite
 upgrade: $(VENV)/.test

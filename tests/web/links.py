@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from .conftest import TestClient
 
@@ -60,6 +60,12 @@ def project_sources(client: TestClient) -> Callable[[str], set[str]]:
     return allowed
 
 
+def language_variant(url: str) -> bool:
+    """Whether ``url`` is a page in a chosen language (``?lang=``): the same page, which would
+    also set the language cookie of the shared client; tests/web/test_i18n.py walks those."""
+    return "lang" in parse_qs(urlsplit(url).query)
+
+
 def crawl(
     client: TestClient,
     start: str,
@@ -85,6 +91,8 @@ def crawl(
         assert external(links.urls) <= allowed(url), url
         for _tag, link in links.urls:
             target = urljoin(url, link).split("#", 1)[0]
+            if language_variant(target):
+                continue
             if not urlsplit(target).scheme and target.startswith("/") and follow(url, target):
                 queue.append(target)
     return seen

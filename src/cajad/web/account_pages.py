@@ -27,6 +27,8 @@ from cajad.accounts import (
     sign_out,
 )
 from cajad.accounts import acting as actor_of
+from cajad.accounts.errors import LockedOutError, NotSignedInError
+from cajad.accounts.signin import MAX_FAILURES
 from cajad.accounts.tokens import same
 from cajad.errors import ErrorKind, kind_of
 from cajad.register import audit, entry_summary
@@ -40,6 +42,8 @@ from cajad.web.auth import (
     signin_csrf,
 )
 from cajad.web.deps import SessionDep
+from cajad.web.i18n import gettext as _
+from cajad.web.i18n import ngettext
 from cajad.web.templating import render
 
 __all__ = ["router"]
@@ -107,7 +111,7 @@ async def login(
             raise
         status = 429 if kind is ErrorKind.THROTTLED else 401
         page = _login_form(
-            request, next_url=_local(next_url), error=str(exc), email=email, status_code=status
+            request, next_url=_local(next_url), error=_refusal(exc), email=email, status_code=status
         )
         if kind is ErrorKind.THROTTLED:
             page.headers["Retry-After"] = str(getattr(exc, "retry_after", 60))
@@ -116,6 +120,25 @@ async def login(
     set_session_cookie(request, response, signed.secret)
     response.delete_cookie(SIGNIN_CSRF_COOKIE, path="/")
     return response
+
+
+def _refusal(exc: Exception) -> str:
+    """Why a sign-in was refused, in the request's language (the accounts package says it in
+    English, for logs and the API)."""
+    if isinstance(exc, NotSignedInError):
+        return _("wrong e-mail or password")
+    if isinstance(exc, LockedOutError):
+        if str(exc).startswith("too many failed sign-ins from this address"):
+            return _("too many failed sign-ins from this address; try again later")
+        minutes = (int(getattr(exc, "retry_after", 60)) + 59) // 60
+        return ngettext(
+            "this account is locked after %(failures)s failed sign-ins; try again in "
+            "%(num)s minute, or ask an admin to reset the password",
+            "this account is locked after %(failures)s failed sign-ins; try again in "
+            "%(num)s minutes, or ask an admin to reset the password",
+            minutes,
+        ) % {"failures": MAX_FAILURES, "num": minutes}
+    return str(exc)
 
 
 @router.post("/logout")

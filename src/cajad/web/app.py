@@ -51,6 +51,7 @@ from cajad.web import (
 from cajad.web.auth import load_visitor
 from cajad.web.deps import BookCache
 from cajad.web.errors import handle_exception, problem_media_types
+from cajad.web.i18n import LocaleMiddleware
 from cajad.web.middleware import (
     ACCESS_LOG_ENV,
     AccessLog,
@@ -132,6 +133,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_api_route("/healthz", _healthz, include_in_schema=False)
     app.add_middleware(DropEmptyParams)
+    app.add_middleware(LocaleMiddleware)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     _document_problems(app)

@@ -41,7 +41,7 @@ from cajad.web.corridor_service import (
 )
 from cajad.web.deps import SessionDep
 from cajad.web.errors import describe
-from cajad.web.labels import _
+from cajad.web.i18n import gettext as _
 from cajad.web.templating import render
 
 router = APIRouter(include_in_schema=False)

@@ -20,7 +20,8 @@ from urllib.parse import urlencode
 from cajad.data import country_outlines
 from cajad.register import CENTRAL_ASIAN_COUNTRIES
 from cajad.tracker import BreakdownRow
-from cajad.web.labels import _, breakdown_key, compact
+from cajad.web.i18n import gettext as _
+from cajad.web.labels import breakdown_key, compact
 
 #: The box shown, in degrees: lon_min, lat_min, lon_max, lat_max (the Caspian to Xinjiang).
 BOX = (45.0, 34.5, 89.0, 56.0)
@@ -121,10 +122,11 @@ def country_map(rows: Sequence[BreakdownRow], currency: str) -> CountryMap:
         height=height,
         currency=currency,
         countries=countries,
-        context=context,
+        context=[(breakdown_key(code, "country"), path) for code, path in context],
         legend=_legend(Decimal(top)),
         elsewhere=elsewhere,
-        aria_label=f"{_('Money counted by country, in')} {currency}: {described}",
+        aria_label=_("Money counted by country, in %(currency)s: %(countries)s")
+        % {"currency": currency, "countries": described},
     )
 
 
@@ -148,14 +150,14 @@ def _legend(top: Decimal) -> list[LegendStep]:
 
 @lru_cache(maxsize=1)
 def _projected() -> tuple[dict[str, str], list[tuple[str, str]], int]:
-    """The five countries' paths by code, the neighbours' (name, path), and the height."""
+    """The five countries' paths by code, the neighbours' (code, path), and the height."""
     focus: dict[str, str] = {}
     context: list[tuple[str, str]] = []
-    for code, name, path in DASHBOARD.outlines():
+    for code, _name, path in DASHBOARD.outlines():
         if code in CENTRAL_ASIAN_COUNTRIES:
             focus[code] = path
         else:
-            context.append((name, path))
+            context.append((code, path))
     return focus, context, math.ceil(DASHBOARD.height)
 
 

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cajad.tracker import Progress
-from cajad.tracker.pace import MIN_DAYS, Pace
+from cajad.tracker.pace import MIN_DAYS, MOST, Pace
 from cajad.tracker.rule import CountingRule
-from cajad.web.labels import EMPTY_MEASURES, MEASURES, _, compact
+from cajad.web import i18n
+from cajad.web.i18n import gettext as _
+from cajad.web.i18n import ngettext
+from cajad.web.labels import EMPTY_MEASURES, MEASURES, STAGES, compact, transaction_type
 
 #: The order the timeline stacks its parts in, bottom first (as the composition bar).
 STACK = (
@@ -114,9 +117,77 @@ def pace_words(pace: Pace, rule: CountingRule) -> str | None:
         return None
     first = rule.period_start + dt.timedelta(days=MIN_DAYS - 1)
     if pace.days_of_data == 0:
-        return f"{_('the period starts on')} {rule.period_start}; {_('no pace yet')}"
-    days = _("day") if pace.days_of_data == 1 else _("days")
-    return (
-        f"{_('counted so far over')} {pace.days_of_data} {days}; "
-        f"{_('a yearly pace needs')} {MIN_DAYS} {_('days')} ({_('from')} {first})"
+        return _("the period starts on %(start)s; no pace yet") % {
+            "start": i18n.date(rule.period_start)
+        }
+    return ngettext(
+        "counted so far over %(num)s day; a yearly pace needs %(min)s days (from %(first)s)",
+        "counted so far over %(num)s days; a yearly pace needs %(min)s days (from %(first)s)",
+        pace.days_of_data,
+    ) % {"num": pace.days_of_data, "min": MIN_DAYS, "first": i18n.date(first)}
+
+
+def headline(result: Progress) -> str:
+    """The share of the goal, naming how much of it is itemised and signed (the tracker's
+    headline, in the request's language)."""
+    if i18n.current() == i18n.DEFAULT:
+        return result.headline
+    goal = result.goal
+    firm = sum(
+        (c.total for c in result.composition if (c.basis, c.status) == ("itemised", "signed")),
+        Decimal(0),
     )
+    aggregate = sum((c.total for c in result.composition if c.basis == "aggregate"), Decimal(0))
+    return _(
+        "%(share)s %% of the goal, of which %(firm)s %% itemised and signed and "
+        "%(aggregate)s %% unitemised aggregate totals"
+    ) % {
+        "share": i18n.decimal(result.share_of_goal, 2),
+        "firm": i18n.decimal(_share(firm, goal), 2),
+        "aggregate": i18n.decimal(_share(aggregate, goal), 2),
+    }
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal:
+    return part * 100 / whole if whole else Decimal(0)
+
+
+def rule_words(rule: CountingRule) -> str:
+    """What the rule counts (the tracker's ``rule_text``), in the request's language."""
+    if i18n.current() == i18n.DEFAULT:
+        return rule.describe()
+    return _(
+        "%(measure)s: %(kinds)s dated %(start)s to %(end)s, of projects counted toward the "
+        "goal at stages %(stages)s"
+    ) % {
+        "measure": MEASURES[rule.measure.value],
+        "kinds": i18n.join(transaction_type(t) for t in sorted(rule.types)),
+        "start": i18n.date(rule.period_start),
+        "end": i18n.date(rule.period_end),
+        "stages": i18n.join(STAGES[s] for s in rule.stages),
+    }
+
+
+def pace_note(pace: Pace, rule: CountingRule) -> str:
+    """Why no projection or no verdict is given yet (the tracker's ``pace.note``)."""
+    if i18n.current() == i18n.DEFAULT:
+        return pace.note
+    parts = []
+    if pace.days_of_data < MIN_DAYS:
+        first = rule.period_start + dt.timedelta(days=MIN_DAYS - 1)
+        parts.append(
+            _(
+                "Too early to project: a projection needs %(min)s days of the period, "
+                "%(days)s so far; the first one can be made on %(first)s."
+            )
+            % {"min": MIN_DAYS, "days": pace.days_of_data, "first": i18n.date(first)}
+        )
+    if pace.aggregate_share > MOST:
+        parts.append(
+            _(
+                "%(share)s %% of the money counted so far is unitemised aggregate totals "
+                "(more than %(most)s %%): no verdict until itemised money is most of it."
+            )
+            % {"share": i18n.decimal(pace.aggregate_share, 2), "most": MOST}
+        )
+    return " ".join(parts)

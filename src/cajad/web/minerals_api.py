@@ -26,6 +26,7 @@ from cajad.minerals.plots import lonlat_png
 from cajad.minerals.store import RASTERS, ProspectivityRun, get_run, raster_file, runs
 from cajad.web.deps import SessionDep
 from cajad.web.errors import error_responses
+from cajad.web.i18n import N_
 from cajad.web.params import RowId
 from cajad.web.schemas import UtcDateTime
 
@@ -41,15 +42,15 @@ ProjectFilter = Annotated[
 ]
 #: Artefacts served per run: file name → (media type, what it is).
 ARTEFACTS: Final = {
-    "map.png": ("image/png", "the prospectivity map"),
-    "curves.png": ("image/png", "success- and prediction-rate curves"),
-    "targets.geojson": ("application/geo+json", "ranked targets (WGS 84 polygons)"),
+    "map.png": ("image/png", N_("the prospectivity map")),
+    "curves.png": ("image/png", N_("success- and prediction-rate curves")),
+    "targets.geojson": ("application/geo+json", N_("ranked targets (WGS 84 polygons)")),
     "targets.csv": (
         "text/csv; charset=utf-8",
-        "ranked targets: longitude, latitude, country, nearest known site",
+        N_("ranked targets: longitude, latitude, country, nearest known site"),
     ),
-    "metrics.json": ("application/json", "validation figures"),
-    "run.json": ("application/json", "the run file: inputs, parameters, versions"),
+    "metrics.json": ("application/json", N_("validation figures")),
+    "run.json": ("application/json", N_("the run file: inputs, parameters, versions")),
 }
 
 

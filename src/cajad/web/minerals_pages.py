@@ -25,6 +25,7 @@ from cajad.minerals.places import place_targets
 from cajad.minerals.store import get_run, runs
 from cajad.register import session_scope
 from cajad.web.deps import SessionDep
+from cajad.web.i18n import N_
 from cajad.web.minerals_api import ARTEFACTS, RunId, artefact_url, run_out, summary_out
 from cajad.web.minerals_map import run_map
 from cajad.web.templating import render
@@ -86,39 +87,52 @@ def _top(target: dict[str, Any]) -> dict[str, Any]:
     return target
 
 
-#: The words of the run page a geologist may not use every day, explained once.
+#: The words of the run page a geologist may not use every day, explained once (translated
+#: where shown).
 GLOSSARY: list[tuple[str, str]] = [
     (
-        "AUC",
-        "Area under a curve. The ROC AUC is the chance that a deposit scores higher than a "
-        "random background cell: 0.5 is chance, 1 is perfect. It is one figure here, the "
-        "mean over the spatial-CV folds, in the table and on the chart.",
+        N_("AUC"),
+        N_(
+            "Area under a curve. The ROC AUC is the chance that a deposit scores higher than a "
+            "random background cell: 0.5 is chance, 1 is perfect. It is one figure here, the "
+            "mean over the spatial-CV folds, in the table and on the chart."
+        ),
     ),
     (
-        "Spatial CV",
-        "Spatial block cross-validation: the map is cut into blocks, and each fold trains on "
-        "some blocks and tests on the deposits of the others, so the score is for ground the "
-        "model has not seen.",
+        N_("Spatial CV"),
+        N_(
+            "Spatial block cross-validation: the map is cut into blocks, and each fold trains on "
+            "some blocks and tests on the deposits of the others, so the score is for ground the "
+            "model has not seen."
+        ),
     ),
     (
-        "Weights of evidence",
-        "A Bayesian method that adds, for each evidence layer, how much more (or less) often "
-        "deposits occur where the layer is present than where it is absent.",
+        N_("Weights of evidence"),
+        N_(
+            "A Bayesian method that adds, for each evidence layer, how much more (or less) often "
+            "deposits occur where the layer is present than where it is absent."
+        ),
     ),
     (
-        "Prior",
-        "The chance of a deposit in a cell before any evidence is weighed: the share of "
-        "deposits among the cells sampled.",
+        N_("Prior"),
+        N_(
+            "The chance of a deposit in a cell before any evidence is weighed: the share of "
+            "deposits among the cells sampled."
+        ),
     ),
     (
-        "Contrast",
-        "In weights of evidence, the difference between a layer's positive and negative "
-        "weights: how strongly the layer separates deposits from background.",
+        N_("Contrast"),
+        N_(
+            "In weights of evidence, the difference between a layer's positive and negative "
+            "weights: how strongly the layer separates deposits from background."
+        ),
     ),
     (
-        "Target",
-        "A connected area in the highest-scoring share of the map (the top 5 % by default), "
-        "ranked by its mean score: somewhere to look, not a discovery.",
+        N_("Target"),
+        N_(
+            "A connected area in the highest-scoring share of the map (the top 5 % by default), "
+            "ranked by its mean score: somewhere to look, not a discovery."
+        ),
     ),
 ]
 

@@ -40,9 +40,19 @@ from cajad.tracker.quality import left_out
 from cajad.web.api import ProjectFilterDep, summaries
 from cajad.web.auth import current_principal
 from cajad.web.country_map import country_map
-from cajad.web.dashboard_figures import Timeline, empty_state, pace_words, timeline
+from cajad.web.dashboard_figures import (
+    Timeline,
+    empty_state,
+    headline,
+    pace_note,
+    pace_words,
+    rule_words,
+    timeline,
+)
 from cajad.web.deps import BookDep, SessionDep
-from cajad.web.labels import breakdown_key
+from cajad.web.i18n import N_
+from cajad.web.i18n import gettext as _
+from cajad.web.labels import Words, breakdown_key
 from cajad.web.params import (
     CurrencyCode,
     ProjectSort,
@@ -58,22 +68,24 @@ router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
 BREAKDOWNS = (Dimension.PILLAR, Dimension.COUNTRY, Dimension.INSTRUMENT, Dimension.YEAR)
 #: Words for the parts of a total, and the colour of each in the stacked bar.
-BASES = {"itemised": "Itemised", "aggregate": "Aggregate package total"}
-EVIDENCE = {
-    "financier": "financier's own record",
-    "company": "company disclosure",
-    "government": "government statement",
-    "press": "press report",
-    "unknown": "evidence not curated",
-}
-STATUSES = {"signed": "signed", "announced": "announced"}
+BASES = Words({"itemised": N_("Itemised"), "aggregate": N_("Aggregate package total")})
+EVIDENCE = Words(
+    {
+        "financier": N_("financier's own record"),
+        "company": N_("company disclosure"),
+        "government": N_("government statement"),
+        "press": N_("press report"),
+        "unknown": N_("evidence not curated"),
+    }
+)
+STATUSES = Words({"signed": N_("signed"), "announced": N_("announced")})
 _COLOURS = {
     ("itemised", "signed"): "#2e7d4f",
     ("itemised", "announced"): "#8cc5a0",
     ("aggregate", "signed"): "#b7791f",
     ("aggregate", "announced"): "#e0b36a",
 }
-AGGREGATE_AREA_LABEL = "Aggregate, area unknown"
+AGGREGATE_AREA_LABEL = N_("Aggregate, area unknown")
 #: Central Asian currencies, offered right after the headline ones.
 REGIONAL = ("KZT", "KGS", "TJS", "TMT", "UZS")
 
@@ -108,17 +120,20 @@ def dashboard(
     results = {
         by.value: progress(session, rule, currency=code, by=by, book=book) for by in BREAKDOWNS
     }
-    headline = results[Dimension.PILLAR.value]
+    result = results[Dimension.PILLAR.value]
     months = timeline(progress(session, rule, currency=code, by=Dimension.MONTH, book=book))
     charts = {key: _chart(key, p.breakdown or []) for key, p in results.items()}
     context = {
-        "progress": headline,
-        "composition": composition_bar(headline),
+        "progress": result,
+        "headline": headline(result),
+        "rule_words": rule_words(rule),
+        "pace_note": pace_note(result.pace, rule),
+        "composition": composition_bar(result),
         "row_label": row_label,
         "aggregate_of": aggregate_of,
         "breakdowns": results,
-        "empty": empty_state(headline),
-        "pace_words": pace_words(headline.pace, rule),
+        "empty": empty_state(result),
+        "pace_words": pace_words(result.pace, rule),
         "map": country_map(results[Dimension.COUNTRY.value].breakdown or [], code),
         "timeline": months,
         "charts": {**charts, "month": _timeline_chart(months)},
@@ -136,7 +151,11 @@ def composition_bar(result: Progress) -> list[dict[str, Any]]:
     segments = []
     for part in result.composition:
         of_goal = part.total * 100 / result.goal if result.goal else Decimal(0)
-        label = f"{BASES[part.basis]}, {STATUSES[part.status]} ({EVIDENCE[part.evidence]})"
+        label = _("%(basis)s, %(status)s (%(evidence)s)") % {
+            "basis": BASES[part.basis],
+            "status": STATUSES[part.status],
+            "evidence": EVIDENCE[part.evidence],
+        }
         segments.append(
             {
                 "key": f"{part.basis}-{part.evidence}-{part.status}",
@@ -159,7 +178,9 @@ def aggregate_of(row: BreakdownRow) -> Decimal:
 
 def row_label(key: str, dimension: str) -> str:
     """A breakdown row's label; aggregates of unknown area are named as such."""
-    return AGGREGATE_AREA_LABEL if key == AGGREGATE_AREA_UNKNOWN else breakdown_key(key, dimension)
+    if key == AGGREGATE_AREA_UNKNOWN:
+        return _(AGGREGATE_AREA_LABEL)
+    return breakdown_key(key, dimension)
 
 
 @router.get("/method")
@@ -195,7 +216,11 @@ def _timeline_chart(months: Timeline) -> dict[str, Any]:
         "totals": [str(t) for t in months.totals],
         "series": [
             {
-                "name": f"{BASES[s.basis]}, {STATUSES[s.status]}",
+                "name": _("%(basis)s, %(status)s")
+                % {
+                    "basis": BASES[s.basis],
+                    "status": STATUSES[s.status],
+                },
                 "colour": _COLOURS[(s.basis, s.status)],
                 "values": [str(v) for v in s.values],
             }

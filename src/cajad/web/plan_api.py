@@ -128,6 +128,7 @@ def plan_page(
         "max_share": max_share or [],
         "min_grade": min_grade or "",
         "currency": currency.upper(),
+        "cost": Decimal(data["cost"]) if data.get("cost") is not None else None,
         "query": request.url.query,
         "rows": [
             {

@@ -70,8 +70,13 @@ class OrganisationRow(OrganisationOut):
 
 
 class ProjectRef(BaseModel):
+    """A project by its identifier and title; ``titles`` are its titles in other languages
+    (IATI title narratives with an ``xml:lang``, the deals' Japanese and Russian names), by
+    language code."""
+
     identifier: str
     title: str
+    titles: dict[str, str] = Field(default_factory=dict)
 
 
 class ProjectSummary(ProjectRef):
@@ -255,6 +260,7 @@ def project_summary(
     return ProjectSummary(
         identifier=project.identifier,
         title=project.title,
+        titles=titles_of(project),
         stage=project.stage,
         instrument=project.instrument,
         agreement_date=project.agreement_date,
@@ -332,6 +338,7 @@ def project_detail(project: Project, book: RateBook, currency: str = "JPY") -> P
     return ProjectDetail(
         identifier=project.identifier,
         title=project.title,
+        titles=titles_of(project),
         description=project.description,
         language=project.language,
         stage=project.stage,
@@ -416,4 +423,14 @@ def project_detail(project: Project, book: RateBook, currency: str = "JPY") -> P
 
 
 def _ref(project: Project) -> ProjectRef:
-    return ProjectRef(identifier=project.identifier, title=project.title)
+    return ProjectRef(identifier=project.identifier, title=project.title, titles=titles_of(project))
+
+
+def titles_of(project: Project) -> dict[str, str]:
+    """The project's titles in languages other than its own, by language (the first of each)."""
+    found: dict[str, str] = {}
+    for text in project.texts:
+        lang = text.lang.split("-")[0].lower()
+        if text.kind == "title" and lang and lang != project.language:
+            found.setdefault(lang, text.text)
+    return found

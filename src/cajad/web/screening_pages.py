@@ -33,6 +33,8 @@ from cajad.screening import (
 from cajad.screening.filters import CATEGORIES, grades, select_quality
 from cajad.screening.service import Overview, assess, overview
 from cajad.web.deps import SessionDep
+from cajad.web.i18n import N_
+from cajad.web.labels import Words
 from cajad.web.screening_api import (
     Blocked,
     Category,
@@ -45,12 +47,14 @@ from cajad.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 #: Each finding state in words, as the legend and the findings table show it.
-STATE_WORDS = {
-    "met": "Requirement met",
-    "pending": "Evidence not yet recorded",
-    "shortfall": "Shortfall (does not block)",
-    "red_flag": "Red flag: problem found",
-}
+STATE_WORDS = Words(
+    {
+        "met": N_("Requirement met"),
+        "pending": N_("Evidence not yet recorded"),
+        "shortfall": N_("Shortfall (does not block)"),
+        "red_flag": N_("Red flag: problem found"),
+    }
+)
 
 
 @router.get("/screening")
