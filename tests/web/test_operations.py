@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from importlib import resources
 from pathlib import Path
 
@@ -74,7 +75,8 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_serve_with_workers_behind_a_trusted_proxy(web_engine: Engine, tmp_path: Path) -> None:
     database = tmp_path / "served.sqlite"
-    with sqlite3.connect(str(web_engine.url.database)) as live, sqlite3.connect(database) as copy:
+    source = str(web_engine.url.database)
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(database)) as copy:
         live.backup(copy)  # the file alone may lack what is still in the WAL
     port = _free_port()
     env = {

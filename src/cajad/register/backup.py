@@ -28,7 +28,7 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -146,7 +146,7 @@ def _snapshot(engine: Engine) -> Iterator[Connection]:
         copy = Path(folder) / "copy.sqlite"
         if source in ("", ":memory:"):
             raise StoreError("an in-memory SQLite register cannot be backed up")
-        with sqlite3.connect(source) as live, sqlite3.connect(copy) as target:
+        with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(copy)) as target:
             live.backup(target)  # SQLite's online backup: one consistent state, writers go on
         frozen = make_engine(f"sqlite:///{copy}", pooled=False)
         try:
