@@ -32,7 +32,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Table, func, inspect, select, text
@@ -174,22 +174,27 @@ def _rows(conn: Connection, table: Table) -> Iterator[list[Any]]:
 
 
 def _write_table(conn: Connection, table: Table, archive: zipfile.ZipFile) -> TableCopy:
-    digest, count = hashlib.sha256(), 0
     with archive.open(f"tables/{table.name}.jsonl", "w") as handle:
-        for values in _rows(conn, table):
-            line = _line(values)
-            digest.update(line)
-            handle.write(line)
-            count += 1
-    return TableCopy(table.name, count, digest.hexdigest())
+        return _tally(table.name, _lines(conn, table), handle)
 
 
 def _digest_table(conn: Connection, table: Table) -> TableCopy:
+    return _tally(table.name, _lines(conn, table))
+
+
+def _tally(name: str, lines: Iterable[bytes], out: IO[bytes] | None = None) -> TableCopy:
+    """Count and digest ``lines`` (writing each to ``out`` if given)."""
     digest, count = hashlib.sha256(), 0
-    for values in _rows(conn, table):
-        digest.update(_line(values))
+    for line in lines:
+        digest.update(line)
         count += 1
-    return TableCopy(table.name, count, digest.hexdigest())
+        if out is not None:
+            out.write(line)
+    return TableCopy(name, count, digest.hexdigest())
+
+
+def _lines(conn: Connection, table: Table) -> Iterator[bytes]:
+    return (_line(values) for values in _rows(conn, table))
 
 
 def _line(values: list[Any]) -> bytes:
@@ -243,15 +248,12 @@ def _check_digests(path: Path, manifest: dict[str, Any]) -> None:
     """Refuse a backup whose rows are not the ones its manifest describes, before any write."""
     with zipfile.ZipFile(path) as archive:
         for entry in manifest["tables"]:
-            digest, count = hashlib.sha256(), 0
             try:
                 with archive.open(f"tables/{entry['name']}.jsonl") as handle:
-                    for line in handle:
-                        digest.update(line)
-                        count += 1
+                    found = _tally(entry["name"], handle)
             except (KeyError, zipfile.BadZipFile, OSError) as exc:
                 raise InputError(f"{path}: tables/{entry['name']}.jsonl: {exc}") from exc
-            if (count, digest.hexdigest()) != (entry["rows"], entry["sha256"]):
+            if (found.rows, found.sha256) != (entry["rows"], entry["sha256"]):
                 raise InputError(
                     f"{path}: tables/{entry['name']}.jsonl differs from the manifest "
                     "(a damaged or edited backup); nothing was restored"
