@@ -86,6 +86,20 @@ def _form(w: World, who: Person | None, project: str) -> Request:
     return "POST", f"/projects/{project}/edit", {"data": data}
 
 
+_NEW = iter(range(10**6))
+
+
+def _create(w: World, who: Person | None, project: str) -> Request:
+    data = {"identifier": f"XM-NEW-{next(_NEW)}", "title": "New", "stage": "idea", "owner": JICA}
+    return "POST", "/projects/new", {"data": data}
+
+
+def _part(w: World, who: Person | None, project: str) -> Request:
+    tag = w.client.get(f"/api/projects/{project}").headers["etag"].strip('"')
+    data = {"version": tag, "index": "", "title": "Report", "url": "https://example.org/r.pdf"}
+    return "POST", f"/projects/{project}/edit/documents", {"data": data}
+
+
 def _screen(w: World, who: Person | None, project: str) -> Request:
     return "POST", f"/api/projects/{project}/screening", {}
 
@@ -122,6 +136,8 @@ def _disable(w: World, who: Person | None, project: str) -> Request:
 ENDPOINTS: dict[tuple[str, str], tuple[Action, Callable[[World, Person | None, str], Request]]] = {
     ("PATCH", "/api/projects/{identifier:path}"): (Action.EDIT, _patch),
     ("POST", "/projects/{identifier:path}/edit"): (Action.EDIT, _form),
+    ("POST", "/projects/new"): (Action.EDIT, _create),
+    ("POST", "/projects/{identifier:path}/edit/{part}"): (Action.EDIT, _part),
     ("POST", "/api/projects/{identifier:path}/screening"): (Action.SCREEN, _screen),
     ("POST", "/api/projects/{identifier:path}/answers"): (Action.ANSWER, _answer),
     ("POST", "/admin/accounts/{email}/reset"): (Action.MANAGE, _reset),

@@ -55,6 +55,7 @@ from cajad.register.models import (
     Transaction,
 )
 from cajad.register.ownership import organisation_identifier, owner_of
+from cajad.register.parts import PARTS, create_project, edit_part, part_items, part_rows
 from cajad.register.queries import (
     REPORTED_TYPES,
     TransactionFilter,
@@ -118,6 +119,7 @@ __all__ = [
     "IATI_STATUS",
     "INCOMING_TYPES",
     "MATERIALISED",
+    "PARTS",
     "PROJECT_COLUMNS",
     "REPORTED_TYPES",
     "WHOLE_PROJECT",
@@ -180,7 +182,9 @@ __all__ = [
     "audit",
     "bounds",
     "codelist",
+    "create_project",
     "database_url",
+    "edit_part",
     "edit_project",
     "entry_summary",
     "exact_sum",
@@ -204,6 +208,8 @@ __all__ = [
     "organisation_identifier",
     "owner_of",
     "parse_columns",
+    "part_items",
+    "part_rows",
     "project_areas",
     "project_spec",
     "project_version",
