@@ -236,6 +236,7 @@ def admin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         f"/projects/{project}",
         f"/projects/{project}/edit",
         "/projects/new",
+        "/imports",
     ]
     yield f"http://127.0.0.1:{port}", pages
     server.should_exit = True

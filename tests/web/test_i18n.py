@@ -382,6 +382,7 @@ def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestCl
             f"/projects/{project}",
             f"/projects/{project}/edit",
             "/projects/new",
+            "/imports",
             "/login",
         ]
         yield client, pages
