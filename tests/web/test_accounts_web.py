@@ -122,6 +122,13 @@ def _commit(w: World, who: Person | None, project: str) -> Request:
     return "POST", f"/imports/{token}", {}
 
 
+def _answer_form(w: World, who: Person | None, project: str) -> Request:
+    _method, _path, kwargs = _answer(w, who, project)
+    body = kwargs["json"]
+    data = {"question": body["question"], "value": body["value"], "link": body["links"][0]}
+    return "POST", f"/projects/{project}/screening/answer", {"data": data | {"note": "x"}}
+
+
 def _screen(w: World, who: Person | None, project: str) -> Request:
     return "POST", f"/api/projects/{project}/screening", {}
 
@@ -164,6 +171,7 @@ ENDPOINTS: dict[tuple[str, str], tuple[Action, Callable[[World, Person | None, s
     ("POST", "/imports/{token}"): (Action.IMPORT, _commit),
     ("POST", "/api/projects/{identifier:path}/screening"): (Action.SCREEN, _screen),
     ("POST", "/api/projects/{identifier:path}/answers"): (Action.ANSWER, _answer),
+    ("POST", "/projects/{identifier:path}/screening/answer"): (Action.ANSWER, _answer_form),
     ("POST", "/admin/accounts/{email}/reset"): (Action.MANAGE, _reset),
     ("POST", "/admin/accounts/{email}/disable"): (Action.MANAGE, _disable),
 }
