@@ -342,7 +342,20 @@ def test_the_project_page_shows_its_history_by_account(world: World) -> None:
     assert world.client.request(method, path, **kwargs).status_code == 200
     page = world.client.get(f"/projects/{project}").text
     history = page[page.index('data-testid="project-history"') :]
-    assert "editor@example.org" in history and "title:" in history
+    # The public reads the role and organisation, never the e-mail address.
+    assert f"editor ({JICA})" in history and "title:" in history
+    authors = re.findall(r'data-testid="history-author">([^<]*)<', page)
+    assert authors and not any("@" in a for a in authors)
+    feed = world.client.get("/changes", params={"project": project}).text
+    names = re.findall(r"<name>([^<]*)</name>", feed)
+    assert f"editor ({JICA})" in names and not any("@" in n for n in names)
+    assert "By editor (" in feed and "By editor@" not in feed
+    japanese = world.client.get(f"/projects/{project}", headers={"Accept-Language": "ja"}).text
+    assert f"編集者 ({JICA})" in re.findall(r'data-testid="history-author">([^<]*)<', japanese)
+    # An admin reads the account there too, as in /admin/changes.
+    sign_in(world.client, "admin@example.org")
+    admin_page = world.client.get(f"/projects/{project}").text
+    assert "editor@example.org" in admin_page[admin_page.index('data-testid="project-history"') :]
 
 
 def test_the_whole_log_is_for_admins(world: World) -> None:
