@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from cajad.accounts import Action, can
+from cajad.accounts import Action, can, public_authors
 from cajad.register import session_scope, title_of, titles
 from cajad.screening import (
     AnswerError,
@@ -112,7 +112,13 @@ def project_screening(
 ) -> Response:
     """A project's current screening: grade, scores, red flags, gaps, questions, history; the
     answer forms for a reviewer or an admin."""
-    return _screening_page(request, session, identifier, may_answer=can(who, Action.ANSWER))
+    return _screening_page(
+        request,
+        session,
+        identifier,
+        may_answer=can(who, Action.ANSWER),
+        show_accounts=can(who, Action.MANAGE),
+    )
 
 
 def _screening_page(
@@ -121,6 +127,7 @@ def _screening_page(
     identifier: str,
     *,
     may_answer: bool,
+    show_accounts: bool = False,
     refused: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -142,6 +149,11 @@ def _screening_page(
         "bands": catalogue.head.grading.bands,
         "blocked_grade": catalogue.head.grading.blocked,
         "may_answer": may_answer,
+        # The public reads a role for each reviewer and screener, never an e-mail address.
+        "authors": public_authors(
+            session, {h.actor for h in past} | {q.answer.reviewer for q in asked if q.answer}
+        ),
+        "show_accounts": show_accounts,
         "refused": refused or {},
     }
     return render(request, "screening_project.html", context, status_code=status_code)
