@@ -16,7 +16,7 @@ under the account through :func:`cajad.screening.record_answer`, exactly as the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from cajad.accounts import Action, can, public_authors
+from cajad.accounts import Action, Author, can, public_authors
 from cajad.register import session_scope, title_of, titles
 from cajad.screening import (
     AnswerError,
@@ -135,6 +135,8 @@ def _screening_page(
     title = title_of(session, identifier)
     past = history(session, identifier)
     asked = questionnaire(session, identifier)
+    actors = {screened.actor} | {h.actor for h in past}
+    authors = public_authors(session, actors | {q.answer.reviewer for q in asked if q.answer})
     catalogue = load_catalogue(screened.result["catalogue_version"])
     context = {
         "section": "screening",
@@ -150,9 +152,11 @@ def _screening_page(
         "blocked_grade": catalogue.head.grading.blocked,
         "may_answer": may_answer,
         # The public reads a role for each reviewer and screener, never an e-mail address.
-        "authors": public_authors(
-            session, {h.actor for h in past} | {q.answer.reviewer for q in asked if q.answer}
-        ),
+        "authors": authors,
+        "category_because": [
+            text if show_accounts else _without_addresses(text, authors)
+            for text in screened.result.get("category_because", [])
+        ],
         "show_accounts": show_accounts,
         "refused": refused or {},
     }
@@ -192,6 +196,15 @@ async def answer_question(
             )
     target = f"/projects/{quote(identifier, safe='/:')}/screening#question-{quote(question)}"
     return RedirectResponse(target, status_code=303)
+
+
+def _without_addresses(text: str, authors: Mapping[str, Author]) -> str:
+    """``text`` (an override's reason names its reviewer) with each account's e-mail address
+    replaced by the author's public label."""
+    for actor, author in authors.items():
+        if "@" in actor:
+            text = text.replace(actor, str(author))
+    return text
 
 
 @jinja2.pass_context
