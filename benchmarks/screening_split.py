@@ -22,6 +22,9 @@ Run from the repository root::
 
     python benchmarks/screening_split.py            # refuses if split.csv exists
     python benchmarks/screening_split.py --force    # only to repair a lost file; see SOURCE.md
+
+The rows of the second held-out part (``part = heldout2``, added by ``screening_heldout2.py``)
+are not split again: with ``--force`` they keep their part, after the re-split first rows.
 """
 
 from __future__ import annotations
@@ -83,7 +86,16 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     with args.projects.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    part = split(rows)
+    later: dict[tuple[str, str], str] = {}
+    if args.out.exists():
+        with args.out.open(newline="", encoding="utf-8") as fh:
+            later = {
+                (r["id"], r["financier"]): r["part"]
+                for r in csv.DictReader(fh)
+                if r["part"] == "heldout2"
+            }
+    kept = [r for r in rows if (r["id"], r["financier"]) not in later]
+    part = {**split(kept), **later}
     with args.out.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["id", "financier", "part"])

@@ -50,3 +50,28 @@ def test_vladivostok_to_tashkent_takes_the_trans_siberian() -> None:
     route = find_routes(load_network(), "Vladivostok", "Tashkent")[0]
     assert route.countries == ("RU", "KZ", "UZ")
     assert 10 < route.time_days < 14  # scheduled trains take about 12 days (issue 14)
+
+
+def test_no_k_route_breaks_the_rule_for_random_place_pairs() -> None:
+    """Ten seeded random pairs of places, three routes each (Yen's spur searches make each
+    pair cost about 0.1 s; ``benchmarks/corridor_detours.py`` runs hundreds of pairs under
+    every criterion): every alternative keeps within the distance factor and never re-enters
+    a country."""
+    import random
+
+    from cajad.corridor import Router, make_options
+
+    network = load_network()
+    router = Router(network, make_options(network, by="scheduled"))
+    rng = random.Random(1414)
+    ids = sorted(network.nodes)
+    checked = 0
+    for _ in range(10):
+        origin, destination = rng.sample(ids, 2)
+        routes = router.routes(origin, destination, 3)
+        for route in routes[1:]:
+            assert route.distance_km <= DETOUR_FACTOR * routes[0].distance_km
+            passed = country_sequence(network, route)
+            assert len(passed) == len(set(passed)), (origin, destination, passed)
+            checked += 1
+    assert checked >= 10  # the sample exercised the rule, not just single routes

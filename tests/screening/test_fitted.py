@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from cajad.screening import load_catalogue
 from cajad.screening.engine import FITTED_RULE, screen
-from cajad.screening.fitted import FittedModel, features, probabilities, text
+from cajad.screening.fitted import FittedModel, features, probabilities, refine, text
 from cajad.screening.subject import MoneyFacts, Subject
 
 BENCH = Path(__file__).parents[2] / "benchmarks"
@@ -134,3 +134,22 @@ def test_retraining_reproduces_the_bundled_model() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_barred_category_is_never_the_estimate() -> None:
+    """2026.4 bars C: where no rule read "nothing physical", the estimate stays B or above."""
+    s = subject("Client Holding LLC")
+    inferred = screen(s, RULES_ONLY).inferred
+    assert inferred is not None
+    model = FittedModel(
+        trained_on="test", classes=["A", "B", "C", "FI"], threshold=0.35,
+        intercept=[0.0, 1.0, 5.0, 0.0], weights={},
+    )  # fmt: skip
+    default = CATALOGUE.categorisation.default.id
+    free = refine(model, s, inferred, rule=default, category="B", unsure=True)
+    barred = model.model_copy(update={"barred": ["C"]})
+    kept = refine(barred, s, inferred, rule=default, category="B", unsure=True)
+    assert free is not None and free.category == "C"
+    assert kept is not None and kept.category == "B"
+    latest = load_catalogue("2026.4").fitted
+    assert latest is not None and latest.barred == ["C"] and latest.threshold == 0.35

@@ -1,12 +1,13 @@
-"""Every boundary of the 2026.3 category and grade rules, pinned so that a moved threshold, a
+"""Every boundary of the 2026.4 category and grade rules, pinned so that a moved threshold, a
 swapped ``all``/``any``, a reordered rule or a pending finding that blocks fails a test (issue 12
 item 6); and the conditions' predicates one by one, exactly, for the mutation run
 (``benchmarks/screening_mutation.py``).
 
-The 2026.3 size thresholds are the EBRD category-A ones (300 MW; 220 kV and over 15 km; over
-10 million m3; over 25 ha), EP4's USD 10 million, the assumed USD 100 million of large-scale
-irrigation, and the sensitive-area distances (5 km for category A, 10 km for PS6, 1 km for its
-red flag).
+The 2026.4 size thresholds (as in 2026.3) are the EBRD category-A ones (300 MW; 220 kV and
+over 15 km; over 10 million m3; over 25 ha), EP4's USD 10 million, the assumed USD 100 million
+of large-scale irrigation, and the sensitive-area distances (5 km for category A, 10 km for PS6,
+1 km for its red flag). 2026.4 adds services-only public programmes (C), a credit component
+beside other sectors (B) and a narrower FI rule; their boundaries are pinned at the end.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from cajad.screening.scale import Quantity
 from cajad.screening.subject import AnswerFact, EvidenceFact, MoneyFacts, Party, SiteHit, Subject
 from cajad.screening.verdict import can_block, counts, state_of, states
 
-CATALOGUE = load_catalogue("2026.3")
+CATALOGUE = load_catalogue("2026.4")
 #: The rules alone: the fitted estimate (tuned separately) may replace their B, not pinned here.
 RULES = copy.copy(CATALOGUE)
 RULES.fitted = None
@@ -231,7 +232,7 @@ def test_reviewer_category_overrides_the_rules() -> None:
 def test_rule_and_default_categories_name_their_source() -> None:
     ruled = screen(subject("Gallium purchase agreement"), RULES).category
     assert (ruled.source, ruled.automatic) == ("rule", "C")
-    assert ruled.because[0] == RULES.categorisation.rules[1].reason
+    assert ruled.because[0] == RULES.categorisation.rules[2].reason  # CAT.C-TRADE
     default = screen(subject("Project Alpha"), RULES).category
     assert (default.category, default.rule, default.source, default.automatic) == (
         "B",
@@ -543,3 +544,113 @@ def test_one_key_and_describe() -> None:
     assert describe(cond({"size_usd_at_least": 10_000_000})) == "size_usd_at_least 10,000,000"
     assert [c.key for c in walk(nested)] == ["all", "sector_in", "any", "not", "standard"]
     assert cond({"not": {"standard": "PS1"}}).key == "not"
+
+
+# --- 2026.4: services-only public programmes, credit components, the narrower FI -------------
+
+
+@pytest.mark.parametrize(
+    ("instrument", "expected"),
+    [
+        ("ODA loan", ("C", "CAT.C-SERVICES-ONLY")),
+        ("grant aid", ("C", "CAT.C-SERVICES-ONLY")),
+        ("technical cooperation", ("C", "CAT.C-SERVICES-ONLY")),
+        ("private investment", ("B", "CAT.B-DEFAULT")),  # a company's hospital owns facilities
+        ("JBIC loan", ("B", "CAT.B-DEFAULT")),
+        (None, ("B", "CAT.B-DEFAULT")),
+    ],
+)
+def test_services_only_needs_a_public_instrument(
+    instrument: str | None, expected: tuple[str, str]
+) -> None:
+    assert category(subject("Primary health care project", instrument=instrument)) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "expected"),
+    [
+        ("Health project", None, ("C", "CAT.C-SERVICES-ONLY")),
+        ("Social protection project", None, ("C", "CAT.C-SERVICES-ONLY")),
+        # the services must be named in the title, not only in the description
+        ("Project Alpha", "to improve education outcomes", ("B", "CAT.B-DEFAULT")),
+        # any works anywhere keep it out of C: new, existing, a building, water
+        ("Health project", "construction of clinics", ("B", "CAT.B-DEFAULT")),
+        ("Health project", "rehabilitation of clinics", ("B", "CAT.B-DEFAULT")),
+        ("Education project", "a new school building", ("B", "CAT.B-DEFAULT")),
+        ("Health project", "district hospital services", ("B", "CAT.B-DEFAULT")),
+        ("Health and water supply project", None, ("B", "CAT.B-DEFAULT")),
+        # an A-list sector named anywhere keeps it out of C, for a reviewer
+        ("Nutrition project", "along the highway corridor", ("B", "CAT.B-DEFAULT")),
+        # services with policy words: services decide the works (unsure), so this rule
+        ("Health policy reform", None, ("C", "CAT.C-SERVICES-ONLY")),
+    ],
+)
+def test_services_only_boundaries(
+    title: str, description: str | None, expected: tuple[str, str]
+) -> None:
+    s = subject(title, description=description, instrument="ODA loan")
+    assert category(s) == expected
+
+
+def test_services_only_lists_every_works_signal() -> None:
+    rule = next(r for r in CATALOGUE.categorisation.rules if r.id == "CAT.C-SERVICES-ONLY")
+    (barred,) = [c.not_.signal_any for c in rule.when.all or () if c.not_ is not None]
+    kinds = {"sensitive", "physical", "new", "existing"}
+    table = CATALOGUE.inference
+    assert table is not None
+    assert set(barred or ()) == {s.id for s in table.table.signals if s.kind in kinds}
+
+
+@pytest.mark.parametrize(
+    ("title", "sectors", "description", "expected"),
+    [
+        # finance the only sector: FI, the intermediary need not be in the title
+        ("Project", ("24030",), None, ("FI", "CAT.FI")),
+        ("Project", ("24040",), None, ("FI", "CAT.FI")),
+        ("Project", ("31193",), None, ("FI", "CAT.FI")),
+        ("Project", ("43010",), "equity fund", ("FI", "CAT.FI")),
+        ("Project", ("24030", "24040"), None, ("FI", "CAT.FI")),
+        # beside another sector: a credit component, B, unless the title names the intermediary
+        ("Project", ("24030", "15110"), None, ("B", "CAT.B-CREDIT-COMPONENT")),
+        ("Project", ("43010",), None, ("B", "CAT.B-DEFAULT")),  # no intermediary at all
+        ("Project", ("31120",), "a credit line to farmers", ("B", "CAT.B-CREDIT-COMPONENT")),
+        ("Project", (), "a credit line to farmers", ("B", "CAT.B-CREDIT-COMPONENT")),
+        ("Credit line project", ("24030", "15110"), None, ("FI", "CAT.FI")),
+        # technical assistance to the financial sector is neither FI nor a credit component
+        ("Technical assistance", ("24030",), None, ("C", "CAT.C-NOTHING-PHYSICAL")),
+        ("Technical assistance", ("24030", "15110"), None, ("C", "CAT.C-NOTHING-PHYSICAL")),
+        # an intermediary that builds is neither
+        ("Construction of a branch", ("24030", "15110"), None, ("B", "CAT.B-DEFAULT")),
+    ],
+)
+def test_fi_and_credit_component_boundaries(
+    title: str, sectors: tuple[str, ...], description: str | None, expected: tuple[str, str]
+) -> None:
+    assert category(subject(title, sectors=sectors, description=description)) == expected
+
+
+def test_credit_component_comes_after_fi_and_before_trade() -> None:
+    order = [r.id for r in CATALOGUE.categorisation.rules]
+    assert order.index("CAT.FI") + 1 == order.index("CAT.B-CREDIT-COMPONENT")
+    assert order.index("CAT.B-CREDIT-COMPONENT") + 1 == order.index("CAT.C-TRADE")
+    assert order.index("CAT.C-NOTHING-PHYSICAL") + 1 == order.index("CAT.C-SERVICES-ONLY")
+    assert order[-1] == "CAT.C-SERVICES-ONLY"
+    # trade words beside a credit line: the credit component decides first
+    s = subject("Project", sectors=("24030", "15110"), description="a purchase agreement")
+    assert category(s) == ("B", "CAT.B-CREDIT-COMPONENT")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Kyrgyz Republic: EITI post compliance",
+        "Extractive Industries Transparency Initiative",
+        "Treasury modernization",
+        "Land administration project",
+        "Catastrophe risk insurance",
+        "Payment system modernization",
+        "Agricultural extension services",
+    ],
+)
+def test_2026_4_soft_words_mean_nothing_physical(title: str) -> None:
+    assert category(subject(title)) == ("C", "CAT.C-NOTHING-PHYSICAL")

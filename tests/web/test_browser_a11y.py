@@ -271,3 +271,23 @@ def test_an_admins_pages_and_a_run_have_no_serious_violation(
             found[address] = problems_here
     context.close()
     assert (found, problems) == ({}, [])
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("tab", [{"width": 375, "height": 667}], indirect=True)
+def test_the_corridor_route_table_does_not_scroll_sideways_at_375_px(
+    tab: Any, live_server: str
+) -> None:
+    """The narrowest common phone (375 px), the route table with its default routes, long place
+    names and a dated state (issue 14): nothing in the page is wider than the screen."""
+    tab.goto(f"{live_server}/corridor?from=Nagoya&to=Istanbul&avoid=RU&as_of=2025-01-15")
+    settle(tab)
+    assert tab.locator("table").count() > 0
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    wide = tab.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+          .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                       && !e.closest('.chart, svg, .corridor-map, table.stack thead'))
+          .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))"""
+    )
+    assert (width, wide) == (375, [])

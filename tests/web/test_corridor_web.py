@@ -87,6 +87,10 @@ def test_nodes_have_a_position_and_a_kind(client: TestClient) -> None:
             {"from": "Xi'an", "to": "Duisburg", "mode": ["rail"], "max_transshipments": "2"},
             ["Xi'an", "Duisburg", "--mode", "rail", "--max-transshipments", "2"],
         ),
+        (
+            {"from": "Xi'an", "to": "Baku", "avoid": "RU", "class": "consignment"},
+            ["Xi'an", "Baku", "--avoid", "RU", "--class", "consignment"],
+        ),
     ],
 )
 def test_route_answers_what_the_cli_prints(
@@ -348,6 +352,21 @@ def test_the_api_runs_a_scenario_on_the_route_asked(client: TestClient, cli: typ
         422,
     )
     assert error["errors"][0]["field"] == "from"
+
+
+def test_the_class_of_service_is_asked_kept_and_stated(client: TestClient) -> None:
+    """A consignment's realised times are longer than a block train's on the same route and
+    date; the page keeps the class in its form and says what the times are for."""
+    asked = {"from": "Xi'an", "to": "Baku", "avoid": "RU", "as_of": "2025-07-01"}
+    block = get(client, "/api/corridor/route", **asked)
+    consignment = get(client, "/api/corridor/route", **asked, **{"class": "consignment"})
+    assert consignment["conditions"]["service"] == "consignment"
+    first, second = block["routes"][0], consignment["routes"][0]
+    assert second["scheduled_h"] == first["scheduled_h"] and second["p50_h"] > first["p50_h"]
+    html = corridor_page(client, **asked, **{"class": "consignment"})
+    assert '<option value="consignment" selected>' in html
+    assert "waits for space at ports and ferries." in html
+    assert client.get("/api/corridor/route", params={**asked, "class": "pilot"}).status_code == 422
 
 
 def test_the_page_gives_times_as_of_a_date_with_their_badges(client: TestClient) -> None:

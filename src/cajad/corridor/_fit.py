@@ -87,8 +87,14 @@ BORDER_ROWS: dict[str, tuple[str, ...]] = {
 }
 """Calibration rows whose published averages set each border's median dwell (CAREC CPMM
 averages cover all rail traffic: the wagonload class)."""
-ON_SCHEDULE = ("services.block-train.border_cn_kz", "services.block-train.border_rail")
-"""Borders a block train crosses on its timetable: median = the fitted scheduled border time."""
+ON_SCHEDULE = (
+    "services.block-train.border_cn_kz",
+    "services.block-train.border_rail",
+    "services.consignment.border_cn_kz",
+    "services.consignment.border_rail",
+)
+"""Borders a block train, and a consignment riding one, cross on the train's timetable: median
+= the fitted scheduled border time (a consignment's own waits are in its ``rest_factor``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,13 +1,17 @@
 """Fit the parameters of the realised time jointly, by maximum likelihood on calibration rows.
 
 Fitted together (see :mod:`cajad.corridor.realised` for the model): each state's median Caspian
-wait, one spread of the Caspian wait pooled over all states (a state with two or three waits
-cannot tell its own spread), the factor on the Caspian wait in ordinary winters (at least 1),
-and the spread ``τ`` of the shipment factor. The data, calibration part only:
+wait (a block train's), one spread of the Caspian wait pooled over all states (a state with two
+or three waits cannot tell its own spread), the factor on the Caspian wait in ordinary winters
+(at least 1), and for each class of service with rows the spread ``τ`` of its shipment factor;
+for a class other than the default (a consignment), its factor on the Caspian wait and its
+factor on the other parts (each at least 1: a consignment rides the same trains and ferries and
+is never given priority over them). The data, calibration part only, each row with its class
+(``published_times_service.csv``; the default class where none is named):
 
 * waits at a Caspian port published as such (``dwell`` rows at a Caspian port): lognormal with
-  the median of the state of their date;
-* measured movements between two places of the network: ``exp(τ·z) × R + W``.
+  the median of the state of their date times the class's Caspian factor;
+* measured movements between two places of the network: ``exp(τ·z) × f × R + W``.
 
 A movement's likelihood averages, over common Monte Carlo draws of ``R`` and ``W``, the exact
 probability the shipment factor gives the published figure (a density for a figure, a
@@ -37,18 +41,27 @@ from cajad.corridor.timing import TimingModel, conditions_on
 
 FIT_SAMPLES = 4000
 FIT_SEED = 1401
-SIGMA, TAU, WINTER = (
-    "realised.caspian_sigma",
-    "realised.shipment_sigma",
-    "realised.winter_caspian_factor",
-)
+SIGMA, WINTER = "realised.caspian_sigma", "realised.winter_caspian_factor"
+TAU, CASPIAN, REST = "shipment_sigma", "caspian_factor", "rest_factor"
 BOUNDS: dict[str, tuple[float, float]] = {
     "median": (math.log(1.0), math.log(10_000.0)),
     SIGMA: (math.log(0.05), math.log(3.0)),
     TAU: (math.log(0.01), math.log(3.0)),
     WINTER: (0.0, math.log(10.0)),  # an ordinary winter never shortens the wait
+    CASPIAN: (0.0, math.log(30.0)),  # a consignment is never ahead of the scheduled trains
+    REST: (0.0, math.log(10.0)),
 }
-"""Bounds of the logarithm of each parameter (``median``: any state's median wait, h)."""
+"""Bounds of the logarithm of each parameter (``median``: any state's median wait, h; the
+class figures by their last name)."""
+
+
+def bound_of(name: str) -> tuple[float, float]:
+    """The bounds of a dotted parameter name's logarithm."""
+    if name.startswith("states."):
+        return BOUNDS["median"]
+    return BOUNDS.get(name) or BOUNDS[name.rsplit(".", 1)[1]]
+
+
 _ROOT_2PI = math.sqrt(2 * math.pi)
 
 
@@ -65,6 +78,7 @@ class Observation:
     winter: bool
     rest: np.ndarray[Any, Any] | None
     waits: np.ndarray[Any, Any]
+    service: str
 
     @property
     def at_caspian(self) -> bool:
@@ -91,9 +105,10 @@ def observations(
     for r in rows:
         if r.part != "calibration" or r.kind != "dwell" or r.origin_node not in model.caspian_ports:
             continue
-        c = conditions_on(as_of=movement_day(r), model=model)
+        c = conditions_on(as_of=movement_day(r), model=model, service=r.service)
         winter = model.states[c.state].seasonal and c.season == "winter"
-        found.append(Observation(r, c.state, winter, None, np.zeros((0, FIT_SAMPLES))))
+        empty = np.zeros((0, FIT_SAMPLES))
+        found.append(Observation(r, c.state, winter, None, empty, c.service))
     judged, _ = evaluate(network, evaluable(rows, "measured", "calibration"), model)
     for j in judged:
         c = j.times.conditions
@@ -105,6 +120,7 @@ def observations(
                 model.states[c.state].seasonal and c.season == "winter",
                 draw_rest(j.times.parts, FIT_SAMPLES, rng),
                 rng.standard_normal((crossings, FIT_SAMPLES)),
+                c.service,
             )
         )
     return found
@@ -112,34 +128,61 @@ def observations(
 
 @dataclass(frozen=True, slots=True)
 class _Layout:
-    """Where each parameter sits in the vector of logarithms the search moves."""
+    """Where each parameter sits in the vector of logarithms the search moves: the states'
+    medians, the pooled spread, the winter factor, then the class figures by dotted name."""
 
     states: tuple[str, ...]
+    classes: tuple[str, ...]
 
     @property
     def names(self) -> list[str]:
-        return [*(f"states.{s}.caspian_median_h" for s in self.states), SIGMA, TAU, WINTER]
+        medians = [f"states.{s}.caspian_median_h" for s in self.states]
+        return [*medians, SIGMA, WINTER, *self.classes]
 
     def bounds(self) -> list[tuple[float, float]]:
-        return [BOUNDS["median"]] * len(self.states) + [BOUNDS[n] for n in (SIGMA, TAU, WINTER)]
+        return [bound_of(n) for n in self.names]
+
+
+def _class_names(data: Sequence[Observation], model: TimingModel) -> tuple[str, ...]:
+    """The class figures the rows can tell: each class's spread where it has movements, and a
+    non-default class's Caspian and other factors where it has rows that inform them."""
+    found: list[str] = []
+    for service in sorted({o.service for o in data}):
+        moves = [o for o in data if o.service == service and o.rest is not None]
+        if moves:
+            found.append(f"services.{service}.{TAU}")
+        if service == model.default_service:
+            continue
+        if any(o.service == service and o.at_caspian for o in data):
+            found.append(f"services.{service}.{CASPIAN}")
+        if moves:
+            found.append(f"services.{service}.{REST}")
+    return tuple(found)
 
 
 def log_likelihood(
-    theta: np.ndarray[Any, Any], data: Sequence[Observation], layout: _Layout
+    theta: np.ndarray[Any, Any],
+    data: Sequence[Observation],
+    layout: _Layout,
+    model: TimingModel,
 ) -> float:
     """The log-likelihood of the rows under the parameters' logarithms ``theta``."""
-    k = len(layout.states)
-    log_median = dict(zip(layout.states, theta[:k], strict=True))
-    sigma, tau = (math.exp(v) for v in theta[k : k + 2])
-    log_winter = float(theta[k + 2])
+    value = dict(zip(layout.names, theta.tolist(), strict=True))
+    sigma = math.exp(value[SIGMA])
+    log_winter = value[WINTER]
     total = 0.0
     for o in data:
-        mu = log_median[o.state] + (log_winter if o.winter else 0.0)
+        prefix = f"services.{o.service}."
+        mu = value[f"states.{o.state}.caspian_median_h"] + (log_winter if o.winter else 0.0)
+        mu += value.get(prefix + CASPIAN, 0.0)
         if o.rest is None:
             total += _wait_log_probability(o.row, mu, sigma)
         else:
+            tau_name = model.class_figure(o.service, TAU) or ""
+            tau = math.exp(value.get(prefix + TAU, value.get(tau_name, math.log(0.2))))
+            rest = o.rest * math.exp(value.get(prefix + REST, 0.0))
             waits = np.exp(mu + sigma * o.waits).sum(axis=0)
-            total += _movement_log_probability(o.row, o.rest, waits, tau)
+            total += _movement_log_probability(o.row, rest, waits, tau)
     return total
 
 
@@ -206,12 +249,12 @@ def fit_realised(
     """
     data = observations(network, rows, model)
     states = tuple(s for s in model.states if any(o.state == s and o.at_caspian for o in data))
-    layout = _Layout(states)
+    layout = _Layout(states, _class_names(data, model))
     start = _start(data, layout)
     bounds = layout.bounds()
 
     def objective(theta: np.ndarray[Any, Any]) -> float:
-        return -log_likelihood(theta, data, layout)
+        return -log_likelihood(theta, data, layout, model)
 
     found = minimize(objective, start, method="Powell", bounds=bounds, options={"xtol": 1e-6})
     theta = np.asarray(found.x)
@@ -228,12 +271,14 @@ def fit_realised(
 
 def _start(data: Sequence[Observation], layout: _Layout) -> np.ndarray[Any, Any]:
     """A start that owes nothing to earlier fits: each state's median of its published waits
-    (else a week), a Caspian spread of 0.5, a shipment spread of 0.2, no winter factor."""
+    (else a week), a Caspian spread of 0.5, no winter factor, shipment spreads of 0.2 and class
+    factors of 1.5."""
     medians = []
     for s in layout.states:
         direct = [o.row.value_h for o in data if o.state == s and o.rest is None]
         medians.append(math.log(float(np.median(direct))) if direct else math.log(168.0))
-    return np.array([*medians, math.log(0.5), math.log(0.2), 0.0])
+    classes = [math.log(0.2) if n.endswith(TAU) else math.log(1.5) for n in layout.classes]
+    return np.array([*medians, math.log(0.5), 0.0, *classes])
 
 
 def _standard_errors(
@@ -267,6 +312,10 @@ def _rows_behind(
     }
     found[SIGMA] = [o.row.id for o in caspian]
     found[WINTER] = [o.row.id for o in caspian if model.states[o.state].seasonal]
-    movements = [o.row.id for o in data if o.rest is not None]
-    found[TAU] = movements
+    for name in layout.classes:
+        service = name.split(".")[1]
+        if name.endswith(CASPIAN):
+            found[name] = [o.row.id for o in caspian if o.service == service]
+        else:
+            found[name] = [o.row.id for o in data if o.service == service and o.rest is not None]
     return found

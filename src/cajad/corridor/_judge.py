@@ -2,7 +2,8 @@
 
 :func:`evaluate` routes each published figure whose ends are places of the network (the route
 family choosing the constraints, :data:`~cajad.corridor.timing.FAMILY_CONSTRAINTS`) on the
-network as it stood on the figure's date, and returns the model's figures beside the published
+network as it stood on the figure's date, for the figure's class of service (the default class
+where the table names none), and returns the model's figures beside the published
 one. The fits (:mod:`cajad.corridor._fit`) apply it to the calibration part; the benchmark to
 the held-out part.
 """
@@ -89,7 +90,7 @@ def evaluate(
                 skipped.append((row, f"no route: {exc}"))
                 continue
         day = movement_day(row)
-        conditions = conditions_on(as_of=day, model=model)
+        conditions = conditions_on(as_of=day, model=model, service=row.service)
         times = route_times(network, routes[key], conditions, model=model)
         judged.append(Judged(row, routes[key], times))
     return judged, skipped

@@ -38,6 +38,7 @@ class By(StrEnum):
 
 class Service(StrEnum):
     block_train = "block-train"
+    consignment = "consignment"
     wagonload = "wagonload"
 
 
@@ -81,7 +82,13 @@ def route_command(
     ] = None,
     service: Annotated[
         Service,
-        typer.Option(help="Class of rail service the times are for (border dwells differ)."),
+        typer.Option(
+            "--service",
+            "--class",
+            help="Class of service the times are for: block-train (a scheduled container "
+            "train), consignment (single or groupage containers, pilots: they wait for space "
+            "at ports and ferries) or wagonload (border dwells of all rail traffic).",
+        ),
     ] = Service.block_train,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:

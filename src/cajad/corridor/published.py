@@ -2,6 +2,11 @@
 
 Each row is one published figure: a schedule, a measured shipment, a claim or a dwell, with its
 source. Fitting reads only the ``calibration`` part; the benchmark judges the ``heldout`` part.
+The split was made in two rounds (``round``: ``1``; ``1-seen`` for round-1 held-out shipments
+moved into calibration after they were judged; ``2`` for the shipments added and split later).
+A measured shipment or a Caspian wait names its *class of service* (``service``, from
+``published_times_service.csv``): a scheduled ``block-train`` or a ``consignment`` booked
+piecemeal (pilots, test containers, market bookings) that waits for space at ports and ferries.
 
 A row's ends are the node ids of its ``origin_node`` / ``destination_node`` columns; where those
 are empty, the place text up to its first ``(`` or ``,`` is resolved against the network
@@ -9,8 +14,8 @@ are empty, the place text up to its first ``(`` or ``,`` is resolved against the
 table. The movement date is read by :func:`movement_day`.
 
 >>> times = load_published_times()
->>> len(times), sum(t.part == "heldout" for t in times)
-(133, 55)
+>>> len(times), sum(t.part == "heldout" for t in times), sum(t.round == "2" for t in times)
+(148, 54, 15)
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from cajad.corridor.model import Network
 from cajad.corridor.places import resolve_place
 
 TIMES_FILE, SPLIT_FILE = "published_times.csv", "published_times_split.csv"
+SERVICE_FILE = "published_times_service.csv"
 HOURS = {"days": 24.0, "hours": 1.0}
 SEASON_MIDDLE = {"winter": (1, 15), "spring": (4, 15), "summer": (7, 15), "autumn": (10, 15)}
 
@@ -49,6 +55,8 @@ class PublishedTime:
     season: str
     source: str
     part: str
+    round: str = "1"
+    service: str | None = None
 
     @property
     def value_h(self) -> float:
@@ -66,12 +74,13 @@ def load_published_times(directory: Path | str | None = None) -> list[PublishedT
         A row without a part, a bad number or an unknown unit (file, line and field named).
     """
     folder = Path(directory) if directory is not None else bundled_data_dir()
-    parts = {row["id"]: row["part"] for _, row in csv_rows(folder / SPLIT_FILE)}
+    split = {row["id"]: row for _, row in csv_rows(folder / SPLIT_FILE)}
+    services = {row["id"]: row["service"] for _, row in csv_rows(folder / SERVICE_FILE)}
     found: list[PublishedTime] = []
     problems: list[Problem] = []
     for line, row in csv_rows(folder / TIMES_FILE):
         try:
-            found.append(_row(row, parts))
+            found.append(_row(row, split, services))
         except (KeyError, ValueError) as exc:
             problems.append(Problem(TIMES_FILE, line, "(row)", str(exc)))
     if problems:
@@ -79,7 +88,9 @@ def load_published_times(directory: Path | str | None = None) -> list[PublishedT
     return found
 
 
-def _row(row: dict[str, str], parts: dict[str, str]) -> PublishedTime:
+def _row(
+    row: dict[str, str], split: dict[str, dict[str, str]], services: dict[str, str]
+) -> PublishedTime:
     factor = HOURS[row["unit"]]
     low, high = (float(row[k]) * factor if row[k].strip() else None for k in ("low", "high"))
     if low is None and high is None:
@@ -98,7 +109,9 @@ def _row(row: dict[str, str], parts: dict[str, str]) -> PublishedTime:
         movement_date=row["movement_date"],
         season=row["season"],
         source=f"{row['publisher']}: {row['source_title']} ({row['url']})",
-        part=parts[row["id"]],
+        part=split[row["id"]]["part"],
+        round=split[row["id"]].get("round") or "1",
+        service=services.get(row["id"]),
     )
 
 

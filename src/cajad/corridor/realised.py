@@ -1,7 +1,7 @@
 """Draw the realised time of a route: its parts, one shipment factor, and the uncertainty of the
 fitted parameters themselves.
 
-A route's realised time is ``exp(τ·z) × R + W``:
+A route's realised time is ``exp(τ·z) × f × R + W``:
 
 * ``R`` sums the parts a shipment carries through (running, borders, transfers, the wait for a
   departure), each drawn around its own median (lognormal, or uniform on a headway);
@@ -9,6 +9,9 @@ A route's realised time is ``exp(τ·z) × R + W``:
   parts: a train that runs with priority is fast on every leg, one held at a border loses its
   slots further on. Independent draws per part alone would cancel out over a long route and
   give a distribution far narrower than measured shipments show;
+* ``f`` is the class's factor on ``R`` (1 for a scheduled block train; a consignment booked
+  piecemeal waits for space, consolidation and paperwork on every leg), and ``τ`` the class's
+  own spread;
 * ``W`` sums the Caspian port waits, lognormal with the state's median and the spread pooled
   over all states; a shipment factor does not scale them (the queue sets them, not the train).
 
@@ -28,8 +31,6 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import numpy as np
-
-SHIPMENT_SIGMA = "realised.shipment_sigma"
 
 
 class Fitted(Protocol):
@@ -75,15 +76,24 @@ def draw_total(
     figures: Mapping[str, Fitted],
     samples: int,
     rng: np.random.Generator,
+    *,
+    tau: str,
+    factor: str | None = None,
 ) -> np.ndarray[Any, Any]:
-    """Samples of the realised time ``exp(τ·z) × R + W`` with the parameters drawn too."""
+    """Samples of the realised time ``exp(τ·z) × f × R + W`` with the parameters drawn too.
+
+    ``tau`` names the class's shipment spread; ``factor`` the class's factor ``f`` on ``R``
+    (``None``: 1, a block train).
+    """
     names = {n for p in parts for n in (*p.median_from, p.sigma_from) if n is not None}
-    names.add(SHIPMENT_SIGMA)
+    names.update(n for n in (tau, factor) if n is not None)
     factors = {n: _uncertainty(figures.get(n), samples, rng) for n in sorted(names)}
     rest = _sum([p for p in parts if p.shipment], factors, samples, rng)
+    if factor is not None:
+        rest = rest * figures[factor].value * factors[factor]
     wait = _sum([p for p in parts if not p.shipment], factors, samples, rng)
-    tau = figures[SHIPMENT_SIGMA].value * factors[SHIPMENT_SIGMA]
-    total: np.ndarray[Any, Any] = rest * np.exp(tau * rng.standard_normal(samples)) + wait
+    spread = figures[tau].value * factors[tau]
+    total: np.ndarray[Any, Any] = rest * np.exp(spread * rng.standard_normal(samples)) + wait
     return total
 
 

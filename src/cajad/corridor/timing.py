@@ -39,7 +39,7 @@ from cajad.corridor._graph import KIND_TERMINAL
 from cajad.corridor.errors import NetworkDataError, OptionError, UnknownScenarioError
 from cajad.corridor.loader import bundled_data_dir
 from cajad.corridor.model import Network
-from cajad.corridor.realised import SHIPMENT_SIGMA, Part, draw_total
+from cajad.corridor.realised import Part, draw_total
 from cajad.corridor.routes import Leg, Route, leg_of_arc
 
 TIMING_FILE = "timing.yaml"
@@ -102,16 +102,26 @@ class Realised(BaseModel):
     border_road: Wait
     winter_caspian_factor: Figure
     caspian_sigma: Figure
-    shipment_sigma: Figure
 
 
 class Service(BaseModel):
-    """A class of rail service with its own border dwells (``block-train``, ``wagonload``)."""
+    """A class of service (``block-train``, ``consignment``, ``wagonload``): its border dwells
+    and how its realised time departs from a block train's.
+
+    ``shipment_sigma`` is the spread of the class's shipment factor (``None``: the default
+    class's); ``caspian_factor`` multiplies the state's median Caspian wait (``None``: 1, the
+    states' medians are a block train's wait); ``rest_factor`` multiplies the median of every
+    other part the shipment carries through (``None``: 1), the waits for space, consolidation
+    and paperwork a consignment booked piecemeal meets and a scheduled train does not.
+    """
 
     model_config = _STRICT
     title: str
     border_cn_kz: Wait
     border_rail: Wait
+    shipment_sigma: Figure | None = None
+    caspian_factor: Figure | None = None
+    rest_factor: Figure | None = None
 
 
 class State(BaseModel):
@@ -138,6 +148,23 @@ class TimingModel(BaseModel):
     realised: Realised
     services: dict[str, Service]
     states: dict[str, State]
+
+    @model_validator(mode="after")
+    def _default_class_has_a_spread(self) -> TimingModel:
+        default = self.services.get(self.default_service)
+        if default is None or default.shipment_sigma is None:
+            raise ValueError("the default class of service needs its own shipment_sigma")
+        return self
+
+    def class_figure(self, service: str, field: str) -> str | None:
+        """The dotted name of a class's ``shipment_sigma``, ``caspian_factor`` or
+        ``rest_factor``: the default class's spread where the class has none; ``None`` for a
+        factor the class leaves at 1."""
+        if getattr(self.services[service], field) is not None:
+            return f"services.{service}.{field}"
+        if field == "shipment_sigma":
+            return f"services.{self.default_service}.shipment_sigma"
+        return None
 
     def parameters(self) -> dict[str, Figure]:
         """Every parameter by its dotted name (``services.wagonload.border_cn_kz.median_h``)."""
@@ -319,7 +346,12 @@ def route_times(
     m = model or load_timing()
     parts = route_parts(network, route, conditions, m)
     params = m.parameters()
-    total = draw_total(parts, params, samples, np.random.default_rng(random_state))
+    tau = m.class_figure(conditions.service, "shipment_sigma")
+    factor = m.class_figure(conditions.service, "rest_factor")
+    assert tau is not None
+    rng = np.random.default_rng(random_state)
+    total = draw_total(parts, params, samples, rng, tau=tau, factor=factor)
+    carried = tuple(n for n in (tau, factor) if n is not None)
     p10, p50, p90 = (float(q) for q in np.quantile(total, [0.1, 0.5, 0.9]))
     scheduled = [p for p in parts if p.scheduled_h > 0]
     return RouteTimes(
@@ -330,7 +362,7 @@ def route_times(
         conditions=conditions,
         provenance={
             "scheduled_h": _provenance(scheduled, params, scheduled=True),
-            **dict.fromkeys(("p10_h", "p50_h", "p90_h"), _provenance(parts, params)),
+            **dict.fromkeys(("p10_h", "p50_h", "p90_h"), _provenance(parts, params, carried)),
         },
         parts=tuple(parts),
     )
@@ -358,13 +390,19 @@ def _arc_hours(network: Network, m: TimingModel) -> np.ndarray[Any, Any]:
 
 
 def _provenance(
-    parts: Sequence[Part], params: dict[str, Figure], *, scheduled: bool = False
+    parts: Sequence[Part],
+    params: dict[str, Figure],
+    carried: Sequence[str] = (),
+    *,
+    scheduled: bool = False,
 ) -> dict[str, Any]:
+    """The weakest flag and the parameters behind a figure; ``carried`` are the class's
+    shipment spread and factor, which every realised figure carries."""
     used = sorted({n for p in parts for n in p.parameters})
     if scheduled:  # a timetable figure owes nothing to the realised spreads, states, classes
         used = [n for n in used if not n.startswith(("realised.", "states.", "services."))]
-    if not scheduled:  # every realised figure carries the shipment factor
-        used = sorted({*used, SHIPMENT_SIGMA})
+    else:
+        used = sorted({*used, *carried})
     flags = [params[n].flag if n in params else n.split(":", 1)[0] for n in used]
     weakest = min(flags, key=FLAG_ORDER.index) if flags else "sourced"
     return {"flag": weakest, "parameters": used}
@@ -442,6 +480,10 @@ def _caspian(m: TimingModel, c: Conditions, leg: Leg) -> Part:
     if state.seasonal and c.season == "winter":
         median *= m.realised.winter_caspian_factor.value
         median_from.append("realised.winter_caspian_factor")
+    factor = m.services[c.service].caspian_factor
+    if factor is not None:  # a consignment waits behind the scheduled trains
+        median *= factor.value
+        median_from.append(f"services.{c.service}.caspian_factor")
     names = ("scheduled.caspian_handling_h", *median_from, "realised.caspian_sigma")
     return Part(
         f"caspian port {leg.from_node}",

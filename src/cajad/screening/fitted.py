@@ -14,7 +14,8 @@ probability, never final:
   already when the probability of A reaches the model's ``threshold`` (over-categorising is the
   safe error in safeguards practice: a reviewer downgrades an A after a look, while a missed A
   goes without an impact assessment), and never C where physical works or an A-list sector
-  are named;
+  are named, nor any category the model lists as ``barred`` (catalogue 2026.4 bars C: where
+  no rule read "nothing physical", the estimate stays B or above);
 * nothing else: a category a rule decided stands (works within an existing footprint, a size
   below a published threshold, a trade agreement, an intermediary, an A), because the rule
   says why and a text model's word weights (a client's name among them) do not.
@@ -54,6 +55,9 @@ class FittedModel(BaseModel):
     intercept: list[float]
     weights: dict[str, list[float]]  # binary feature -> weight per class
     terms: dict[str, list[float]] = {}  # term -> [idf, weight per class...]
+    #: Categories the estimate never gives (2026.4: C, which only a rule that reads "nothing
+    #: physical" may give; where no rule decided, the safe error is B, for a reviewer).
+    barred: list[str] = []
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +135,7 @@ def refine(
     if p_a >= model.threshold:
         best = model.classes.index("A")
     else:
-        barred = {"A"} | ({"C"} if _physical(inferred) else set())
+        barred = {"A", *model.barred} | ({"C"} if _physical(inferred) else set())
         allowed = [i for i, c in enumerate(model.classes) if c not in barred]
         best = max(allowed, key=lambda i: probs[i])
     ranked = sorted(parts, key=lambda f: -parts[f][best])[:5]

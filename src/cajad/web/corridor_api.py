@@ -27,6 +27,8 @@ from cajad.web.corridor_service import (
     Place,
     RouteCount,
     RouteQuery,
+    ServiceClass,
+    ServiceOption,
     TimeScenario,
 )
 from cajad.web.deps import SessionDep
@@ -71,9 +73,11 @@ def route(
     mode: Modes = None,
     as_of: AsOf = None,
     scenario: TimeScenario = None,
+    service: ServiceOption = ServiceClass.BLOCK_TRAIN,
 ) -> dict[str, Any]:
     """The best route and up to ``k - 1`` loopless alternatives, every leg explained, with
-    scheduled and realised times for the network on ``as_of`` or under ``scenario``."""
+    scheduled and realised times for the network on ``as_of`` or under ``scenario``, for a
+    class of service (``class``)."""
     query = RouteQuery(
         origin,
         to,
@@ -84,6 +88,7 @@ def route(
         tuple(m.value for m in mode) if mode else None,
         as_of,
         scenario,
+        service.value,
     )
     return corridor.routes(query).unwrap()
 

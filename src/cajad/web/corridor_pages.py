@@ -36,6 +36,8 @@ from cajad.web.corridor_service import (
     Mode,
     Modes,
     RouteQuery,
+    ServiceClass,
+    ServiceOption,
     TimeScenario,
     corridor_of,
 )
@@ -63,6 +65,7 @@ def corridor_page(
     mode: Modes = None,
     as_of: AsOf = None,
     scenario: TimeScenario = None,
+    service: ServiceOption = ServiceClass.BLOCK_TRAIN,
 ) -> Response:
     """Routes between two places on a map, every leg explained, scheduled and realised times
     for the network on a date or under a named state; a scenario against the base on the
@@ -82,6 +85,7 @@ def corridor_page(
             modes,
             as_of or None,
             scenario or None,
+            service.value,
         )
         answer = corridor.routes(query)
         result = answer.payload
@@ -103,6 +107,7 @@ def corridor_page(
             "modes": modes or tuple(m.value for m in Mode),
             "as_of": as_of or "",
             "scenario": scenario or "",
+            "service": service.value,
         },
         "result": result,
         "error": error,

@@ -95,6 +95,24 @@ TimeScenario = Annotated[
 ]
 
 
+class ServiceClass(StrEnum):
+    """The class of service realised times are for (``timing.yaml``'s ``services``)."""
+
+    BLOCK_TRAIN = "block-train"
+    CONSIGNMENT = "consignment"
+    WAGONLOAD = "wagonload"
+
+
+ServiceOption = Annotated[
+    ServiceClass,
+    Query(
+        alias="class",
+        description="Class of service the times are for: block-train (a scheduled container "
+        "train), consignment (single or groupage containers, pilots) or wagonload.",
+    ),
+]
+
+
 @dataclass(frozen=True, slots=True)
 class RouteQuery:
     """What a route request asks for, as the person typed it."""
@@ -108,6 +126,7 @@ class RouteQuery:
     modes: tuple[str, ...] | None = None
     as_of: str | None = None
     scenario: str | None = None
+    service: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +275,9 @@ class Corridor:
             known = ", ".join([*sorted(states), *self.scenarios])
             raise ParameterError("scenario", f"no state or scenario {wanted!r}; known: {known}")
         try:
-            return network_on(self.network, as_of=query.as_of, scenario=query.scenario)
+            return network_on(
+                self.network, as_of=query.as_of, scenario=query.scenario, service=query.service
+            )
         except OptionError as exc:
             raise ParameterError("as_of", str(exc)) from exc
 
