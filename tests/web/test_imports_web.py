@@ -94,6 +94,12 @@ def test_refusals_name_line_and_field_and_hostile_xml_is_refused(world: World) -
         )
     folder = world.client.app.state.uploads.folder  # type: ignore[attr-defined]
     assert list(folder.iterdir()) == []  # nothing refused is kept
+    # Far above the bound: refused while the body is read, before Starlette spools it all
+    # (FastAPI answers a form body it could not read with 400).
+    files = {"file": ("huge.csv", b"x" * (MAX_BYTES + 2 * 2**20), "text/csv")}
+    huge = world.client.post("/imports", data={"csrf_token": csrf}, files=files)
+    assert huge.status_code == 400 and 'data-status="400"' in huge.text
+    assert list(folder.iterdir()) == []
 
 
 def test_the_viewer_and_the_public_cannot_import(world: World) -> None:
