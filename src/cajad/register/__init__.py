@@ -55,7 +55,15 @@ from cajad.register.models import (
     Transaction,
 )
 from cajad.register.ownership import organisation_identifier, owner_of
-from cajad.register.parts import PARTS, create_project, edit_part, part_items, part_rows
+from cajad.register.parts import (
+    PARTICIPANT_ROLES,
+    PARTS,
+    create_project,
+    edit_part,
+    known_owners,
+    part_items,
+    part_rows,
+)
 from cajad.register.queries import (
     REPORTED_TYPES,
     TransactionFilter,
@@ -119,6 +127,7 @@ __all__ = [
     "IATI_STATUS",
     "INCOMING_TYPES",
     "MATERIALISED",
+    "PARTICIPANT_ROLES",
     "PARTS",
     "PROJECT_COLUMNS",
     "REPORTED_TYPES",
@@ -197,6 +206,7 @@ __all__ = [
     "init",
     "is_code",
     "is_initialised",
+    "known_owners",
     "list_changes",
     "list_organisations",
     "list_projects",

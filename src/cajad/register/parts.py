@@ -34,7 +34,15 @@ from cajad.register.store import Actor, session_scope
 from cajad.register.views import project_spec, stored_projects
 from cajad.register.vocab import Stage
 
-__all__ = ["PARTS", "create_project", "edit_part", "part_items", "part_rows"]
+__all__ = [
+    "PARTICIPANT_ROLES",
+    "PARTS",
+    "create_project",
+    "edit_part",
+    "known_owners",
+    "part_items",
+    "part_rows",
+]
 
 #: Each part and the fields a row of its form gives.
 PARTS: Final[dict[str, tuple[str, ...]]] = {

@@ -22,6 +22,7 @@ from starlette.responses import RedirectResponse, Response
 
 from cajad.accounts import Action, Principal, Role, acting, authorize, authorize_project
 from cajad.register import (
+    PARTICIPANT_ROLES,
     PARTS,
     InputError,
     Problem,
@@ -32,12 +33,12 @@ from cajad.register import (
     edit_part,
     edit_project,
     get_project,
+    known_owners,
     part_rows,
     project_spec,
     project_version,
     session_scope,
 )
-from cajad.register.parts import PARTICIPANT_ROLES, known_owners
 from cajad.web.auth import PrincipalDep
 from cajad.web.deps import SessionDep
 from cajad.web.templating import render
