@@ -98,7 +98,15 @@ def plan_command(
     ] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Choose the projects to back within yearly budgets, with alternatives and reasons."""
+    """Choose the projects to back within yearly budgets, with alternatives and reasons.
+
+    Try the bundled example (twenty real projects; see SOURCE.md beside it):
+
+    cajad plan --candidates src/cajad/data/portfolio/example_candidates.csv
+    --budget 2026=40000000000 --budget 2027=40000000000 --budget 2028=40000000000
+    --budget 2029=40000000000 --budget 2030=40000000000
+    --min-share area:hrd=0.2 --max-share country:UZ=0.6 --min-grade C --alternatives 2
+    """
     policy = policy_from_text(
         currency=currency,
         budgets=budget,
