@@ -118,8 +118,24 @@ def _disable(w: World, who: Person | None, project: str) -> Request:
     return "POST", f"/admin/accounts/{_target(w)}/disable", {}
 
 
+def _benefit(w: World, who: Person | None, project: str) -> Request:
+    data = {"value": "1200", "note": "appraisal", "back": "project"}
+    return "POST", f"/projects/{project}/benefit", {"data": data}
+
+
+def _plan_benefit(w: World, who: Person | None, project: str) -> Request:
+    data = {"project": project, "value": "950.5", "kind": "sourced", "basis": "feasibility study"}
+    return "POST", "/plan/benefits", {"data": data}
+
+
+#: Setting a project's benefit: analysts (who plan) or the owner's editors.
+BENEFIT = "benefit"
 #: Every write route of the app: the action it needs and how to make a request to it.
-ENDPOINTS: dict[tuple[str, str], tuple[Action, Callable[[World, Person | None, str], Request]]] = {
+ENDPOINTS: dict[
+    tuple[str, str], tuple[Action | str, Callable[[World, Person | None, str], Request]]
+] = {
+    ("POST", "/projects/{identifier:path}/benefit"): (BENEFIT, _benefit),
+    ("POST", "/plan/benefits"): (BENEFIT, _plan_benefit),
     ("PATCH", "/api/projects/{identifier:path}"): (Action.EDIT, _patch),
     ("POST", "/projects/{identifier:path}/edit"): (Action.EDIT, _form),
     ("POST", "/api/projects/{identifier:path}/screening"): (Action.SCREEN, _screen),
@@ -128,7 +144,8 @@ ENDPOINTS: dict[tuple[str, str], tuple[Action, Callable[[World, Person | None, s
     ("POST", "/admin/accounts/{email}/disable"): (Action.MANAGE, _disable),
 }
 #: Who may take each action on a project of JICA (the editor's organisation).
-MAY = {
+MAY: dict[Action | str, set[str]] = {
+    BENEFIT: {"admin", "editor", "analyst"},
     Action.EDIT: {"admin", "editor"},
     Action.SCREEN: {"admin", "reviewer", "analyst"},
     Action.ANSWER: {"admin", "reviewer"},
@@ -299,3 +316,29 @@ def test_the_whole_log_is_for_admins(world: World) -> None:
     page = world.client.get("/admin/changes")
     assert page.status_code == 200 and "editor@example.org" in page.text  # its account's token
     assert world.client.get("/admin/accounts").status_code == 200
+
+
+def test_an_analyst_sets_and_clears_a_benefit_in_the_browser_form(world: World) -> None:
+    """The project page's form, by session cookie with its CSRF token: the value shows, a
+    negative one is refused, and going back to the default removes it."""
+    project = next(world.mine)
+    sign_in(world.client, world.people["analyst"].email)
+    page = world.client.get(f"/projects/{project}")
+    assert (
+        'data-testid="benefit-form"' in page.text and 'data-testid="benefit-default"' in page.text
+    )
+    csrf = _field(page.text, "csrf_token")
+    data = {"value": "1200", "note": "ministry appraisal", "csrf_token": csrf, "back": "project"}
+    saved = world.client.post(f"/projects/{project}/benefit", data=data, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].endswith("#benefit")
+    page = world.client.get(f"/projects/{project}").text
+    assert 'data-testid="benefit-set"' in page and "ministry appraisal" in page
+    bad = world.client.post(
+        f"/projects/{project}/benefit", data={**data, "value": "-5"}, follow_redirects=False
+    )
+    assert bad.status_code == 422
+    cleared = world.client.post(
+        f"/projects/{project}/benefit", data={"clear": "1", "csrf_token": csrf}
+    )
+    assert cleared.status_code == 200
+    assert 'data-testid="benefit-default"' in world.client.get(f"/projects/{project}").text

@@ -31,6 +31,7 @@ from cajad.register import StoreError, is_initialised, make_engine
 from cajad.web import (
     account_pages,
     api,
+    benefit_pages,
     brokerage_api,
     chains_api,
     changes,
@@ -74,6 +75,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     screening_pages.router,
     chains_api.router,
     edit_pages.router,
+    benefit_pages.router,
     brokerage_api.router,
     api.router,
     exports_api.router,
@@ -94,6 +96,7 @@ TEMPLATE_GLOBALS: tuple[Callable[[], Mapping[str, Any]], ...] = (
     chains_api.template_globals,
     corridor_pages.template_globals,
     minerals_pages.template_globals,
+    benefit_pages.template_globals,
 )
 
 
