@@ -48,6 +48,7 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["plan", "--budget", "2026=1", "--candidates", MISSING], "--candidates: no such file"),
     (["investors", "import", "{tmp}/no-investors.csv"], "FILE: no such file"),
     (["match", "no-such-project"], "no project 'no-such-project'"),
+    (["match", PROJECT, "--tenor", "0"], "the tenor must be whole years from 1 to 100; got 0"),
     (["benefits", "set", PROJECT, "lots"], "VALUE must be a number"),
     (["benefits", "set", PROJECT, "1", "--kind", "fitted"], "needs its basis"),
     (["benefits", "set", "no-such-project", "1"], "no project 'no-such-project'"),

@@ -18,6 +18,8 @@ Columns (``REQUIRED_COLUMNS``; ``OPTIONAL_COLUMNS`` may be left out):
 ``as_of``          the date the profile holds as of, YYYY-MM-DD
 ``organisation``   optional: the register organisation (name or ref) for the track record
 ``notes``          optional: what is not published, caveats
+``min_tenor_years`` optional: the shortest tenor it typically lends for, in whole years
+``max_tenor_years`` optional: the longest (both empty: not published; one alone: open range)
 =================  ==========================================================================
 
 Every problem is reported at once, as ``file:line: field: reason``; a file with any problem is
@@ -71,7 +73,9 @@ REQUIRED_COLUMNS: Final = (
     "sources",
     "as_of",
 )
-OPTIONAL_COLUMNS: Final = ("organisation", "notes")
+OPTIONAL_COLUMNS: Final = ("organisation", "notes", "min_tenor_years", "max_tenor_years")
+#: The longest tenor a profile may state (years): beyond any published loan.
+MAX_TENOR_YEARS: Final = 100
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -99,6 +103,8 @@ class Investor:
     as_of: dt.date
     organisation: str | None = None
     notes: str = ""
+    min_tenor_years: int | None = None
+    max_tenor_years: int | None = None
 
     @property
     def anywhere(self) -> bool:
@@ -191,6 +197,10 @@ def _investor(row: Mapping[str, str | None], at: _Place) -> Investor | None:
     grade = _text(row, "min_grade").upper() or None
     if grade is not None and grade not in GRADES:
         at.bad("min_grade", f"must be one of A-F or empty; got {grade!r}")
+    low_tenor = _years(row, "min_tenor_years", at)
+    high_tenor = _years(row, "max_tenor_years", at)
+    if low_tenor is not None and high_tenor is not None and low_tenor > high_tenor:
+        at.bad("max_tenor_years", f"must be >= min_tenor_years ({low_tenor}); got {high_tenor}")
     category = _text(row, "max_category").upper() or None
     if category is not None and category not in CATEGORIES:
         at.bad("max_category", f"must be A, B, C or empty; got {category!r}")
@@ -210,6 +220,8 @@ def _investor(row: Mapping[str, str | None], at: _Place) -> Investor | None:
         as_of=_date(row, at),
         organisation=_text(row, "organisation") or None,
         notes=_text(row, "notes"),
+        min_tenor_years=low_tenor,
+        max_tenor_years=high_tenor,
     )
 
 
@@ -271,6 +283,16 @@ def _money(row: Mapping[str, str | None], key: str, at: _Place) -> Decimal | Non
         at.bad(key, f"must be an amount > 0 or empty; got {_text(row, key)!r}")
         return None
     return value
+
+
+def _years(row: Mapping[str, str | None], key: str, at: _Place) -> int | None:
+    text = _text(row, key)
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_TENOR_YEARS:
+        at.bad(key, f"must be whole years from 1 to {MAX_TENOR_YEARS} or empty; got {text!r}")
+        return None
+    return int(text)
 
 
 def _date(row: Mapping[str, str | None], at: _Place) -> dt.date:

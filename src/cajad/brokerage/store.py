@@ -89,6 +89,8 @@ def _investor(row: InvestorProfile) -> Investor:
         as_of=row.as_of,
         organisation=row.organisation,
         notes=row.notes,
+        min_tenor_years=row.min_tenor_years,
+        max_tenor_years=row.max_tenor_years,
     )
 
 
@@ -148,6 +150,8 @@ def _fill(row: InvestorProfile, investor: Investor) -> None:
     row.as_of = investor.as_of
     row.organisation = investor.organisation
     row.notes = investor.notes
+    row.min_tenor_years = investor.min_tenor_years
+    row.max_tenor_years = investor.max_tenor_years
     row.imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
