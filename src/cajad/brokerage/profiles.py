@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -49,6 +50,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "Investor",
     "parse_rows",
+    "parse_text",
     "read_investors",
 ]
 
@@ -123,19 +125,28 @@ class Investor:
 def read_investors(path: Path) -> list[Investor]:
     """The investors of a CSV file; :class:`InvestorsError` names every problem."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
         raise InvestorsError(f"{path}: cannot read investors: {exc}") from exc
+    return parse_text(text, source=str(path))
+
+
+def parse_text(text: str, *, source: str) -> list[Investor]:
+    """The investors of CSV text (an upload, a file's contents); :class:`InvestorsError` names
+    every problem by ``source``, line and field."""
+    try:
+        reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InvestorsError(f"{source}: cannot read investors: {exc}") from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvestorsError(
-            f"{path}: investors refused",
-            [Problem(str(path), 1, c, "column missing") for c in missing],
+            f"{source}: investors refused",
+            [Problem(source, 1, c, "column missing") for c in missing],
         )
-    return parse_rows(rows, source=str(path))
+    return parse_rows(rows, source=source)
 
 
 def parse_rows(
