@@ -62,3 +62,12 @@ def test_percentile_ranks_share_ties_and_span_0_to_100() -> None:
     assert _percentiles([Decimal(3)]) == [Decimal(50)]
     assert _percentiles([Decimal(1), Decimal(2), Decimal(3)]) == [0, 50, 100]
     assert _percentiles([Decimal(1), Decimal(1), Decimal(5)]) == [25, 25, 100]
+
+
+def test_api_lists_the_benefits_the_plan_uses(client: TestClient) -> None:
+    rows = client.get("/api/benefits").json()
+    plan = client.get("/api/plan").json()  # the same years: 2025-2029
+    assert {r["project"] for r in rows} == set(plan["benefits"])
+    assert all(r["origin"] == "default" and r["kind"] == "assumed" for r in rows)
+    assert all(plan["benefits"][r["project"]].startswith("register default") for r in rows)
+    assert client.get("/api/benefits", params={"years": 0}).status_code == 422

@@ -20,7 +20,8 @@ from starlette.responses import Response
 
 from cajad.accounts import Action, Role, can
 from cajad.portfolio import Plan, Problem, plan
-from cajad.portfolio.from_register import register_problem
+from cajad.portfolio.benefits import benefit_rows, benefit_table
+from cajad.portfolio.from_register import register_candidates, register_problem
 from cajad.portfolio.policy import policy_from_text
 from cajad.portfolio.tables import KINDS
 from cajad.screening import quality
@@ -110,6 +111,21 @@ def plan_api(
         gap=gap,
     )
     return found.as_dict()
+
+
+@router.get("/api/benefits", summary="Each candidate's benefit for the planner, and its source")
+def benefits_api(
+    session: SessionDep,
+    currency: Currency = "JPY",
+    since: Annotated[int, Query(ge=1900, le=2199, description="First year of the plan.")] = 2025,
+    years: Annotated[int, Query(ge=1, le=50, description="Years the plan spans.")] = 5,
+) -> list[dict[str, Any]]:
+    """As ``cajad benefits list --json``: the value set (``origin`` set) or the register
+    default (``origin`` default), its kind (sourced, fitted, assumed, user), its parts and
+    source in words."""
+    code = policy_from_text(currency=currency, budgets=[f"{since}=1"]).currency
+    found = register_candidates(session, code, since=since)
+    return benefit_rows(benefit_table(session, found, code, years))
 
 
 @router.get("/plan", include_in_schema=False)
