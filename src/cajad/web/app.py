@@ -31,6 +31,7 @@ from cajad.register import StoreError, is_initialised, make_engine
 from cajad.web import (
     account_pages,
     api,
+    benefit_pages,
     brokerage_api,
     chains_api,
     changes,
@@ -41,6 +42,7 @@ from cajad.web import (
     edit_pages,
     errors,
     exports_api,
+    investor_upload,
     minerals_api,
     minerals_pages,
     pages,
@@ -74,6 +76,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     screening_pages.router,
     chains_api.router,
     edit_pages.router,
+    benefit_pages.router,
+    investor_upload.router,
     brokerage_api.router,
     api.router,
     exports_api.router,
@@ -94,6 +98,7 @@ TEMPLATE_GLOBALS: tuple[Callable[[], Mapping[str, Any]], ...] = (
     chains_api.template_globals,
     corridor_pages.template_globals,
     minerals_pages.template_globals,
+    benefit_pages.template_globals,
 )
 
 
