@@ -26,7 +26,7 @@ from cajad.accounts.models import Account, AccountSession, ApiToken, LoginAttemp
 from cajad.accounts.policy import Principal
 from cajad.accounts.service import normalise_email, principal
 from cajad.accounts.tokens import digest, new_secret
-from cajad.register import session_scope
+from cajad.register import writing_scope
 
 __all__ = [
     "ADDRESS_FAILURES",
@@ -71,7 +71,7 @@ def sign_in(engine: Engine, email: str, password: str, *, address: str) -> Signe
     except ValueError:
         address_email = email.strip().lower()[:254]
     refusal: Exception | None = None
-    with session_scope(engine, actor="sign-in") as session:
+    with writing_scope(engine, actor="sign-in") as session:
         now = utcnow()
         try:
             _check_address(session, address[:64], now)
@@ -155,7 +155,7 @@ def session_principal(session: Session, secret: str) -> tuple[Principal, str] | 
 
 def sign_out(engine: Engine, secret: str) -> None:
     """End the session of this cookie secret (nothing if it is unknown)."""
-    with session_scope(engine, actor="sign-out") as session:
+    with writing_scope(engine, actor="sign-out") as session:
         session.execute(delete(AccountSession).where(AccountSession.digest == digest(secret)))
 
 
