@@ -40,6 +40,8 @@ BUSY_TIMEOUT_S = 60
 _WRITER_LOCK = 0x636A6164  # "cjad"
 #: How long a writer refused at once (not after the busy wait) pauses before it tries again.
 _RETRY_PAUSE_S = 0.05
+#: A refusal quicker than this came without the busy wait (assumed: the wait's first sleep is 1 ms).
+_AT_ONCE_S = 0.01
 
 
 def database_url() -> str:
@@ -158,17 +160,20 @@ def lock_for_writing(session: Session) -> None:
     if driver is None or driver.in_transaction:
         return
     # The connection's busy timeout waits for the writer before; SQLite still answers "locked"
-    # at once in a few states (a WAL recovery or checkpoint under way), so try again until the
-    # same deadline rather than refuse a writer that only came at an unlucky moment.
+    # at once in a few states (a WAL recovery or checkpoint under way), so a refusal that came
+    # at once is tried again, until the same deadline, rather than refuse a writer that only
+    # came at an unlucky moment. A refusal after the whole busy wait is final.
     deadline = time.monotonic() + BUSY_TIMEOUT_S
     while True:
+        began = time.monotonic()
         try:
             driver.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now - began > _AT_ONCE_S or now >= deadline:
                 raise StoreError(
                     f"the register is locked by another writer (waited {BUSY_TIMEOUT_S} s): "
                     "try again once it has finished"
