@@ -275,6 +275,7 @@ def edit(
         changes,
         based_on=_if_match(if_match),
         actor=acting(allowed),
+        book=book,
     )
     session.expire_all()
     response.headers["ETag"] = etag(version)
