@@ -12,6 +12,7 @@ the suite's ``repeatable`` Hypothesis profile), so that the module stays well un
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,8 +37,9 @@ from cajad.web import create_app
 from .conftest import TestClient
 
 #: Examples drawn per operation (assumed: enough to reach every parameter's bounds and kinds
-#: in a few seconds per operation on the shared CI machine).
-EXAMPLES = 12
+#: in a few seconds per operation on the shared CI machine). A deeper search by hand:
+#: ``CAJAD_FUZZ_EXAMPLES=200 HYPOTHESIS_PROFILE=explore pytest tests/web/test_schema_fuzz.py``.
+EXAMPLES = int(os.environ.get("CAJAD_FUZZ_EXAMPLES", "12"))
 #: What is checked on every answer: no 5xx, and only what the document declares.
 CHECKS = [
     not_a_server_error,
