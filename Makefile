@@ -52,6 +52,7 @@ run: $(VENV)/.run
 	$(BIN)/cajad load-demo
 	$(BIN)/cajad screen-all
 	$(BIN)/cajad plan --budget 2025=600000000000 --budget 2026=600000000000 --alternatives 2 || true
+	$(BIN)/cajad plan --candidates src/cajad/data/portfolio/example_candidates.csv $(foreach y,2026 2027 2028 2029 2030,--budget $(y)=40000000000) --min-share area:hrd=0.2 --max-share country:UZ=0.6 --min-grade C --alternatives 2 || true
 	$(BIN)/cajad match uz-acwa-sazagan-solar-storage-jbic --show-excluded || true
 	$(BIN)/cajad prospect demos --out var/prospect-demos --resolution 10000
 	@echo "Everyone reads without an account. To change anything, create the first admin"

@@ -110,3 +110,13 @@ def test_list_prints_every_profile(register: Engine) -> None:
     data = json.loads(result.stdout)
     assert len(data) == count(register) >= 30
     assert all(d["sources"] for d in data)
+
+
+def test_tenor_scores_the_published_ranges_for_a_real_project(register: Engine) -> None:
+    result = runner.invoke(app, ["match", REAL[0], "--tenor", "18", "--json"])
+    assert result.exit_code == 0, result.output
+    found = {i["id"]: i for i in json.loads(result.stdout)["investors"]}
+    tenor = {k: next(r for r in i["reasons"] if r["name"] == "tenor") for k, i in found.items()}
+    assert tenor["ifc"]["points"] == 6.67 and "7-12 years" in tenor["ifc"]["text"]
+    assert tenor["ebrd"]["points"] == 8.33 and "up to 15 years" in tenor["ebrd"]["text"]
+    assert all(t["points"] == 0 for k, t in tenor.items() if k not in ("ifc", "ebrd"))

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +110,27 @@ def test_a_writer_that_waits_too_long_is_refused_in_one_line(database: Path) -> 
     message = str(refused.value)
     assert message.startswith("the register is locked by another writer")
     assert "\n" not in message and "SQL" not in message
+
+
+def test_a_writer_refused_at_once_tries_again(database: Path) -> None:
+    """A "locked" that comes without the busy wait (here: a connection that does not wait at
+    all) is tried again until the writer before lets go, not passed on to the user."""
+    eager = create_engine(f"sqlite:///{database}", connect_args={"timeout": 0})
+    event.listen(eager, "connect", lambda conn, _: conn.execute("PRAGMA journal_mode=WAL"))
+    holder = sqlite3.connect(database, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, holder.rollback)
+    release.start()
+    try:
+        with session_scope(eager) as session:
+            began = time.monotonic()
+            lock_for_writing(session)
+            waited = time.monotonic() - began
+    finally:
+        release.join()
+        holder.close()
+        eager.dispose()
+    assert waited >= 0.2
 
 
 def test_an_import_takes_the_lock_before_it_reads(database: Path) -> None:

@@ -125,6 +125,7 @@ EXPORTED = [
     "version_of",
     "write_projects_xlsx",
     "write_transactions_csv",
+    "writing_scope",
 ]
 
 #: Modules exported as namespaces: their names read well only qualified (``audit.record``).

@@ -105,7 +105,7 @@ def _csv(project: str) -> bytes:
     return f"project,ref,type,value,currency,value_date\n{row}\n".encode()
 
 
-def _upload(w: World, who: Person | None, project: str) -> Request:
+def _import_upload(w: World, who: Person | None, project: str) -> Request:
     return "POST", "/imports", {"files": {"file": ("t.csv", _csv(project), "text/csv")}}
 
 
@@ -116,7 +116,7 @@ def _commit(w: World, who: Person | None, project: str) -> Request:
         if who is not None and who.email in ("admin@example.org", "analyst@example.org")
         else w.people["admin"]
     )
-    _method, path, kwargs = _upload(w, uploader, project)
+    _method, path, kwargs = _import_upload(w, uploader, project)
     preview = w.client.post(path, **kwargs, headers=bearer(uploader))
     token = re.findall(r'action="/imports/([^"]+)"', preview.text)[0]
     return "POST", f"/imports/{token}", {}
@@ -161,13 +161,47 @@ def _disable(w: World, who: Person | None, project: str) -> Request:
     return "POST", f"/admin/accounts/{_target(w)}/disable", {}
 
 
+def _benefit(w: World, who: Person | None, project: str) -> Request:
+    data = {"value": "1200", "note": "appraisal", "back": "project"}
+    return "POST", f"/projects/{project}/benefit", {"data": data}
+
+
+def _plan_benefit(w: World, who: Person | None, project: str) -> Request:
+    data = {"project": project, "value": "950.5", "kind": "sourced", "basis": "feasibility study"}
+    return "POST", "/plan/benefits", {"data": data}
+
+
+_UPLOADS = iter(range(10**6))
+UPLOAD_HEADER = (
+    "id,name,origin,countries,sectors,instruments,min_ticket,max_ticket,currency,min_grade,"
+    "max_category,sources,as_of"
+)
+
+
+def upload_row(ident: str, origin: str = "MDB") -> str:
+    return f"{ident},Fund {ident},{origin},UZ,green,loan,,,USD,,,https://example.org/m,2025-01-01"
+
+
+def _upload(w: World, who: Person | None, project: str) -> Request:
+    content = f"{UPLOAD_HEADER}\n{upload_row(f'fund-{next(_UPLOADS)}')}\n"
+    data = {"action": "commit", "content": content, "name": "funds.csv"}
+    return "POST", "/investors/upload", {"data": data}
+
+
+#: Setting a project's benefit: analysts (who plan) or the owner's editors.
+BENEFIT = "benefit"
 #: Every write route of the app: the action it needs and how to make a request to it.
-ENDPOINTS: dict[tuple[str, str], tuple[Action, Callable[[World, Person | None, str], Request]]] = {
+ENDPOINTS: dict[
+    tuple[str, str], tuple[Action | str, Callable[[World, Person | None, str], Request]]
+] = {
+    ("POST", "/projects/{identifier:path}/benefit"): (BENEFIT, _benefit),
+    ("POST", "/plan/benefits"): (BENEFIT, _plan_benefit),
+    ("POST", "/investors/upload"): (Action.IMPORT, _upload),
     ("PATCH", "/api/projects/{identifier:path}"): (Action.EDIT, _patch),
     ("POST", "/projects/{identifier:path}/edit"): (Action.EDIT, _form),
     ("POST", "/projects/new"): (Action.EDIT, _create),
     ("POST", "/projects/{identifier:path}/edit/{part}"): (Action.EDIT, _part),
-    ("POST", "/imports"): (Action.IMPORT, _upload),
+    ("POST", "/imports"): (Action.IMPORT, _import_upload),
     ("POST", "/imports/{token}"): (Action.IMPORT, _commit),
     ("POST", "/api/projects/{identifier:path}/screening"): (Action.SCREEN, _screen),
     ("POST", "/api/projects/{identifier:path}/answers"): (Action.ANSWER, _answer),
@@ -176,12 +210,14 @@ ENDPOINTS: dict[tuple[str, str], tuple[Action, Callable[[World, Person | None, s
     ("POST", "/admin/accounts/{email}/disable"): (Action.MANAGE, _disable),
 }
 #: Who may take each action on a project of JICA (the editor's organisation).
-MAY = {
+MAY: dict[Action | str, set[str]] = {
+    BENEFIT: {"admin", "editor", "analyst"},
     Action.EDIT: {"admin", "editor"},
     Action.SCREEN: {"admin", "reviewer", "analyst"},
     Action.ANSWER: {"admin", "reviewer"},
     Action.IMPORT: {"admin", "analyst"},
     Action.MANAGE: {"admin"},
+    Action.IMPORT: {"admin", "analyst"},
 }
 #: Writes that change nothing when allowed: a dry run of an upload.
 DRY = {("POST", "/imports")}
@@ -366,3 +402,63 @@ def test_the_whole_log_is_for_admins(world: World) -> None:
     page = world.client.get("/admin/changes")
     assert page.status_code == 200 and "editor@example.org" in page.text  # its account's token
     assert world.client.get("/admin/accounts").status_code == 200
+
+
+def test_an_analyst_sets_and_clears_a_benefit_in_the_browser_form(world: World) -> None:
+    """The project page's form, by session cookie with its CSRF token: the value shows, a
+    negative one is refused, and going back to the default removes it."""
+    project = next(world.mine)
+    sign_in(world.client, world.people["analyst"].email)
+    page = world.client.get(f"/projects/{project}")
+    assert (
+        'data-testid="benefit-form"' in page.text and 'data-testid="benefit-default"' in page.text
+    )
+    csrf = _field(page.text, "csrf_token")
+    data = {"value": "1200", "note": "ministry appraisal", "csrf_token": csrf, "back": "project"}
+    saved = world.client.post(f"/projects/{project}/benefit", data=data, follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].endswith("#benefit")
+    page = world.client.get(f"/projects/{project}").text
+    assert 'data-testid="benefit-set"' in page and "ministry appraisal" in page
+    bad = world.client.post(
+        f"/projects/{project}/benefit", data={**data, "value": "-5"}, follow_redirects=False
+    )
+    assert bad.status_code == 422
+    cleared = world.client.post(
+        f"/projects/{project}/benefit", data={"clear": "1", "csrf_token": csrf}
+    )
+    assert cleared.status_code == 200
+    assert 'data-testid="benefit-default"' in world.client.get(f"/projects/{project}").text
+
+
+def test_an_analyst_previews_then_commits_an_investor_upload(world: World) -> None:
+    """Problems by line and field and nothing written; a clean file previewed (nothing
+    written), then committed exactly as previewed, audited under the account."""
+    sign_in(world.client, world.people["analyst"].email)
+    form = world.client.get("/investors/upload")
+    assert form.status_code == 200 and 'data-testid="upload-form"' in form.text
+    csrf = _field(form.text, "csrf_token")
+    bad = f"{UPLOAD_HEADER}\n{upload_row('ok-fund')}\n{upload_row('bad fund', origin='Mars')}\n"
+    before = last_audit_id(world.engine)
+    files = {"file": ("funds.csv", bad.encode(), "text/csv")}
+    refused = world.client.post("/investors/upload", data={"csrf_token": csrf}, files=files)
+    assert refused.status_code == 422
+    found = re.findall(
+        r'data-testid="upload-problem" data-line="(\d+)" data-field="(\w+)"', refused.text
+    )
+    assert found == [("3", "id"), ("3", "origin")]
+    good = f"{UPLOAD_HEADER}\n{upload_row('new-fund')}\n"
+    files = {"file": ("funds.csv", good.encode(), "text/csv")}
+    preview = world.client.post("/investors/upload", data={"csrf_token": csrf}, files=files)
+    assert preview.status_code == 200 and "new-fund" in preview.text
+    assert audit_since(world.engine, before) == []
+    data = {"csrf_token": csrf, "action": "commit", "content": good, "name": "funds.csv"}
+    done = world.client.post("/investors/upload", data=data)
+    assert done.status_code == 200 and 'data-testid="upload-done"' in done.text
+    (entry,) = audit_since(world.engine, before)
+    assert (entry.entity, entry.entity_key, entry.actor) == (
+        "investor_profile",
+        "new-fund",
+        world.people["analyst"].email,
+    )
+    viewer = world.client.get("/investors/upload", headers=bearer(world.people["viewer"]))
+    assert viewer.status_code == 403

@@ -237,6 +237,7 @@ def admin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         f"/projects/{project}/edit",
         "/projects/new",
         "/imports",
+        "/investors/upload",
     ]
     yield f"http://127.0.0.1:{port}", pages
     server.should_exit = True
@@ -251,7 +252,7 @@ def test_an_admins_pages_and_a_run_have_no_serious_violation(
     browser: Any, admin_server: tuple[str, list[str]], lang: str
 ) -> None:
     """Signed in as the admin: the run page, the audit log, the accounts, a project with its
-    history and edit link, and the edit form."""
+    history, edit link and benefit form, the edit form, and the investor upload form."""
     base, pages = admin_server
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()

@@ -27,7 +27,7 @@ from cajad.accounts.errors import (
 from cajad.accounts.models import Account, AccountOrganisation, AccountSession, ApiToken, utcnow
 from cajad.accounts.policy import Action, Principal, Role, can
 from cajad.accounts.tokens import digest, new_token
-from cajad.register import Actor, NotFoundError, Organisation, Project, audit, session_scope
+from cajad.register import Actor, NotFoundError, Organisation, Project, audit, writing_scope
 
 __all__ = [
     "AccountInfo",
@@ -153,7 +153,7 @@ def add_account(
         raise AccountInputError(f"only editors have organisations; {kind.value} got some")
     made = passwords.new_password() if password is None else None
     hashed = passwords.hash_password(password if password is not None else str(made))
-    with session_scope(engine, actor=actor) as session:
+    with writing_scope(engine, actor=actor) as session:
         if session.scalar(select(Account.id).where(Account.email == address)) is not None:
             raise DuplicateAccountError(f"an account {address!r} exists already")
         orgs = sorted({resolve_organisation(session, o) for o in organisations})
@@ -199,7 +199,7 @@ def list_accounts(session: Session) -> list[AccountInfo]:
 
 def disable_account(engine: Engine, email: str, *, actor: str | Actor) -> AccountInfo:
     """Disable an account: it signs in no more, its sessions end, its tokens are revoked."""
-    with session_scope(engine, actor=actor) as session:
+    with writing_scope(engine, actor=actor) as session:
         account = _get(session, email)
         before = _state(account)
         account.active = False
@@ -227,7 +227,7 @@ def reset_password(
     once), the lock-out lifted, every session of the account ended."""
     made = passwords.new_password() if password is None else None
     hashed = passwords.hash_password(password if password is not None else str(made))
-    with session_scope(engine, actor=actor) as session:
+    with writing_scope(engine, actor=actor) as session:
         account = _get(session, email)
         before = _state(account)
         account.password_hash = hashed
@@ -256,7 +256,7 @@ def issue_token(
     """A new API token for the account: its id and its secret (shown once; only its digest
     is stored)."""
     secret = new_token()
-    with session_scope(engine, actor=actor) as session:
+    with writing_scope(engine, actor=actor) as session:
         account = _get(session, email)
         if not account.active:
             raise AccountInputError(f"account {account.email!r} is disabled")
@@ -276,7 +276,7 @@ def issue_token(
 
 def revoke_token(engine: Engine, token_id: int, *, actor: str | Actor) -> None:
     """Revoke an API token (it is kept, revoked, for the record)."""
-    with session_scope(engine, actor=actor) as session:
+    with writing_scope(engine, actor=actor) as session:
         token = session.get(ApiToken, token_id)
         if token is None:
             raise UnknownAccountError(f"no API token {token_id}")

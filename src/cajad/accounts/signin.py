@@ -26,7 +26,7 @@ from cajad.accounts.models import Account, AccountSession, ApiToken, LoginAttemp
 from cajad.accounts.policy import Principal
 from cajad.accounts.service import normalise_email, principal
 from cajad.accounts.tokens import digest, new_secret
-from cajad.register import session_scope
+from cajad.register import session_scope, writing_scope
 
 __all__ = [
     "ADDRESS_FAILURES",
@@ -71,12 +71,18 @@ def sign_in(engine: Engine, email: str, password: str, *, address: str) -> Signe
     except ValueError:
         address_email = email.strip().lower()[:254]
     refusal: Exception | None = None
+    # The hash is checked before the write lock is taken (it is slow on purpose): sign-ins,
+    # failed ones above all, must not hold up every other writer for as long.
     with session_scope(engine, actor="sign-in") as session:
+        found = session.scalar(select(Account).where(Account.email == address_email))
+        seen = found.password_hash if found is not None and found.active else None
+    checked = (seen, passwords.verify_password(seen, password))
+    with writing_scope(engine, actor="sign-in") as session:
         now = utcnow()
         try:
             _check_address(session, address[:64], now)
             account = session.scalar(select(Account).where(Account.email == address_email))
-            who = _check_password(account, password, now)
+            who = _check_password(account, password, now, checked)
             session.add(LoginAttempt(email=address_email, address=address[:64], succeeded=True))
             return _open(session, who, now)
         except (LockedOutError, NotSignedInError) as exc:
@@ -101,7 +107,12 @@ def _check_address(session: Session, address: str, now: dt.datetime) -> None:
         )
 
 
-def _check_password(account: Account | None, password: str, now: dt.datetime) -> Principal:
+def _check_password(
+    account: Account | None, password: str, now: dt.datetime, checked: tuple[str | None, bool]
+) -> Principal:
+    """The account's principal if ``password`` is its password, else refused (and counted).
+    ``checked`` is a hash and whether the password matched it, found before the write lock;
+    it is checked again only if the hash changed since (a reset in between)."""
     if account is not None and account.locked_until is not None and account.locked_until > now:
         wait = int((account.locked_until - now).total_seconds()) + 1
         raise LockedOutError(
@@ -110,7 +121,10 @@ def _check_password(account: Account | None, password: str, now: dt.datetime) ->
             retry_after=wait,
         )
     stored = account.password_hash if account is not None and account.active else None
-    if not passwords.verify_password(stored, password) or account is None:
+    seen, matched = checked
+    if stored != seen:
+        matched = passwords.verify_password(stored, password)
+    if not matched or stored is None or account is None:
         if account is not None:
             account.failed_logins += 1
             if account.failed_logins >= MAX_FAILURES:
@@ -155,7 +169,7 @@ def session_principal(session: Session, secret: str) -> tuple[Principal, str] | 
 
 def sign_out(engine: Engine, secret: str) -> None:
     """End the session of this cookie secret (nothing if it is unknown)."""
-    with session_scope(engine, actor="sign-out") as session:
+    with writing_scope(engine, actor="sign-out") as session:
         session.execute(delete(AccountSession).where(AccountSession.digest == digest(secret)))
 
 

@@ -97,6 +97,10 @@ def match_command(
         ),
     ] = False,
     consortia: Annotated[int, typer.Option(min=0, max=10, help="Consortia to find.")] = 3,
+    tenor: Annotated[
+        int | None,
+        typer.Option(help="The tenor the project asks for, 1-100 years (a soft score)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Rank the investors whose mandates fit a project, with reasons, and its consortia."""
@@ -109,7 +113,7 @@ def match_command(
             raise ArgumentError(f"--need CURRENCY must be an ISO 4217 code; got {need[1]!r}")
         given = (amount, need[1].upper())
     with session_scope(open_register()) as session:
-        result = match_project(session, project, need=given, count=consortia)
+        result = match_project(session, project, need=given, count=consortia, tenor=tenor)
     if as_json:
         print(json.dumps(result.as_dict(excluded=show_excluded), indent=2, ensure_ascii=False))
         return

@@ -17,8 +17,12 @@ with its reasons among ``excluded``):
 
 **Soft requirements** rank, in points out of 100 (:data:`POINTS`): sector depth (the share of
 the project's sectors the investor names, more for a DAC code than an area), past deals in the
-project's countries, currency match with the need, track record in the register, and ticket
-fit (the share of the need its maximum ticket covers; none when the maximum is not published).
+project's countries, currency match with the need, track record in the register, ticket fit
+(the share of the need its maximum ticket covers; none when the maximum is not published) and
+tenor: when the need states the tenor it asks for (years) and the investor publishes its
+typical range, full points inside the range (both ends pass), else the points scaled by how
+near the range comes (a need of 20 years against a maximum of 15: 15/20; a need of 3 years
+against a minimum of 5: 3/5); none, said, when either is not known.
 """
 
 from __future__ import annotations
@@ -60,10 +64,11 @@ ANY_INSTRUMENT: Final = ("loan", "equity", "guarantee", "grant")
 #: The most points each soft requirement gives.
 POINTS: Final[dict[str, Decimal]] = {
     "sector depth": Decimal(30),
-    "country deals": Decimal(25),
+    "country deals": Decimal(20),
     "currency": Decimal(10),
-    "track record": Decimal(20),
+    "track record": Decimal(15),
     "ticket fit": Decimal(15),
+    "tenor": Decimal(10),
 }
 _PER_COUNTRY_DEAL = Decimal(10)
 _PER_DEAL = Decimal(5)
@@ -85,6 +90,8 @@ class Need:
     currency: str
     on: dt.date
     source: str
+    tenor_years: int | None = None
+    """The tenor the project asks for, in years (None: not stated)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -92,6 +99,7 @@ class Need:
             "currency": self.currency,
             "on": self.on.isoformat(),
             "source": self.source,
+            "tenor_years": self.tenor_years,
         }
 
 
@@ -314,6 +322,36 @@ def soft_reasons(
         _currency(investor, need),
         _track(record),
         _fit(need, max_ticket),
+        _tenor(investor, need),
+    )
+
+
+def _tenor(investor: Investor, need: Need) -> Reason:
+    low, high = investor.min_tenor_years, investor.max_tenor_years
+    if need.tenor_years is None:
+        return Reason("tenor", "the project's tenor need is not stated")
+    if low is None and high is None:
+        return Reason("tenor", "its typical tenor is not published")
+    wanted = need.tenor_years
+    span = f"{low} or more" if high is None else f"up to {high}" if low is None else f"{low}-{high}"
+    if (low is None or wanted >= low) and (high is None or wanted <= high):
+        return Reason(
+            "tenor",
+            f"its typical tenor ({span} years) covers the {wanted} years needed",
+            POINTS["tenor"],
+        )
+    share = (
+        Decimal(high) / wanted
+        if high is not None and wanted > high
+        else Decimal(wanted) / (low or 1)
+    )
+    points = (POINTS["tenor"] * share).quantize(_CENT)
+    return Reason(
+        "tenor",
+        f"its typical tenor ({span} years) falls short of the {wanted} years needed"
+        if high is not None and wanted > high
+        else f"its typical tenor ({span} years) is longer than the {wanted} years needed",
+        points,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, DateTime, String, Text
+from sqlalchemy import JSON, Date, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cajad.register import Base, ExactDecimal
@@ -40,3 +40,6 @@ class InvestorProfile(Base):
     organisation: Mapped[str | None] = mapped_column(String(300))
     notes: Mapped[str] = mapped_column(Text, default="")
     imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    #: The typical tenor range it lends for, in years (migration ``0017``; None: not published).
+    min_tenor_years: Mapped[int | None] = mapped_column(Integer)
+    max_tenor_years: Mapped[int | None] = mapped_column(Integer)

@@ -18,6 +18,8 @@ Columns (``REQUIRED_COLUMNS``; ``OPTIONAL_COLUMNS`` may be left out):
 ``as_of``          the date the profile holds as of, YYYY-MM-DD
 ``organisation``   optional: the register organisation (name or ref) for the track record
 ``notes``          optional: what is not published, caveats
+``min_tenor_years`` optional: the shortest tenor it typically lends for, in whole years
+``max_tenor_years`` optional: the longest (both empty: not published; one alone: open range)
 =================  ==========================================================================
 
 Every problem is reported at once, as ``file:line: field: reason``; a file with any problem is
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -47,6 +50,7 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "Investor",
     "parse_rows",
+    "parse_text",
     "read_investors",
 ]
 
@@ -71,7 +75,9 @@ REQUIRED_COLUMNS: Final = (
     "sources",
     "as_of",
 )
-OPTIONAL_COLUMNS: Final = ("organisation", "notes")
+OPTIONAL_COLUMNS: Final = ("organisation", "notes", "min_tenor_years", "max_tenor_years")
+#: The longest tenor a profile may state (years): beyond any published loan.
+MAX_TENOR_YEARS: Final = 100
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -99,6 +105,8 @@ class Investor:
     as_of: dt.date
     organisation: str | None = None
     notes: str = ""
+    min_tenor_years: int | None = None
+    max_tenor_years: int | None = None
 
     @property
     def anywhere(self) -> bool:
@@ -117,19 +125,28 @@ class Investor:
 def read_investors(path: Path) -> list[Investor]:
     """The investors of a CSV file; :class:`InvestorsError` names every problem."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            rows = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
         raise InvestorsError(f"{path}: cannot read investors: {exc}") from exc
+    return parse_text(text, source=str(path))
+
+
+def parse_text(text: str, *, source: str) -> list[Investor]:
+    """The investors of CSV text (an upload, a file's contents); :class:`InvestorsError` names
+    every problem by ``source``, line and field."""
+    try:
+        reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InvestorsError(f"{source}: cannot read investors: {exc}") from exc
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InvestorsError(
-            f"{path}: investors refused",
-            [Problem(str(path), 1, c, "column missing") for c in missing],
+            f"{source}: investors refused",
+            [Problem(source, 1, c, "column missing") for c in missing],
         )
-    return parse_rows(rows, source=str(path))
+    return parse_rows(rows, source=source)
 
 
 def parse_rows(
@@ -191,6 +208,10 @@ def _investor(row: Mapping[str, str | None], at: _Place) -> Investor | None:
     grade = _text(row, "min_grade").upper() or None
     if grade is not None and grade not in GRADES:
         at.bad("min_grade", f"must be one of A-F or empty; got {grade!r}")
+    low_tenor = _years(row, "min_tenor_years", at)
+    high_tenor = _years(row, "max_tenor_years", at)
+    if low_tenor is not None and high_tenor is not None and low_tenor > high_tenor:
+        at.bad("max_tenor_years", f"must be >= min_tenor_years ({low_tenor}); got {high_tenor}")
     category = _text(row, "max_category").upper() or None
     if category is not None and category not in CATEGORIES:
         at.bad("max_category", f"must be A, B, C or empty; got {category!r}")
@@ -210,6 +231,8 @@ def _investor(row: Mapping[str, str | None], at: _Place) -> Investor | None:
         as_of=_date(row, at),
         organisation=_text(row, "organisation") or None,
         notes=_text(row, "notes"),
+        min_tenor_years=low_tenor,
+        max_tenor_years=high_tenor,
     )
 
 
@@ -271,6 +294,16 @@ def _money(row: Mapping[str, str | None], key: str, at: _Place) -> Decimal | Non
         at.bad(key, f"must be an amount > 0 or empty; got {_text(row, key)!r}")
         return None
     return value
+
+
+def _years(row: Mapping[str, str | None], key: str, at: _Place) -> int | None:
+    text = _text(row, key)
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_TENOR_YEARS:
+        at.bad(key, f"must be whole years from 1 to {MAX_TENOR_YEARS} or empty; got {text!r}")
+        return None
+    return int(text)
 
 
 def _date(row: Mapping[str, str | None], at: _Place) -> dt.date:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from cajad.brokerage.consortia import Consortium, consortia, needs_guarantor
 from cajad.brokerage.errors import NeedError, UnknownError
 from cajad.brokerage.matching import Matches, Need, ProjectFacts, match
+from cajad.brokerage.profiles import MAX_TENOR_YEARS
 from cajad.brokerage.store import list_investors, track_records
 from cajad.register import (
     CENTRAL_ASIAN_COUNTRIES,
@@ -106,6 +107,7 @@ def match_project(
     *,
     need: tuple[Decimal, str] | None = None,
     count: int = 3,
+    tenor: int | None = None,
 ) -> MatchResult:
     """Rank the register's investors for the project and find its consortia."""
     try:
@@ -120,6 +122,12 @@ def match_project(
         if not amount.is_finite() or amount <= 0:
             raise NeedError(f"the need must be an amount > 0; got {amount}")
         found = Need(amount, currency.upper(), dt.date.today(), "given")
+    if tenor is not None:
+        if not 1 <= tenor <= MAX_TENOR_YEARS:
+            raise NeedError(
+                f"the tenor must be whole years from 1 to {MAX_TENOR_YEARS}; got {tenor}"
+            )
+        found = replace(found, tenor_years=tenor)
     facts = project_facts(session, project)
     investors = list_investors(session)
     matches = match(facts, found, investors, records=track_records(session, investors), rates=rates)

@@ -40,8 +40,10 @@ __all__ = [
     "TrackRecord",
     "get_investor",
     "import_investors",
+    "import_profiles",
     "list_investors",
     "load_bundled",
+    "preview_import",
     "track_record",
     "track_records",
 ]
@@ -89,6 +91,8 @@ def _investor(row: InvestorProfile) -> Investor:
         as_of=row.as_of,
         organisation=row.organisation,
         notes=row.notes,
+        min_tenor_years=row.min_tenor_years,
+        max_tenor_years=row.max_tenor_years,
     )
 
 
@@ -97,7 +101,27 @@ def import_investors(
 ) -> ImportResult:
     """Import the profiles of ``path`` in one transaction: a file with any problem is refused
     whole (:class:`~cajad.brokerage.errors.InvestorsError`) and nothing is written."""
-    investors = read_investors(path)
+    return import_profiles(engine, read_investors(path), source=str(path), actor=actor)
+
+
+def preview_import(session: Session, investors: list[Investor]) -> ImportResult:
+    """What importing ``investors`` would do, by id, without writing anything."""
+    existing = {
+        r.id: _state(_investor(r))
+        for r in session.scalars(
+            select(InvestorProfile).where(InvestorProfile.id.in_([i.id for i in investors]))
+        )
+    }
+    created = [i.id for i in investors if i.id not in existing]
+    same = [i.id for i in investors if existing.get(i.id) == _state(i)]
+    updated = [i.id for i in investors if i.id in existing and i.id not in same]
+    return ImportResult("preview", tuple(created), tuple(updated), tuple(same))
+
+
+def import_profiles(
+    engine: Engine, investors: list[Investor], *, source: str, actor: str | Actor
+) -> ImportResult:
+    """Import parsed profiles in one transaction, each change audited under ``actor``."""
     created: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
@@ -130,7 +154,7 @@ def import_investors(
                 before=before,
                 after=after,
             )
-    return ImportResult(str(path), tuple(created), tuple(updated), tuple(unchanged))
+    return ImportResult(source, tuple(created), tuple(updated), tuple(unchanged))
 
 
 def _fill(row: InvestorProfile, investor: Investor) -> None:
@@ -148,6 +172,8 @@ def _fill(row: InvestorProfile, investor: Investor) -> None:
     row.as_of = investor.as_of
     row.organisation = investor.organisation
     row.notes = investor.notes
+    row.min_tenor_years = investor.min_tenor_years
+    row.max_tenor_years = investor.max_tenor_years
     row.imported_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 

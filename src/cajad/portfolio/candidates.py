@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation
+from importlib import resources
 from pathlib import Path
 from typing import Final
 
@@ -29,6 +30,7 @@ from cajad.errors import Problem
 from cajad.portfolio.errors import CandidatesError
 
 __all__ = [
+    "EXAMPLE",
     "GRADES",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
@@ -59,6 +61,11 @@ _PROJECT_FIELDS: Final = (
     "requires",
     "excludes",
     "tags",
+)
+#: The bundled example: twenty real projects of the register for 2026-2030 (years, grades and
+#: the JPY rate assumed; see ``data/portfolio/SOURCE.md``).
+EXAMPLE: Final = Path(
+    str(resources.files("cajad.data").joinpath("portfolio/example_candidates.csv"))
 )
 FIRST_YEAR: Final = 1900
 LAST_YEAR: Final = 2199

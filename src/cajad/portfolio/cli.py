@@ -1,4 +1,5 @@
-"""``cajad plan``, added to the cajad CLI by :func:`register`: a thin layer over the planner.
+"""``cajad plan`` and ``cajad benefits``, added to the cajad CLI by :func:`register`: a thin
+layer over the planner.
 
 Exit codes as in :mod:`cajad._cli`: 0 a plan was found, 1 cajad failed, 2 input refused or no
 portfolio meets the policy (``--json`` still prints the result, with the conflict).
@@ -12,21 +13,46 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 
-from cajad._cli import EXIT_REFUSED, err, existing_file, exit_codes, open_register, out
+from cajad._cli import (
+    EXIT_REFUSED,
+    ArgumentError,
+    AsOption,
+    as_number,
+    err,
+    existing_file,
+    exit_codes,
+    local_actor,
+    open_register,
+    out,
+)
+from cajad.accounts import acting as account_actor
+from cajad.accounts import principal_of
+from cajad.portfolio.benefits import (
+    authorize_benefit,
+    benefit_rows,
+    benefit_table,
+    clear_benefit,
+    set_benefit,
+)
 from cajad.portfolio.candidates import Candidate, read_candidates
-from cajad.portfolio.from_register import read_benefits, register_problem
+from cajad.portfolio.from_register import read_benefits, register_candidates, register_problem
 from cajad.portfolio.planner import Plan, plan
 from cajad.portfolio.policy import Policy, parse_budget, policy_from_text
 from cajad.portfolio.problem import Problem, make_problem
-from cajad.register import session_scope
+from cajad.register import Actor, session_scope
 
 __all__ = ["register"]
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``plan`` to ``app``."""
+    """Add ``plan`` and ``benefits set|clear|list`` to ``app``."""
     app.command("plan")(plan_command)
+    benefits_app.command("set")(benefits_set_command)
+    benefits_app.command("clear")(benefits_clear_command)
+    benefits_app.command("list")(benefits_list_command)
+    app.add_typer(benefits_app, name="benefits")
 
 
 @exit_codes
@@ -72,7 +98,15 @@ def plan_command(
     ] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
-    """Choose the projects to back within yearly budgets, with alternatives and reasons."""
+    """Choose the projects to back within yearly budgets, with alternatives and reasons.
+
+    Try the bundled example (twenty real projects; see SOURCE.md beside it):
+
+    cajad plan --candidates src/cajad/data/portfolio/example_candidates.csv
+    --budget 2026=40000000000 --budget 2027=40000000000 --budget 2028=40000000000
+    --budget 2029=40000000000 --budget 2030=40000000000
+    --min-share area:hrd=0.2 --max-share country:UZ=0.6 --min-grade C --alternatives 2
+    """
     policy = policy_from_text(
         currency=currency,
         budgets=budget,
@@ -154,3 +188,78 @@ def _print(result: Plan) -> None:
         )
     for p in result.frontier:
         out.print(f"  frontier ×{p.factor}: objective {p.objective}", highlight=False)
+
+
+benefits_app = typer.Typer(
+    help="The planner's benefits table: set, clear and list each project's benefit.",
+    no_args_is_help=True,
+)
+
+
+@exit_codes
+def benefits_set_command(
+    project: Annotated[str, typer.Argument(help="Project identifier.")],
+    value: Annotated[str, typer.Argument(help="Benefit, in the plan currency's millions.")],
+    note: Annotated[str, typer.Option(help="Why this value (shown with the plan).")] = "",
+    kind: Annotated[
+        str, typer.Option(help="user (a judgement), or sourced, fitted, assumed with --basis.")
+    ] = "user",
+    basis: Annotated[str, typer.Option(help="What the value rests on (a source, a fit).")] = "",
+    as_email: AsOption = None,
+) -> None:
+    """Set a project's benefit; it overrides the register default in every plan. Audited."""
+    amount = as_number(value, "VALUE")
+    if len(note) > 2000 or len(basis) > 2000:
+        raise ArgumentError("--note and --basis must be at most 2000 characters")
+    engine = open_register()
+    actor = _benefit_actor(engine, as_email, project)
+    with session_scope(engine, actor=actor) as session:
+        row = set_benefit(session, project, amount, note=note, kind=kind, basis=basis)
+        said = f"{project}: benefit {row.value} ({row.kind}) set by {row.updated_by}"
+    out.print(said, highlight=False, markup=False)
+
+
+@exit_codes
+def benefits_clear_command(
+    project: Annotated[str, typer.Argument(help="Project identifier.")],
+    as_email: AsOption = None,
+) -> None:
+    """Remove a project's set benefit: the register default applies again. Audited."""
+    engine = open_register()
+    actor = _benefit_actor(engine, as_email, project)
+    with session_scope(engine, actor=actor) as session:
+        gone = clear_benefit(session, project)
+    out.print(
+        f"{project}: " + ("set benefit removed" if gone else "no benefit was set"),
+        highlight=False,
+        markup=False,
+    )
+
+
+@exit_codes
+def benefits_list_command(
+    currency: Annotated[str, typer.Option(help="Plan currency.")] = "JPY",
+    since: Annotated[int, typer.Option(help="First year of the plan.", min=1900, max=2199)] = 2025,
+    years: Annotated[int, typer.Option(help="Years the plan spans.", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Each candidate's benefit: the value set, else the register default, and its source."""
+    policy = policy_from_text(currency=currency, budgets=[f"{since}=1"])
+    with session_scope(open_register()) as session:
+        found = register_candidates(session, policy.currency, since=since)
+        table = benefit_table(session, found, policy.currency, years)
+    if as_json:
+        print(json.dumps(benefit_rows(table), indent=2, ensure_ascii=False))
+        return
+    for key in sorted(table):
+        b = table[key]
+        out.print(f"{key:<44} {b.value:>14} {b.origin:<8} {b.kind:<8}", highlight=False)
+        out.print(f"    {b.source}", highlight=False, markup=False)
+
+
+def _benefit_actor(engine: Engine, as_email: str | None, project: str) -> Actor:
+    if as_email is None:
+        return local_actor()
+    with session_scope(engine) as session:
+        who = authorize_benefit(session, principal_of(session, as_email), project)
+    return account_actor(who)

@@ -11,10 +11,11 @@ year on: money committed before that is decided, not planned). Its candidate has
 - **country**: its recipient country with the largest share (``CA``: only a regional one);
 - **grade** and red flags: from its latest screening (none: not screened);
 - **benefit**, by default: its money in the plan currency (in millions) × its screening score
-  / 100 — quality-weighted money, the initiative's "quality over quantity" — with an assumed
-  score of 50 when it is not screened. Each default is labelled with its inputs;
-  :func:`apply_benefits` replaces them from a user's benefits table (``project, benefit,
-  source``).
+  / 100 × the weight of its E&S category — quality-weighted money, the initiative's "quality
+  over quantity" — with an assumed score of 50 when it is not screened. Each default is
+  labelled with its inputs. :func:`register_problem` then adds the corridor and prospectivity
+  parts and applies the benefits people set (:mod:`cajad.portfolio.benefits`);
+  :func:`apply_benefits` replaces them from a benefits file (``project, benefit, source``).
 """
 
 from __future__ import annotations
@@ -29,12 +30,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from cajad.errors import Problem as Place
+from cajad.portfolio.benefits import CATEGORY_WEIGHTS, with_register_benefits
 from cajad.portfolio.candidates import Candidate, Cost
 from cajad.portfolio.errors import CandidatesError
 from cajad.portfolio.policy import Policy
 from cajad.portfolio.problem import Problem, make_problem
 from cajad.register import REPORTED_TYPES, Project, RateBook, Stage, project_areas
-from cajad.screening import quality
+from cajad.screening import ProjectQuality, quality
 
 __all__ = [
     "ASSUMED_SCORE",
@@ -76,11 +78,16 @@ def register_candidates(
         screened = grades.get(project.identifier)
         score = screened.score if screened is not None and screened.score is not None else None
         used = ASSUMED_SCORE if score is None else score
-        source = f"default: {currency} {money / MILLION:,.0f} m committed × " + (
-            f"screening score {score}/100 (screening {screened.screening}, "
-            f"catalogue {screened.catalogue_version})"
-            if screened is not None and score is not None
-            else f"assumed score {ASSUMED_SCORE}/100 (not screened)"
+        weight, weighted = _category_weight(screened)
+        source = (
+            f"default: {currency} {money / MILLION:,.0f} m committed × "
+            + (
+                f"screening score {score}/100 (screening {screened.screening}, "
+                f"catalogue {screened.catalogue_version})"
+                if screened is not None and score is not None
+                else f"assumed score {ASSUMED_SCORE}/100 (not screened)"
+            )
+            + weighted
         )
         found.append(
             Candidate(
@@ -88,7 +95,7 @@ def register_candidates(
                 costs=tuple(
                     Cost(year=y, amount=v, currency=c) for (y, c), v in sorted(costs.items())
                 ),
-                benefit=(money / MILLION * used / 100).quantize(Decimal("0.01")),
+                benefit=(money / MILLION * used / 100 * weight).quantize(Decimal("0.01")),
                 area=_area(project),
                 country=_country(project),
                 grade=None if screened is None else screened.grade,
@@ -97,6 +104,14 @@ def register_candidates(
             )
         )
     return found
+
+
+def _category_weight(screened: ProjectQuality | None) -> tuple[Decimal, str]:
+    """The weight of the screening's E&S category (:data:`CATEGORY_WEIGHTS`) and its words."""
+    if screened is None or screened.category not in CATEGORY_WEIGHTS:
+        return Decimal(1), ""
+    weight = CATEGORY_WEIGHTS[screened.category]
+    return weight, f" × {weight} for E&S category {screened.category} (assumed weight)"
 
 
 def _planned(kind: int, day: dt.date, value: Decimal, since: int | None) -> bool:
@@ -173,6 +188,9 @@ def register_problem(
     register's rates) under ``policy``."""
     if candidates is None:
         candidates = register_candidates(session, policy.currency, since=min(policy.budgets))
+        candidates = with_register_benefits(
+            session, candidates, policy.currency, len(policy.budgets)
+        )
     if benefits:
         candidates = apply_benefits(candidates, benefits)
     return make_problem(candidates, policy, converter=RateBook.from_session(session))

@@ -284,5 +284,19 @@ def plan(
             result.binding = binding(problem, model, found, solver=solver, limit=explain_limit)
     if frontier_factors:
         result.frontier = frontier(problem, frontier_factors, solver=solver)
+    _say_benefits(result, problem)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _say_benefits(result: Plan, problem: Problem) -> None:
+    """Each reason ends with the benefit used and which (a set value or the register default,
+    its kind): the words before the first colon of its source. Given benefits (a candidates
+    file) say nothing more."""
+    options = {o.key: o.candidate for o in problem.options}
+    for key, reason in result.why.items():
+        candidate = options.get(key)
+        if candidate is None or candidate.benefit_source == "given":
+            continue
+        label = candidate.benefit_source.split(":", 1)[0]
+        result.why[key] = f"{reason}; benefit {candidate.benefit}: {label}"

@@ -101,6 +101,7 @@ from cajad.register.store import (
     make_engine,
     migrate,
     session_scope,
+    writing_scope,
 )
 from cajad.register.transactions_export import TransactionsCsvReport, write_transactions_csv
 from cajad.register.types import ExactDecimal, exact_sum, quantize_money
@@ -233,4 +234,5 @@ __all__ = [
     "version_of",
     "write_projects_xlsx",
     "write_transactions_csv",
+    "writing_scope",
 ]

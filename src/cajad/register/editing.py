@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from cajad.register import audit
 from cajad.register.changes import diff
 from cajad.register.errors import InputError, NotFoundError, Problem, StaleVersionError
+from cajad.register.fx import RateBook
 from cajad.register.importer import ImportReport, import_batches
 from cajad.register.models import AuditEntry, Project
 from cajad.register.specs import ProjectSpec
@@ -75,9 +76,12 @@ def edit_project(
     *,
     based_on: str,
     actor: str | Actor,
+    book: RateBook | None = None,
 ) -> tuple[ProjectSpec, str]:
     """Apply ``changes`` (fields of :data:`EDITABLE`) to the project if it is still at version
-    ``based_on``; return its new state and version. Audited under ``actor``."""
+    ``based_on``; return its new state and version. Audited under ``actor``. ``book``: the
+    rates the caller already holds (the web's cached book), so that the write lock is not held
+    while every rate is read again."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
         raise InputError(f"`{unknown[0]}` cannot be edited; the fields are {', '.join(EDITABLE)}")
@@ -101,7 +105,7 @@ def edit_project(
         yield [edited]
 
     report = ImportReport(source=f"edit of {identifier}")
-    import_batches(engine, batches, report=report, actor=actor)
+    import_batches(engine, batches, report=report, actor=actor, book=book)
     if report.problems:
         raise InputError(f"edit of {identifier} refused", report.problems)
     return written[0], version_of(written[0])

@@ -26,7 +26,7 @@ from cajad.register.errors import ConversionError, InputError, Problem
 from cajad.register.fx import RateBook
 from cajad.register.models import MATERIALISED, Organisation, Participation, Project, Transaction
 from cajad.register.specs import ProjectSpec
-from cajad.register.store import Actor, lock_for_writing, session_scope
+from cajad.register.store import Actor, writing_scope
 from cajad.register.views import project_spec, stored_projects
 
 
@@ -112,8 +112,8 @@ def import_batches(
     leaving it out. ``book`` saves reading the rates again when the caller has them.
     """
     try:
-        with session_scope(engine, actor=actor) as session:
-            lock_for_writing(session)  # SQLite: wait for another writer now, not fail midway
+        # The write lock first: wait for another writer now, not fail midway.
+        with writing_scope(engine, actor=actor) as session:
             book = book or RateBook.from_session(session)
             for specs in batches(session):
                 _write(

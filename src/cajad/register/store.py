@@ -14,6 +14,8 @@ waiting after the timeout is refused in one line (:class:`StoreError`), never wi
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -36,6 +38,10 @@ DEFAULT_URL = "sqlite:///var/cajad.sqlite"
 BUSY_TIMEOUT_S = 60
 #: The advisory lock imports take in turn on PostgreSQL (any constant of the application).
 _WRITER_LOCK = 0x636A6164  # "cjad"
+#: How long a writer refused at once (not after the busy wait) pauses before it tries again.
+_RETRY_PAUSE_S = 0.05
+#: A refusal quicker than this came without the busy wait (assumed: the wait's first sleep is 1 ms).
+_AT_ONCE_S = 0.01
 
 
 def database_url() -> str:
@@ -151,8 +157,40 @@ def lock_for_writing(session: Session) -> None:
     if dialect != "sqlite":
         return
     driver = session.connection().connection.driver_connection
-    if driver is not None and not driver.in_transaction:
-        session.execute(text("BEGIN IMMEDIATE"))
+    if driver is None or driver.in_transaction:
+        return
+    # The connection's busy timeout waits for the writer before; SQLite still answers "locked"
+    # at once in a few states (a WAL recovery or checkpoint under way), so a refusal that came
+    # at once is tried again, until the same deadline, rather than refuse a writer that only
+    # came at an unlucky moment. A refusal after the whole busy wait is final.
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        began = time.monotonic()
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            now = time.monotonic()
+            if now - began > _AT_ONCE_S or now >= deadline:
+                raise StoreError(
+                    f"the register is locked by another writer (waited {BUSY_TIMEOUT_S} s): "
+                    "try again once it has finished"
+                ) from exc
+            time.sleep(_RETRY_PAUSE_S)
+
+
+@contextmanager
+def writing_scope(engine: Engine, *, actor: str | Actor = "cajad") -> Iterator[Session]:
+    """:func:`session_scope` for a transaction that writes: it takes the write lock first
+    (:func:`lock_for_writing`), so writers take turns, each reading what the one before it
+    committed, and none fails midway with "database is locked". Every write of the web layer
+    (and the CLI's) goes through here: form saves and ``PATCH`` (via the importer), screenings,
+    answers, sign-in and sign-out, account and token changes."""
+    with session_scope(engine, actor=actor) as session:
+        lock_for_writing(session)
+        yield session
 
 
 @contextmanager

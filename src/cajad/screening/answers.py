@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from cajad.register import Actor, Document, audit, bounds, session_scope
+from cajad.register import Actor, Document, audit, bounds, writing_scope
 from cajad.screening.catalogue import Catalogue
 from cajad.screening.engine import screen
 from cajad.screening.errors import AnswerError
@@ -66,7 +66,7 @@ def record_answer(
     rule = cat.by_id.get(question)
     _validate(cat, rule, question, value, str(reviewer), answered_on, note, links)
     assert rule is not None
-    with session_scope(engine, actor=actor or reviewer) as session:
+    with writing_scope(engine, actor=actor or reviewer) as session:
         pid = project_id(session, identifier)
         evidence = [Evidence(kind="link", url=url) for url in links]
         evidence += _documents(session, pid, identifier, documents)

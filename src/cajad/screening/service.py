@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from cajad.register import Actor, ProgressCallback, Project, session_scope
+from cajad.register import Actor, ProgressCallback, Project, writing_scope
 from cajad.screening.catalogue import Catalogue, load_catalogue
 from cajad.screening.engine import screen
 from cajad.screening.errors import NotScreenedError
@@ -143,7 +143,7 @@ def screen_project(
 ) -> Screened:
     """Screen one project and store the verdict, unless its latest one is for the same facts."""
     cat = resolve(catalogue)
-    with session_scope(engine, actor=actor) as session:
+    with writing_scope(engine, actor=actor) as session:
         pid = project_id(session, identifier)
         ensure_catalogue(session, cat)
         subject = load_subjects(session, [pid], layer=layer, radius_km=cat.layer_radius_km)[pid]
@@ -227,7 +227,7 @@ def screen_all(
     """Screen every project in one transaction; store the verdicts whose facts changed."""
     cat = resolve(catalogue)
     report = BatchReport(cat.version)
-    with session_scope(engine, actor=actor) as session, _collector_paused():
+    with writing_scope(engine, actor=actor) as session, _collector_paused():
         ensure_catalogue(session, cat)
         subjects = load_subjects(session, layer=layer, radius_km=cat.layer_radius_km)
         previous = latest_keys(session)

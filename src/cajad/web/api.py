@@ -250,7 +250,7 @@ def _if_match(header: str | None) -> str:
     "/projects/{identifier:path}",
     response_model=ProjectDetail,
     summary="Change a project",
-    responses=error_responses(writes=True, versioned=True),
+    responses=error_responses(writes=True, versioned=True, body=True),
 )
 def edit(
     request: Request,
@@ -275,6 +275,7 @@ def edit(
         changes,
         based_on=_if_match(if_match),
         actor=acting(allowed),
+        book=book,
     )
     session.expire_all()
     response.headers["ETag"] = etag(version)

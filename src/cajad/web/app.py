@@ -31,6 +31,7 @@ from cajad.register import StoreError, is_initialised, make_engine
 from cajad.web import (
     account_pages,
     api,
+    benefit_pages,
     brokerage_api,
     chains_api,
     changes,
@@ -42,6 +43,7 @@ from cajad.web import (
     errors,
     exports_api,
     import_pages,
+    investor_upload,
     minerals_api,
     minerals_pages,
     pages,
@@ -78,6 +80,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     chains_api.router,
     edit_pages.router,
     import_pages.router,
+    benefit_pages.router,
+    investor_upload.router,
     brokerage_api.router,
     api.router,
     exports_api.router,
@@ -98,6 +102,7 @@ TEMPLATE_GLOBALS: tuple[Callable[[], Mapping[str, Any]], ...] = (
     chains_api.template_globals,
     corridor_pages.template_globals,
     minerals_pages.template_globals,
+    benefit_pages.template_globals,
 )
 
 

@@ -38,6 +38,11 @@ Currency = Annotated[
 Excluded = Annotated[bool, Query(description="Also list the excluded investors and why.")]
 
 
+Tenor = Annotated[
+    int | None, Query(ge=1, le=100, description="The tenor the project asks for, in years.")
+]
+
+
 def _need(need: Decimal | None, currency: str | None) -> tuple[Decimal, str] | None:
     if need is None:
         return None
@@ -53,10 +58,11 @@ def match_api(
     need: Amount = None,
     currency: Currency = None,
     show_excluded: Excluded = False,
+    tenor: Tenor = None,
 ) -> dict[str, Any]:
     """``investors`` (id, score, reasons; best first; none failing a hard requirement) and
     ``consortia`` (members with role and ticket, what they cover)."""
-    found = match_project(session, identifier, need=_need(need, currency))
+    found = match_project(session, identifier, need=_need(need, currency), tenor=tenor)
     return found.as_dict(excluded=show_excluded)
 
 
@@ -95,6 +101,7 @@ def match_page(
     session: SessionDep,
     need: Amount = None,
     currency: Currency = None,
+    tenor: Tenor = None,
 ) -> Response:
     """The project's investors with their reasons in words, the excluded ones and why, and the
     consortia; a form for the need when the register knows none."""
@@ -103,9 +110,10 @@ def match_page(
         "identifier": identifier,
         "need": need,
         "currency": (currency or "").upper(),
+        "tenor": tenor,
     }
     try:
-        found = match_project(session, identifier, need=_need(need, currency))
+        found = match_project(session, identifier, need=_need(need, currency), tenor=tenor)
     except NeedError as exc:
         context.update(result=None, problem=str(exc))
         return render(request, "brokerage/match.html", context)

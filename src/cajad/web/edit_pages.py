@@ -40,7 +40,7 @@ from cajad.register import (
     session_scope,
 )
 from cajad.web.auth import PrincipalDep
-from cajad.web.deps import SessionDep
+from cajad.web.deps import BookCache, SessionDep
 from cajad.web.templating import render
 
 __all__ = ["router"]
@@ -206,7 +206,9 @@ async def save(
     changes = {"title": title.strip(), "stage": stage, "description": description.strip() or None}
     values = {**changes, "description": description}
     try:
-        await run_in_threadpool(_save, engine, who, identifier, changes, version)
+        await run_in_threadpool(
+            _save, engine, request.app.state.books, who, identifier, changes, version
+        )
     except StaleVersionError as stale:
         with session_scope(engine) as session:
             return _edit_page(
@@ -226,11 +228,17 @@ async def save(
 
 
 def _save(
-    engine: Engine, who: Principal | None, identifier: str, changes: dict[str, Any], version: str
+    engine: Engine,
+    books: BookCache,
+    who: Principal | None,
+    identifier: str,
+    changes: dict[str, Any],
+    version: str,
 ) -> None:
     with session_scope(engine) as session:
         allowed = authorize_project(session, who, Action.EDIT, identifier)
-    edit_project(engine, identifier, changes, based_on=version, actor=acting(allowed))
+        book = books.get(session)
+    edit_project(engine, identifier, changes, based_on=version, actor=acting(allowed), book=book)
 
 
 @router.post("/projects/{identifier:path}/edit/{part}")

@@ -182,13 +182,17 @@ def error_responses(
     *,
     writes: bool = False,
     versioned: bool = False,
+    body: bool = False,
 ) -> dict[int | str, dict[str, Any]]:
     """The error answers of an API router as OpenAPI documents them (``responses=``);
-    ``writes`` adds 401 and 403, ``versioned`` 412 and 428 (``If-Match``)."""
+    ``writes`` adds 401 and 403, ``versioned`` 412 and 428 (``If-Match``), ``body`` 400 (a
+    request body that is not JSON at all, which FastAPI refuses before any validation)."""
     responses: dict[int | str, dict[str, Any]] = {
         404: {"model": ProblemDetails, "description": not_found},
         422: {"model": ProblemDetails, "description": invalid},
     }
+    if body:
+        responses[400] = {"model": ProblemDetails, "description": "Malformed request body"}
     if conflict is not None:
         responses[409] = {"model": ProblemDetails, "description": conflict}
     kinds = [UNSIGNED, FORBIDDEN] if writes else []

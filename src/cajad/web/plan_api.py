@@ -18,11 +18,17 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from cajad.portfolio import Plan, plan
-from cajad.portfolio.from_register import register_problem
+from cajad.accounts import Action, Role, can
+from cajad.portfolio import Plan, Problem, plan
+from cajad.portfolio.benefits import benefit_rows, benefit_table
+from cajad.portfolio.from_register import register_candidates, register_problem
 from cajad.portfolio.policy import policy_from_text
+from cajad.portfolio.tables import KINDS
+from cajad.screening import quality
+from cajad.web.auth import current_principal
 from cajad.web.deps import SessionDep
 from cajad.web.errors import error_responses
+from cajad.web.plan_chart import two_indices
 from cajad.web.templating import render
 
 router = APIRouter(
@@ -56,17 +62,29 @@ def plan_register(
     gap: float,
 ) -> Plan:
     """The plan the API and the page show."""
-    policy = policy_from_text(
-        currency=currency,
-        budgets=budgets or DEFAULT_BUDGETS,
-        min_share=min_share or (),
-        max_share=max_share or (),
-        min_grade=min_grade,
-    )
-    problem = register_problem(session, policy)
-    return plan(
+    return plan_with_problem(
+        session,
+        policy_text={
+            "currency": currency,
+            "budgets": budgets or DEFAULT_BUDGETS,
+            "min_share": min_share or (),
+            "max_share": max_share or (),
+            "min_grade": min_grade,
+        },
+        alternatives=alternatives,
+        gap=gap,
+    )[0]
+
+
+def plan_with_problem(
+    session: Session, *, policy_text: dict[str, Any], alternatives: int, gap: float
+) -> tuple[Plan, Problem]:
+    """The plan and the problem it solved (the page places every candidate on the chart)."""
+    problem = register_problem(session, policy_from_text(**policy_text))
+    found = plan(
         problem, alternatives_count=alternatives, gap=Decimal(str(gap)), explain_limit=EXPLAIN_LIMIT
     )
+    return found, problem
 
 
 @router.get("/api/plan", summary="A recommended portfolio of the register's projects")
@@ -95,6 +113,21 @@ def plan_api(
     return found.as_dict()
 
 
+@router.get("/api/benefits", summary="Each candidate's benefit for the planner, and its source")
+def benefits_api(
+    session: SessionDep,
+    currency: Currency = "JPY",
+    since: Annotated[int, Query(ge=1900, le=2199, description="First year of the plan.")] = 2025,
+    years: Annotated[int, Query(ge=1, le=50, description="Years the plan spans.")] = 5,
+) -> list[dict[str, Any]]:
+    """As ``cajad benefits list --json``: the value set (``origin`` set) or the register
+    default (``origin`` default), its kind (sourced, fitted, assumed, user), its parts and
+    source in words."""
+    code = policy_from_text(currency=currency, budgets=[f"{since}=1"]).currency
+    found = register_candidates(session, code, since=since)
+    return benefit_rows(benefit_table(session, found, code, years))
+
+
 @router.get("/plan", include_in_schema=False)
 def plan_page(
     request: Request,
@@ -107,20 +140,27 @@ def plan_page(
     alternatives: Alternatives = 2,
     gap: Gap = 0.02,
 ) -> Response:
-    """The plan on a page: the selection, the reasons in words, what binds, alternatives."""
-    found = plan_register(
+    """The plan on a page: the selection, the reasons in words, what binds, alternatives, the
+    two-index chart, and (for analysts and editors) the form that sets a project's benefit."""
+    found, problem = plan_with_problem(
         session,
-        currency=currency,
-        budgets=budget,
-        min_share=min_share,
-        max_share=max_share,
-        min_grade=min_grade,
+        policy_text={
+            "currency": currency,
+            "budgets": budget or DEFAULT_BUDGETS,
+            "min_share": min_share or (),
+            "max_share": max_share or (),
+            "min_grade": min_grade,
+        },
         alternatives=alternatives,
         gap=gap,
     )
     data = found.as_dict()
     chosen = set(found.selected)
+    who = current_principal(request)
     context = {
+        "ipf": two_indices(problem, quality(session), chosen),
+        "may_set_benefits": who is not None and (can(who, Action.RUN) or who.role is Role.EDITOR),
+        "benefit_kinds": KINDS,
         "section": "plan",
         "p": data,
         "budgets": budget or list(DEFAULT_BUDGETS),

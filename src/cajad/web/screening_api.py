@@ -176,7 +176,7 @@ class AnswerIn(BaseModel):
     "/projects/{identifier:path}/answers",
     summary="Answer a screening question",
     status_code=201,
-    responses=error_responses(writes=True),
+    responses=error_responses(writes=True, body=True),
 )
 async def answer(
     request: Request, who: PrincipalDep, identifier: Identifier, body: AnswerIn

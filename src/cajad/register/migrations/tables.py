@@ -13,6 +13,7 @@ from sqlalchemy import MetaData
 import cajad.accounts.models
 import cajad.brokerage.models
 import cajad.minerals.tables
+import cajad.portfolio.tables
 import cajad.register.models
 import cajad.screening.models
 
@@ -23,6 +24,7 @@ TABLE_MODULES: tuple[str, ...] = (
     cajad.minerals.tables.__name__,
     cajad.accounts.models.__name__,
     cajad.brokerage.models.__name__,
+    cajad.portfolio.tables.__name__,
 )
 
 #: The metadata of every table the migrations build.
