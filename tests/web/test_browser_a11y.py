@@ -235,6 +235,8 @@ def admin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         "/admin/accounts",
         f"/projects/{project}",
         f"/projects/{project}/edit",
+        "/projects/new",
+        "/imports",
         "/investors/upload",
     ]
     yield f"http://127.0.0.1:{port}", pages

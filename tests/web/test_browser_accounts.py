@@ -17,6 +17,7 @@ from cajad.web import create_app
 from tests.accounts.conftest import JICA, OTHER, PASSWORD, make_people, owned_by
 
 from .conftest import build_register
+from .test_browser_a11y import violations
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +53,7 @@ def server(register: Engine) -> Iterator[str]:
 @pytest.fixture
 def tab(browser: Any, server: str) -> Iterator[Any]:
     """A fresh browser context (no cookies); fails on a script or console error (but the
-    browser's own note of a refused page, which these tests ask for: 401, 403)."""
+    browser's own note of a refused page, which these tests ask for: 401, 403, 412, 422)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
@@ -67,7 +68,9 @@ def tab(browser: Any, server: str) -> Iterator[Any]:
 
 
 def _refusal(text: str) -> bool:
-    return "Failed to load resource" in text and ("401" in text or "403" in text)
+    return "Failed to load resource" in text and any(
+        f"status of {code}" in text for code in (401, 403, 412, 422)
+    )
 
 
 def sign_in(tab: Any, server: str, email: str, password: str = PASSWORD) -> None:
@@ -100,12 +103,12 @@ def test_an_editor_edits_their_project_and_is_refused_another(
     tab.get_by_label("Password").fill(PASSWORD)
     tab.get_by_role("button", name="Sign in").click()
     tab.wait_for_url(f"{server}/projects/{mine}/edit")
-    tab.get_by_label("Title").fill("Roads of Osh and Batken (edited in the browser)")
-    tab.get_by_role("button", name="Save").click()
+    tab.get_by_label("Title", exact=True).fill("Roads of Osh and Batken (edited in the browser)")
+    tab.get_by_role("button", name="Save", exact=True).click()
     tab.wait_for_url(f"{server}/projects/{mine}")
     assert "edited in the browser" in tab.locator("h1").inner_text()
     history = tab.get_by_test_id("project-history").inner_text()
-    assert "editor@example.org" in history
+    assert f"editor ({JICA})" in history and "editor@example.org" not in history
     assert tab.get_by_test_id("edit-link").is_visible()
     tab.goto(f"{server}/projects/{theirs}")
     assert tab.get_by_test_id("edit-link").count() == 0  # not offered
@@ -123,10 +126,124 @@ def test_edit_forms_do_not_work_without_their_token(
     tab.goto(f"{server}/projects/{mine}/edit")
     form = tab.get_by_test_id("edit-form")
     form.locator('input[name="csrf_token"]').evaluate("e => e.value = 'forged'")
-    tab.get_by_role("button", name="Save").click()
+    tab.get_by_role("button", name="Save", exact=True).click()
     assert tab.get_by_test_id("error").get_attribute("data-status") == "403"
 
 
 def test_the_project_page_needs_no_account(tab: Any, server: str) -> None:
     tab.goto(f"{server}/projects")
     assert tab.get_by_test_id("sign-in").is_visible()
+
+
+# --- each role's journey through the workspace (one server, one test per role) ----------------
+
+
+def _axe(tab: Any, found: dict[str, list[str]]) -> None:
+    """Record axe-core's serious or critical violations of the page now shown."""
+    if problems := violations(tab):
+        found[tab.url] = problems
+
+
+def test_an_editor_creates_and_edits_a_project_of_their_organisation(
+    tab: Any, server: str, register: Engine
+) -> None:
+    found: dict[str, list[str]] = {}
+    sign_in(tab, server, "editor@example.org")
+    tab.goto(f"{server}/projects")
+    tab.get_by_test_id("new-project").click()
+    tab.wait_for_url(f"{server}/projects/new")
+    _axe(tab, found)
+    tab.get_by_label("Identifier").fill("XM-DAC-701-8-BROWSER-1")
+    tab.get_by_label("Title").fill("Solar hybrid for Karakalpakstan (made in the browser)")
+    assert tab.get_by_label("Owning organisation").input_value() == JICA
+    tab.get_by_role("button", name="Create the project").click()
+    tab.wait_for_url(f"{server}/projects/XM-DAC-701-8-BROWSER-1/edit")
+    sectors = tab.get_by_test_id("part-sectors")
+    sectors.get_by_label("OECD DAC sector code, row 1").fill("23230")
+    sectors.get_by_label("Percentage, row 1").fill("90")
+    sectors.get_by_role("button", name="Save this list").click()
+    assert "the shares must sum to 100; got 90" in tab.get_by_test_id("problems").inner_text()
+    _axe(tab, found)  # the edit page with a refusal shown
+    sectors = tab.get_by_test_id("part-sectors")
+    sectors.get_by_label("Percentage, row 1").fill("100")
+    sectors.get_by_role("button", name="Save this list").click()
+    money = tab.get_by_test_id("part-transactions")
+    money.get_by_label("Type, row 1").select_option("2")
+    money.get_by_label("Date (YYYY-MM-DD), row 1").fill("2025-12-20")
+    money.get_by_label("Amount, row 1").fill("12000000000")
+    money.get_by_label("Currency, row 1").fill("JPY")
+    money.get_by_role("button", name="Save this list").click()
+    tab.wait_for_url(f"{server}/projects/XM-DAC-701-8-BROWSER-1/edit#transactions")
+    tab.goto(f"{server}/projects/XM-DAC-701-8-BROWSER-1")
+    assert "made in the browser" in tab.locator("h1").inner_text()
+    assert (
+        "23230" in tab.content()
+        and f"editor ({JICA})" in tab.get_by_test_id("project-history").inner_text()
+    )
+    theirs = owned_by(register, OTHER)[0]
+    assert tab.goto(f"{server}/projects/{theirs}/edit").status == 403
+    assert found == {}
+
+
+def test_a_reviewer_answers_a_question_and_the_verdict_changes(
+    tab: Any, server: str, register: Engine
+) -> None:
+    mine = owned_by(register, JICA)[2]
+    sign_in(tab, server, "reviewer@example.org")
+    tab.goto(f"{server}/projects/{mine}/screening")
+    verdict = tab.get_by_test_id("screening-verdict")
+    assert verdict.get_attribute("data-pre-screening") == "true"
+    assert violations(tab) == []
+    form = tab.get_by_test_id("answer-form").first
+    form.get_by_label("Evidence link").fill("https://www.jica.go.jp/english/index.html")
+    form.get_by_label("Note").fill("Checked against JICA's environmental review")
+    form.get_by_role("button", name="Record the answer").click()
+    tab.wait_for_url(f"{server}/projects/{mine}/screening#question-*")
+    assert tab.get_by_test_id("screening-verdict").get_attribute("data-pre-screening") == "false"
+    assert tab.get_by_test_id("pre-screening").count() == 0
+
+
+def test_an_analyst_uploads_a_csv_sees_the_preview_and_commits(
+    tab: Any, server: str, register: Engine
+) -> None:
+    mine = owned_by(register, JICA)[3]
+    sign_in(tab, server, "analyst@example.org")
+    tab.get_by_test_id("imports-link").click()
+    tab.wait_for_url(f"{server}/imports")
+    row = f"{mine},BROWSER-T1,2,750000000,JPY,2025-12-21"
+    body = f"project,ref,type,value,currency,value_date\n{row}\n".encode()
+    tab.locator('input[type="file"]').set_input_files(
+        {"name": "money.csv", "mimeType": "text/csv", "buffer": body}
+    )
+    tab.get_by_role("button", name="Show what it would change").click()
+    preview = tab.get_by_test_id("import-preview")
+    assert "0 to add, 1 to change, 0 unchanged." in preview.inner_text()
+    assert violations(tab) == []
+    tab.get_by_test_id("commit").click()
+    assert "1 updated" in tab.get_by_test_id("import-done").inner_text()
+    tab.goto(f"{server}/projects/{mine}")
+    assert "BROWSER-T1" in tab.content()
+
+
+def test_a_viewer_can_change_nothing(tab: Any, server: str, register: Engine) -> None:
+    mine = owned_by(register, JICA)[4]
+    sign_in(tab, server, "viewer@example.org")
+    tab.goto(f"{server}/projects/{mine}")
+    assert tab.get_by_test_id("edit-link").count() == 0
+    assert tab.get_by_test_id("new-project").count() == 0
+    assert tab.get_by_test_id("imports-link").count() == 0
+    for address in (f"/projects/{mine}/edit", "/projects/new", "/imports"):
+        assert tab.goto(server + address).status == 403, address
+    tab.goto(f"{server}/projects/{mine}/screening")
+    assert tab.get_by_test_id("answer-form").count() == 0
+
+
+def test_the_public_reads_and_downloads(tab: Any, server: str, register: Engine) -> None:
+    mine = owned_by(register, JICA)[0]
+    tab.goto(f"{server}/projects/{mine}")
+    assert tab.get_by_test_id("edit-link").count() == 0
+    tab.goto(f"{server}/projects")
+    with tab.expect_download() as download:
+        tab.get_by_test_id("download-iati").click()
+    path = download.value.path()
+    assert path is not None and b"<iati-activities" in path.read_bytes()[:4096]

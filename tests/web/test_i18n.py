@@ -381,6 +381,8 @@ def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestCl
             "/admin/accounts",
             f"/projects/{project}",
             f"/projects/{project}/edit",
+            "/projects/new",
+            "/imports",
             "/login",
         ]
         yield client, pages

@@ -15,6 +15,7 @@ from cajad.accounts.errors import (
     UnknownAccountError,
 )
 from cajad.accounts.policy import Action, Principal, Role, can
+from cajad.accounts.public import Author, public_authors
 from cajad.accounts.service import (
     AccountInfo,
     TokenInfo,
@@ -38,6 +39,7 @@ __all__ = [
     "AccountInfo",
     "AccountInputError",
     "Action",
+    "Author",
     "DuplicateAccountError",
     "LockedOutError",
     "NotAllowedError",
@@ -58,6 +60,7 @@ __all__ = [
     "list_tokens",
     "principal_of",
     "project_owner",
+    "public_authors",
     "reset_password",
     "revoke_token",
     "session_principal",

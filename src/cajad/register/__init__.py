@@ -55,6 +55,15 @@ from cajad.register.models import (
     Transaction,
 )
 from cajad.register.ownership import organisation_identifier, owner_of
+from cajad.register.parts import (
+    PARTICIPANT_ROLES,
+    PARTS,
+    create_project,
+    edit_part,
+    known_owners,
+    part_items,
+    part_rows,
+)
 from cajad.register.queries import (
     REPORTED_TYPES,
     TransactionFilter,
@@ -119,6 +128,8 @@ __all__ = [
     "IATI_STATUS",
     "INCOMING_TYPES",
     "MATERIALISED",
+    "PARTICIPANT_ROLES",
+    "PARTS",
     "PROJECT_COLUMNS",
     "REPORTED_TYPES",
     "WHOLE_PROJECT",
@@ -181,7 +192,9 @@ __all__ = [
     "audit",
     "bounds",
     "codelist",
+    "create_project",
     "database_url",
+    "edit_part",
     "edit_project",
     "entry_summary",
     "exact_sum",
@@ -194,6 +207,7 @@ __all__ = [
     "init",
     "is_code",
     "is_initialised",
+    "known_owners",
     "list_changes",
     "list_organisations",
     "list_projects",
@@ -205,6 +219,8 @@ __all__ = [
     "organisation_identifier",
     "owner_of",
     "parse_columns",
+    "part_items",
+    "part_rows",
     "project_areas",
     "project_spec",
     "project_version",

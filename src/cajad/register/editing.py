@@ -33,7 +33,7 @@ from cajad.register.vocab import Stage
 
 __all__ = ["EDITABLE", "edit_project", "project_version", "version_of"]
 
-#: The fields an edit may change (parties, money and places are changed by imports for now).
+#: The fields an edit may change; the last five are whole parts (see :mod:`.parts`).
 EDITABLE = (
     "title",
     "description",
@@ -47,6 +47,11 @@ EDITABLE = (
     "actual_end",
     "priority_area_override",
     "owner",
+    "participants",
+    "sectors",
+    "countries",
+    "documents",
+    "transactions",
 )
 
 

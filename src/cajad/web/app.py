@@ -42,6 +42,7 @@ from cajad.web import (
     edit_pages,
     errors,
     exports_api,
+    import_pages,
     investor_upload,
     minerals_api,
     minerals_pages,
@@ -57,11 +58,13 @@ from cajad.web.i18n import LocaleMiddleware
 from cajad.web.middleware import (
     ACCESS_LOG_ENV,
     AccessLog,
+    BodyLimit,
     DropEmptyParams,
     SecurityHeaders,
     configure_access_log,
 )
 from cajad.web.templating import make_templates, render
+from cajad.web.uploads import MAX_BYTES
 
 STATIC = resources.files("cajad.web") / "static"
 PLOTLY_JS = resources.files("plotly") / "package_data" / "plotly.min.js"
@@ -76,6 +79,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     screening_pages.router,
     chains_api.router,
     edit_pages.router,
+    import_pages.router,
     benefit_pages.router,
     investor_upload.router,
     brokerage_api.router,
@@ -137,6 +141,8 @@ def create_app(engine: Engine) -> FastAPI:
     app.add_api_route("/vendor/plotly.min.js", _plotly, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     app.add_api_route("/healthz", _healthz, include_in_schema=False)
+    # Innermost, so that the app's one handler answers a body refused while it is read.
+    app.add_middleware(BodyLimit, limit=MAX_BYTES + 2**20)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(LocaleMiddleware)
     app.add_middleware(SecurityHeaders)

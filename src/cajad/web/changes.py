@@ -21,8 +21,10 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 from lxml import etree
+from sqlalchemy.orm import Session
 
 import cajad
+from cajad.accounts import public_authors
 from cajad.register import Change, ChangePage, bounds, list_changes
 from cajad.web.deps import SessionDep
 from cajad.web.errors import error_responses
@@ -71,7 +73,7 @@ def changes_feed(
     """Every change of the register, newest first: projects added, changed (each field
     before → after) and removed, with who made it and the source documents; an Atom 1.0
     feed to subscribe to. ``before`` pages to older changes (the feed's ``next`` link)."""
-    page = list_changes(session, limit=limit, before_id=before, project=project)
+    page = public(session, list_changes(session, limit=limit, before_id=before, project=project))
     base = str(request.base_url).rstrip("/")
     feed = atom_feed(
         page,
@@ -83,6 +85,13 @@ def changes_feed(
     )
     body = etree.tostring(feed, xml_declaration=True, encoding="utf-8")
     return Response(body, media_type=ATOM_MEDIA_TYPE)
+
+
+def public(session: Session, page: ChangePage) -> ChangePage:
+    """The page with each author as the public reads it (a role, never an e-mail address)."""
+    authors = public_authors(session, {change.actor for change in page.items})
+    items = [c.model_copy(update={"actor": str(authors[c.actor])}) for c in page.items]
+    return page.model_copy(update={"items": items})
 
 
 def atom_feed(

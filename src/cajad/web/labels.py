@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from babel.numbers import format_compact_decimal
 
+from cajad.accounts import Author
 from cajad.register import PriorityArea, codelists
 from cajad.tracker.counted import ProjectCount, short_amount
 from cajad.web import i18n
@@ -391,3 +392,16 @@ def count_words(count: ProjectCount) -> CountWords:
         return CountWords(label, detail)
     badge, reason = _UNCOUNTED.get(count.reason or "", (count.label, count.detail))
     return CountWords(_(badge), _(reason))
+
+
+#: What the public reads for an author who is no account (see :mod:`cajad.accounts.public`).
+_AUTHORS = Words({"server shell": N_("server shell"), "a former account": N_("a former account")})
+
+
+def author(found: Author) -> str:
+    """A change's author as the public reads it, in the request's language: the account's role
+    (and an editor's organisations), or a program's name."""
+    if found.role is None:
+        return _AUTHORS.get(found.text, found.text)
+    role = ROLES.get(found.role, found.role)
+    return f"{role} ({', '.join(found.organisations)})" if found.organisations else role

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
-from cajad.accounts import Action, can
+from cajad.accounts import Action, can, public_authors
 from cajad.iati.results import project_results
 from cajad.register import (
     MATERIALISED,
@@ -266,14 +266,19 @@ def projects(
 def project(request: Request, session: SessionDep, book: BookDep, identifier: str) -> Response:
     """One project: every field, its money with conversions and rates, its sources."""
     detail = project_detail(get_project(session, identifier), book)
+    entries = audit.entries(session, project=identifier)
+    who = current_principal(request)
     sources = {s for tx in detail.transactions for c in tx.conversions.values() for s in c.sources}
     context = {
         "p": detail,
         "targets": MATERIALISED,
         "rate_sources": sorted(sources),
         "results": project_results(session, identifier),
-        "history": [(e, entry_summary(e)) for e in audit.entries(session, project=identifier)],
-        "may_edit": can(current_principal(request), Action.EDIT, detail.owner),
+        "history": [(e, entry_summary(e)) for e in entries],
+        # The public reads a role, never an e-mail address; an admin reads the account.
+        "authors": public_authors(session, {e.actor for e in entries}),
+        "show_accounts": can(who, Action.MANAGE),
+        "may_edit": can(who, Action.EDIT, detail.owner),
         "BASES": BASES,
         "EVIDENCE": EVIDENCE,
     }

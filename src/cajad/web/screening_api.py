@@ -185,12 +185,14 @@ async def answer(
     screen the project again; the answer and the screening as ``cajad answer --json`` prints
     them. The reviewer is the signed-in account. Needs a reviewer or an admin."""
     engine: Engine = request.app.state.engine
-    return await run_in_threadpool(_answer, engine, who, identifier, body)
+    return await run_in_threadpool(answer_as, engine, who, identifier, body)
 
 
-def _answer(
+def answer_as(
     engine: Engine, who: Principal | None, identifier: str, body: AnswerIn
 ) -> dict[str, Any]:
+    """Record ``body`` as ``who``'s answer (a reviewer or an admin) and screen the project
+    again; the API's answer and the screening page's form alike."""
     with session_scope(engine) as session:
         allowed = authorize_project(session, who, Action.ANSWER, identifier)
     reviewer = acting(allowed)

@@ -86,6 +86,7 @@ def _environment(extra_globals: Mapping[str, Any]) -> jinja2.Environment:
         SEVERITIES=labels.SEVERITIES,
         MODES=labels.MODES,
         ROLES=labels.ROLES,
+        author=labels.author,
         with_query=with_query,
         LANGUAGES=i18n.NAMES,
         count_words=labels.count_words,
