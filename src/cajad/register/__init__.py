@@ -95,6 +95,7 @@ from cajad.register.store import (
 )
 from cajad.register.transactions_export import TransactionsCsvReport, write_transactions_csv
 from cajad.register.types import ExactDecimal, exact_sum, quantize_money
+from cajad.register.version import VersionedCache, register_version
 from cajad.register.views import WHOLE_PROJECT, project_spec
 from cajad.register.vocab import (
     CENTRAL_ASIA_REGION,
@@ -175,6 +176,7 @@ __all__ = [
     "TransactionSpec",
     "TransactionType",
     "TransactionsCsvReport",
+    "VersionedCache",
     "agreement_bound",
     "as_actor",
     "audit",
@@ -209,6 +211,7 @@ __all__ = [
     "project_version",
     "quantize_money",
     "rates_version",
+    "register_version",
     "rollup",
     "sector_area",
     "session_scope",

@@ -42,13 +42,12 @@ from cajad.tracker import (
     Measure,
     Progress,
     counted,
-    findings,
-    progress,
     reported_amount,
 )
 from cajad.web.auth import PrincipalDep
 from cajad.web.deps import BookDep, SessionDep
 from cajad.web.errors import ParameterError, error_responses
+from cajad.web.figures import cached_findings, cached_progress
 from cajad.web.params import (
     AgreedFrom,
     AgreedTo,
@@ -328,6 +327,7 @@ def currencies(book: BookDep) -> list[str]:
 
 @router.get("/progress", response_model=Progress, summary="Progress toward the goal")
 def progress_view(
+    request: Request,
     session: SessionDep,
     book: BookDep,
     currency: CurrencyCode = "JPY",
@@ -343,13 +343,14 @@ def progress_view(
     rule = counting_rule(measure, date_from, date_to, stage, include_guarantees)
     code = checked_currency(book, currency)
     try:
-        return progress(session, rule, currency=code, by=by, as_of=as_of, book=book)
+        return cached_progress(request, session, rule, currency=code, by=by, as_of=as_of, book=book)
     except ConversionError as exc:
         raise ParameterError("from" if date_from else "currency", str(exc)) from exc
 
 
 @router.get("/quality", response_model=QualityReport, summary="Data-quality findings")
 def quality(
+    request: Request,
     session: SessionDep,
     book: BookDep,
     kind: Annotated[str | None, Query(max_length=40, description="Only this kind.")] = None,
@@ -358,7 +359,7 @@ def quality(
     """Data-quality findings: what is not counted and why, and what looks wrong."""
     found = [
         f
-        for f in findings(session, book=book)
+        for f in cached_findings(request, session, book)
         if (kind is None or f.kind == kind) and (severity is None or f.severity == severity)
     ]
     by_kind: dict[str, int] = {}

@@ -27,7 +27,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 import cajad
 from cajad.errors import CajadError
-from cajad.register import StoreError, is_initialised, make_engine
+from cajad.register import StoreError, VersionedCache, is_initialised, make_engine
 from cajad.web import (
     account_pages,
     api,
@@ -123,6 +123,7 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     app.state.books = BookCache()
+    app.state.figures = VersionedCache()
     app.state.templates = make_templates(template_globals())
     for kind in (HTTPException, RequestValidationError, CajadError, Exception):
         app.add_exception_handler(kind, handle_exception)

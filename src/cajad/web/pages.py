@@ -31,8 +31,6 @@ from cajad.tracker import (
     Dimension,
     Measure,
     Progress,
-    findings,
-    progress,
 )
 from cajad.tracker import pace as pace_rule
 from cajad.tracker.progress import AGGREGATE_AREA_UNKNOWN, SIGNED_TYPES
@@ -50,6 +48,7 @@ from cajad.web.dashboard_figures import (
     timeline,
 )
 from cajad.web.deps import BookDep, SessionDep
+from cajad.web.figures import cached_findings, cached_progress
 from cajad.web.i18n import N_
 from cajad.web.i18n import gettext as _
 from cajad.web.labels import Words, breakdown_key
@@ -118,10 +117,13 @@ def dashboard(
     code = checked_currency(book, currency)
     rule = counting_rule(measure, None, None, None, False)
     results = {
-        by.value: progress(session, rule, currency=code, by=by, book=book) for by in BREAKDOWNS
+        by.value: cached_progress(request, session, rule, currency=code, by=by, book=book)
+        for by in BREAKDOWNS
     }
     result = results[Dimension.PILLAR.value]
-    months = timeline(progress(session, rule, currency=code, by=Dimension.MONTH, book=book))
+    months = timeline(
+        cached_progress(request, session, rule, currency=code, by=Dimension.MONTH, book=book)
+    )
     charts = {key: _chart(key, p.breakdown or []) for key, p in results.items()}
     context = {
         "progress": result,
@@ -139,7 +141,7 @@ def dashboard(
         "charts": {**charts, "month": _timeline_chart(months)},
         "currencies": currency_choices(book, rule),
         "measures": [m.value for m in Measure],
-        "excluded": left_out(findings(session, rule, book=book)),
+        "excluded": left_out(cached_findings(request, session, book, rule)),
     }
     return render(request, "dashboard.html", context)
 
@@ -289,7 +291,7 @@ def quality(
     severity: Severity = None,
 ) -> Response:
     """Every data-quality finding, most severe first, filterable by kind and severity."""
-    everything = findings(session, book=book)
+    everything = cached_findings(request, session, book)
     shown = [
         f
         for f in everything
