@@ -93,7 +93,11 @@ from cajad.register.store import (
     migrate,
     session_scope,
 )
-from cajad.register.transactions_export import TransactionsCsvReport, write_transactions_csv
+from cajad.register.transactions_export import (
+    TransactionsCsvReport,
+    transactions_csv_chunks,
+    write_transactions_csv,
+)
 from cajad.register.types import ExactDecimal, exact_sum, quantize_money
 from cajad.register.version import VersionedCache, register_version
 from cajad.register.views import WHOLE_PROJECT, project_spec
@@ -217,6 +221,7 @@ __all__ = [
     "session_scope",
     "title_of",
     "titles",
+    "transactions_csv_chunks",
     "version_of",
     "write_projects_xlsx",
     "write_transactions_csv",

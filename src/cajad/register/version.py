@@ -42,6 +42,7 @@ UNWATCHED: frozenset[str] = frozenset(
 )
 T = TypeVar("T")
 _WROTE = "cajad_register_wrote"
+_SCHEMA = "cajad_schema_changed"
 _DML = re.compile(
     r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|REPLACE\s+INTO)"
     r"\s+\"?(\w+)\"?",
@@ -70,7 +71,9 @@ def watch(engine: Engine) -> None:
 def _note_write(
     conn: Connection, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
 ) -> None:
-    if not conn.info.get(_WROTE) and writes_register(statement):
+    if _DDL.match(statement):
+        conn.info[_WROTE] = conn.info[_SCHEMA] = True
+    elif not conn.info.get(_WROTE) and writes_register(statement):
         conn.info[_WROTE] = True
 
 
@@ -83,11 +86,13 @@ class _Counter:
     def bump(self, conn: Connection) -> None:
         """Just before ``COMMIT``, on the transaction's own DBAPI connection (no event
         recursion); a database without the table (before its migration) has none to bump."""
+        schema_changed = conn.info.pop(_SCHEMA, False)
         if not conn.info.pop(_WROTE, False):
             return
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            self.present = self.present or _has_counter(conn, cursor)
+            if schema_changed or not self.present:  # a migration may make or drop it
+                self.present = _has_counter(conn, cursor)
             if self.present:
                 cursor.execute(_BUMP)
         finally:
@@ -107,6 +112,7 @@ def _has_counter(conn: Connection, cursor: Any) -> bool:
 
 def _forget(conn: Connection) -> None:
     conn.info.pop(_WROTE, None)
+    conn.info.pop(_SCHEMA, None)
 
 
 def register_version(session: Session) -> int:
