@@ -52,6 +52,7 @@ from cajad.web.deps import BookDep, SessionDep
 from cajad.web.errors import ParameterError, error_responses
 from cajad.web.figures import cached_findings, cached_progress
 from cajad.web.params import (
+    MAX_LIMIT,
     AgreedFrom,
     AgreedTo,
     CountryCode,
@@ -361,8 +362,11 @@ def quality(
     book: BookDep,
     kind: Annotated[str | None, Query(max_length=40, description="Only this kind.")] = None,
     severity: Severity = None,
+    limit: Limit = MAX_LIMIT,
+    offset: Offset = 0,
 ) -> QualityReport:
-    """Data-quality findings: what is not counted and why, and what looks wrong."""
+    """Data-quality findings: what is not counted and why, and what looks wrong; most severe
+    first, a page at a time (``total`` and ``by_kind`` count every match)."""
     found = [
         f
         for f in cached_findings(request, session, book)
@@ -371,7 +375,13 @@ def quality(
     by_kind: dict[str, int] = {}
     for f in found:
         by_kind[f.kind] = by_kind.get(f.kind, 0) + 1
-    return QualityReport(total=len(found), by_kind=by_kind, findings=found)
+    return QualityReport(
+        total=len(found),
+        by_kind=by_kind,
+        limit=limit,
+        offset=offset,
+        findings=found[offset : offset + limit],
+    )
 
 
 @router.get("/convert", response_model=ConversionOut, summary="Convert an amount")

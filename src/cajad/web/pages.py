@@ -65,6 +65,8 @@ from cajad.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
+#: Findings on one page of ``/quality``.
+FINDINGS_PAGE = 200
 BREAKDOWNS = (Dimension.PILLAR, Dimension.COUNTRY, Dimension.INSTRUMENT, Dimension.YEAR)
 #: Words for the parts of a total, and the colour of each in the stacked bar.
 BASES = Words({"itemised": N_("Itemised"), "aggregate": N_("Aggregate package total")})
@@ -289,8 +291,10 @@ def quality(
     book: BookDep,
     kind: Annotated[str | None, Query(max_length=40)] = None,
     severity: Severity = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """Every data-quality finding, most severe first, filterable by kind and severity."""
+    """Every data-quality finding, most severe first, filterable by kind and severity, a page
+    of :data:`FINDINGS_PAGE` at a time."""
     everything = cached_findings(request, session, book)
     shown = [
         f
@@ -300,11 +304,16 @@ def quality(
     counts: dict[str, int] = defaultdict(int)
     for f in everything:
         counts[f.kind] += 1
+    offset = (page - 1) * FINDINGS_PAGE
     context = {
-        "findings": shown,
+        "findings": shown[offset : offset + FINDINGS_PAGE],
+        "shown": len(shown),
         "counts": dict(sorted(counts.items())),
         "kind": kind or "",
         "severity": severity or "",
         "total": len(everything),
+        "page": page,
+        "pages": max(1, -(-len(shown) // FINDINGS_PAGE)),
+        "params": {k: v for k, v in request.query_params.items() if k != "page"},
     }
     return render(request, "quality.html", context)
