@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from cajad.iati._bulk import FileOutcome, FolderReport, OnFile, import_file, import_folder
-from cajad.iati._export import ExportReport, export_activities
+from cajad.iati._export import ExportReport, export_activities, stream_activities
 from cajad.iati._import import IatiImportReport
 from cajad.iati._org_export import export_organisations
 from cajad.iati._reader import SUPPORTED_VERSIONS
@@ -82,4 +82,5 @@ __all__ = [
     "import_file",
     "import_folder",
     "import_path",
+    "stream_activities",
 ]

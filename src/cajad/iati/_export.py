@@ -10,6 +10,7 @@ before imports refused them, :mod:`cajad.register.bounds`): the export never fai
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -98,14 +99,54 @@ def _check(report: ExportReport) -> None:
     )
 
 
+def stream_activities(engine: Engine, *, where: ProjectFilter | None = None) -> Iterator[bytes]:
+    """The file :func:`export_activities` writes, as chunks of bytes (one batch of activities
+    each), for a response that streams it.
+
+    Reads ahead until the first activity is written, so that an export with none raises
+    :class:`NothingToExportError` here, before anything is sent (an answer already started
+    cannot become an error).
+    """
+    report = ExportReport(path="<stream>")
+    chunks = _chunks(engine, where or ProjectFilter(), report)
+    ahead: list[bytes] = []
+    for chunk in chunks:
+        ahead.append(chunk)
+        if report.written:
+            break
+    else:
+        _check(report)
+    return itertools.chain(ahead, chunks)
+
+
+class _Sink:
+    """What the incremental XML writer writes to: bytes kept until taken."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self.parts.append(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
 def _write(engine: Engine, where: ProjectFilter, report: ExportReport, target: BinaryIO) -> None:
+    for chunk in _chunks(engine, where, report):
+        target.write(chunk)
+
+
+def _chunks(engine: Engine, where: ProjectFilter, report: ExportReport) -> Iterator[bytes]:
+    """The file a batch of projects at a time: memory holds one batch and its XML."""
     generated = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    sink = _Sink()
     with session_scope(engine, actor="cajad export") as session:
         ids = list(session.scalars(export_ids(where)))
         names = OrganisationNames.load(session)
-        with etree.xmlfile(
-            target if isinstance(target, Path) is False else str(target), encoding="utf-8"
-        ) as xf:
+        with etree.xmlfile(sink, encoding="utf-8") as xf:
             xf.write_declaration()
             root = {"version": "2.03", "generated-datetime": generated}
             with xf.element("iati-activities", root):
@@ -121,7 +162,10 @@ def _write(engine: Engine, where: ProjectFilter, report: ExportReport, target: B
                             xf.write(element)
                             report.written += 1
                     session.expunge_all()
+                    xf.flush()
+                    yield sink.take()
                 xf.write("\n")
+        yield sink.take()
 
 
 def _activity(

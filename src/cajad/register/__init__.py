@@ -103,8 +103,13 @@ from cajad.register.store import (
     session_scope,
     writing_scope,
 )
-from cajad.register.transactions_export import TransactionsCsvReport, write_transactions_csv
+from cajad.register.transactions_export import (
+    TransactionsCsvReport,
+    transactions_csv_chunks,
+    write_transactions_csv,
+)
 from cajad.register.types import ExactDecimal, exact_sum, quantize_money
+from cajad.register.version import VersionedCache, register_version
 from cajad.register.views import WHOLE_PROJECT, project_spec
 from cajad.register.vocab import (
     CENTRAL_ASIA_REGION,
@@ -187,6 +192,7 @@ __all__ = [
     "TransactionSpec",
     "TransactionType",
     "TransactionsCsvReport",
+    "VersionedCache",
     "agreement_bound",
     "as_actor",
     "audit",
@@ -226,11 +232,13 @@ __all__ = [
     "project_version",
     "quantize_money",
     "rates_version",
+    "register_version",
     "rollup",
     "sector_area",
     "session_scope",
     "title_of",
     "titles",
+    "transactions_csv_chunks",
     "version_of",
     "write_projects_xlsx",
     "write_transactions_csv",

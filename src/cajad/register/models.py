@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -424,3 +425,14 @@ class ProjectSearch(Base):
         ForeignKey("project.id", ondelete="CASCADE"), primary_key=True
     )
     words: Mapped[str] = mapped_column(Text)
+
+
+class RegisterVersion(Base):
+    """One row: a counter bumped in the same transaction as every write to the register, so a
+    cache of figures computed from it knows, in any process, whether they are still current
+    (:mod:`cajad.register.version`)."""
+
+    __tablename__ = "register_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, nullable=False)

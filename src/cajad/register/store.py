@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
 from cajad.register.errors import StoreError
+from cajad.register.version import watch
 
 DEFAULT_URL = "sqlite:///var/cajad.sqlite"
 #: How long a SQLite connection waits for another writer to finish (pysqlite's default is 5).
@@ -79,6 +80,7 @@ def make_engine(url: str | None = None, *, pooled: bool = True) -> Engine:
     engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    watch(engine)
     return engine
 
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TextIO
@@ -54,6 +55,8 @@ COLUMNS = (
     "receiver_activity",
 )
 BATCH = 500
+#: Transactions read and written at a time when streaming (one server-side cursor fetch).
+CHUNK_ROWS = 1000
 
 
 _FORMULA_STARTS = frozenset("=+-@\t\r")
@@ -83,19 +86,48 @@ def write_transactions_csv(
 
     ``where`` may also be the projects' ids, for a caller that has already selected them.
     """
+    report = TransactionsCsvReport(currency=currency)
+    for chunk in transactions_csv_chunks(
+        session, where, currency=currency, book=book, report=report
+    ):
+        out.write(chunk)
+    return report
+
+
+def transactions_csv_chunks(
+    session: Session,
+    where: ProjectFilter | Iterable[int],
+    *,
+    currency: str,
+    book: RateBook,
+    report: TransactionsCsvReport | None = None,
+    rows: int = CHUNK_ROWS,
+) -> Iterator[str]:
+    """The CSV of :func:`write_transactions_csv` as text chunks of at most ``rows`` rows (the
+    header first, alone), for a response that streams it.
+
+    Memory holds one chunk whatever the register's size: transactions are read through a
+    server-side cursor ``rows`` at a time (in order within a batch of projects) and dropped
+    once written, so a project with a million transactions costs no
+    more than one with ten.
+    """
+    report = report if report is not None else TransactionsCsvReport(currency=currency)
     ids = _project_ids(session, where)
-    report = TransactionsCsvReport(currency=currency, projects=len(ids))
-    writer = csv.writer(out, lineterminator="\n")
+    report.projects = len(ids)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
+    yield _take(buffer)
     for start in range(0, len(ids), BATCH):
         query = (
             select(Transaction)
             .join(Project, Transaction.project_id == Project.id)
             .where(Transaction.project_id.in_(ids[start : start + BATCH]))
             .options(
-                joinedload(Transaction.project),
-                joinedload(Transaction.provider),
-                joinedload(Transaction.receiver),
+                # Only the columns a row shows: none of a project's eager collections.
+                joinedload(Transaction.project).lazyload("*"),
+                joinedload(Transaction.provider).lazyload("*"),
+                joinedload(Transaction.receiver).lazyload("*"),
             )
             .order_by(
                 Project.identifier,
@@ -103,11 +135,22 @@ def write_transactions_csv(
                 Transaction.value_date,
                 Transaction.ref,
             )
+            .execution_options(yield_per=rows)
         )
-        for tx in session.scalars(query):
-            writer.writerow(_row(tx, currency, book, report))
+        # The identity map holds loaded rows weakly: a partition written and dropped is gone.
+        for part in session.scalars(query).partitions():
+            for tx in part:
+                writer.writerow(_row(tx, currency, book, report))
+            del part, tx
+            yield _take(buffer)
         session.expunge_all()
-    return report
+
+
+def _take(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def _project_ids(session: Session, where: ProjectFilter | Iterable[int]) -> list[int]:

@@ -12,6 +12,8 @@ add a section to another package's page, its ``template_globals``) to these two 
 
 from __future__ import annotations
 
+import functools
+import gzip
 import os
 from collections.abc import Callable, Mapping
 from importlib import resources
@@ -27,7 +29,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 import cajad
 from cajad.errors import CajadError
-from cajad.register import StoreError, is_initialised, make_engine
+from cajad.register import StoreError, VersionedCache, is_initialised, make_engine
 from cajad.web import (
     account_pages,
     api,
@@ -63,6 +65,7 @@ from cajad.web.middleware import (
     SecurityHeaders,
     configure_access_log,
 )
+from cajad.web.page_cache import PageCache, PageStore
 from cajad.web.templating import make_templates, render
 from cajad.web.uploads import MAX_BYTES
 
@@ -132,6 +135,8 @@ def create_app(engine: Engine) -> FastAPI:
     )
     app.state.engine = engine
     app.state.books = BookCache()
+    app.state.figures = VersionedCache()
+    app.state.pages = PageStore()
     app.state.templates = make_templates(template_globals())
     for kind in (HTTPException, RequestValidationError, CajadError, Exception):
         app.add_exception_handler(kind, handle_exception)
@@ -143,6 +148,7 @@ def create_app(engine: Engine) -> FastAPI:
     app.add_api_route("/healthz", _healthz, include_in_schema=False)
     # Innermost, so that the app's one handler answers a body refused while it is read.
     app.add_middleware(BodyLimit, limit=MAX_BYTES + 2**20)
+    app.add_middleware(PageCache)
     app.add_middleware(DropEmptyParams)
     app.add_middleware(LocaleMiddleware)
     app.add_middleware(SecurityHeaders)
@@ -190,10 +196,20 @@ def _docs(request: Request) -> Response:
     return render(request, "docs.html", {"openapi_url": "/api/openapi.json"})
 
 
-def _plotly() -> Response:
-    """Plotly's browser bundle, from the installed ``plotly`` package's data."""
-    return FileResponse(
-        str(PLOTLY_JS),
-        media_type="text/javascript",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
+def _plotly(request: Request) -> Response:
+    """Plotly's browser bundle, from the installed ``plotly`` package's data: gzip-compressed
+    once per process (4.8 MB becomes about 1.4 MB on the wire) when the browser accepts it,
+    cacheable for a day."""
+    headers = {"Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(
+            _plotly_gzip(),
+            media_type="text/javascript",
+            headers={**headers, "Content-Encoding": "gzip"},
+        )
+    return FileResponse(str(PLOTLY_JS), media_type="text/javascript", headers=headers)
+
+
+@functools.cache
+def _plotly_gzip() -> bytes:
+    return gzip.compress(PLOTLY_JS.read_bytes(), compresslevel=9, mtime=0)

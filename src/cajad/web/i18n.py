@@ -155,14 +155,17 @@ class LocaleMiddleware:
         cookie = cookies[COOKIE].value if COOKIE in cookies else None
         locale = negotiate(asked, cookie, headers.get("accept-language"))
         use(locale)
-        extra = [(b"vary", self.VARY), (b"content-language", locale.encode())]
+        extra = [(b"content-language", locale.encode())]
         if asked in LOCALES:
             extra.append((b"set-cookie", _cookie(locale)))
 
         async def send_with_locale(message: Message) -> None:
             if message["type"] == "http.response.start":
-                kept = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"vary"]
-                message["headers"] = [*kept, *extra]
+                headers = message.get("headers", [])
+                kept = [(k, v) for k, v in headers if k.lower() != b"vary"]
+                # What the answer already varies with (the Plotly bundle: its encoding), too.
+                vary = b", ".join([*(v for k, v in headers if k.lower() == b"vary"), self.VARY])
+                message["headers"] = [*kept, (b"vary", vary), *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_locale)

@@ -31,8 +31,6 @@ from cajad.tracker import (
     Dimension,
     Measure,
     Progress,
-    findings,
-    progress,
 )
 from cajad.tracker import pace as pace_rule
 from cajad.tracker.progress import AGGREGATE_AREA_UNKNOWN, SIGNED_TYPES
@@ -50,6 +48,7 @@ from cajad.web.dashboard_figures import (
     timeline,
 )
 from cajad.web.deps import BookDep, SessionDep
+from cajad.web.figures import cached_findings, cached_progress
 from cajad.web.i18n import N_
 from cajad.web.i18n import gettext as _
 from cajad.web.labels import Words, breakdown_key
@@ -66,6 +65,8 @@ from cajad.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
+#: Findings on one page of ``/quality``.
+FINDINGS_PAGE = 200
 BREAKDOWNS = (Dimension.PILLAR, Dimension.COUNTRY, Dimension.INSTRUMENT, Dimension.YEAR)
 #: Words for the parts of a total, and the colour of each in the stacked bar.
 BASES = Words({"itemised": N_("Itemised"), "aggregate": N_("Aggregate package total")})
@@ -118,10 +119,13 @@ def dashboard(
     code = checked_currency(book, currency)
     rule = counting_rule(measure, None, None, None, False)
     results = {
-        by.value: progress(session, rule, currency=code, by=by, book=book) for by in BREAKDOWNS
+        by.value: cached_progress(request, session, rule, currency=code, by=by, book=book)
+        for by in BREAKDOWNS
     }
     result = results[Dimension.PILLAR.value]
-    months = timeline(progress(session, rule, currency=code, by=Dimension.MONTH, book=book))
+    months = timeline(
+        cached_progress(request, session, rule, currency=code, by=Dimension.MONTH, book=book)
+    )
     charts = {key: _chart(key, p.breakdown or []) for key, p in results.items()}
     context = {
         "progress": result,
@@ -139,7 +143,7 @@ def dashboard(
         "charts": {**charts, "month": _timeline_chart(months)},
         "currencies": currency_choices(book, rule),
         "measures": [m.value for m in Measure],
-        "excluded": left_out(findings(session, rule, book=book)),
+        "excluded": left_out(cached_findings(request, session, book, rule)),
     }
     return render(request, "dashboard.html", context)
 
@@ -292,9 +296,11 @@ def quality(
     book: BookDep,
     kind: Annotated[str | None, Query(max_length=40)] = None,
     severity: Severity = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    """Every data-quality finding, most severe first, filterable by kind and severity."""
-    everything = findings(session, book=book)
+    """Every data-quality finding, most severe first, filterable by kind and severity, a page
+    of :data:`FINDINGS_PAGE` at a time."""
+    everything = cached_findings(request, session, book)
     shown = [
         f
         for f in everything
@@ -303,11 +309,16 @@ def quality(
     counts: dict[str, int] = defaultdict(int)
     for f in everything:
         counts[f.kind] += 1
+    offset = (page - 1) * FINDINGS_PAGE
     context = {
-        "findings": shown,
+        "findings": shown[offset : offset + FINDINGS_PAGE],
+        "shown": len(shown),
         "counts": dict(sorted(counts.items())),
         "kind": kind or "",
         "severity": severity or "",
         "total": len(everything),
+        "page": page,
+        "pages": max(1, -(-len(shown) // FINDINGS_PAGE)),
+        "params": {k: v for k, v in request.query_params.items() if k != "page"},
     }
     return render(request, "quality.html", context)

@@ -236,8 +236,12 @@ class ProjectDetail(ProjectRef):
 
 
 class QualityReport(BaseModel):
+    """Findings matching the filters: how many in all and by kind, and one page of them."""
+
     total: int
     by_kind: dict[str, int]
+    limit: int
+    offset: int
     findings: list[QualityFinding]
 
 

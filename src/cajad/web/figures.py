@@ -1,0 +1,56 @@
+"""Figures of the whole register, cached until its next write.
+
+Findings and progress read every project (findings) or the whole rollup (progress); on a
+register of a million transactions that is seconds a request. The app keeps them in a
+:class:`~cajad.register.VersionedCache` keyed by the register's version counter, bumped by
+every writing transaction (:mod:`cajad.register.version`): a page after a write shows the new
+figure, in every worker, and a page between writes costs one small read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from cajad.register import RateBook, VersionedCache
+from cajad.tracker import CountingRule, Dimension, Progress, findings, progress
+from cajad.tracker.quality import QualityFinding
+
+
+def figures_cache(request: Request) -> VersionedCache:
+    """The app's cache of figures (one per app, shared by its requests)."""
+    cache: VersionedCache = request.app.state.figures
+    return cache
+
+
+def cached_findings(
+    request: Request, session: Session, book: RateBook, rule: CountingRule | None = None
+) -> list[QualityFinding]:
+    """:func:`cajad.tracker.findings` at the register's current version (do not mutate)."""
+    rule = rule or CountingRule()
+    key = ("findings", rule.model_dump_json())
+    return figures_cache(request).get(session, key, lambda: findings(session, rule, book=book))
+
+
+def cached_progress(
+    request: Request,
+    session: Session,
+    rule: CountingRule,
+    *,
+    currency: str,
+    book: RateBook,
+    by: Dimension | None = None,
+    as_of: dt.date | None = None,
+) -> Progress:
+    """:func:`cajad.tracker.progress` at the register's current version (do not mutate).
+
+    The pace depends on the day, so the key holds the day the figures are for."""
+    day = as_of or dt.date.today()
+    key = ("progress", rule.model_dump_json(), currency, by, day)
+    return figures_cache(request).get(
+        session,
+        key,
+        lambda: progress(session, rule, currency=currency, by=by, as_of=day, book=book),
+    )
