@@ -306,6 +306,9 @@ def test_finding_states() -> None:
     }
     assert states(result) == {"A": "met", "B": "pending", "C": "red_flag", "D": "shortfall"}
     assert counts(states(result)) == {"met": 1, "pending": 1, "shortfalls": 1, "red_flags": 1}
+    # Findings in the same state add up (not merely "at least one").
+    twice = {"A": "met", "B": "met", "C": "pending", "D": "red_flag", "E": "red_flag"}
+    assert counts(twice) == {"met": 2, "pending": 1, "shortfalls": 0, "red_flags": 2}
 
 
 # --- conditions, one by one ------------------------------------------------------------------
@@ -543,3 +546,17 @@ def test_one_key_and_describe() -> None:
     assert describe(cond({"size_usd_at_least": 10_000_000})) == "size_usd_at_least 10,000,000"
     assert [c.key for c in walk(nested)] == ["all", "sector_in", "any", "not", "standard"]
     assert cond({"not": {"standard": "PS1"}}).key == "not"
+
+
+def test_quantities_read_decimal_commas_and_keep_their_words() -> None:
+    from cajad.screening.scale import quantities
+
+    assert [(q.quantity, q.value, q.evidence) for q in quantities("a 1,5 km spur")] == [
+        ("km", 1.5, "1,5 km")
+    ]
+    assert [(q.value, q.evidence) for q in quantities("plant of 1,200 MW")] == [
+        (1200.0, "1,200 MW")
+    ]
+    assert [(q.value, q.evidence) for q in quantities("2 million tpa")] == [
+        (2e6, "2 million tpa")
+    ]
