@@ -62,7 +62,7 @@ def test_no_common_source_goes_via_usd() -> None:
 
 def test_same_currency_is_identity() -> None:
     result = BOOK.convert(Decimal("12.345"), "EUR", "EUR", dt.date(2020, 1, 1))
-    assert result.rate == 1
+    assert result.rate == 1 and result.method == "same currency" and result.quotes == ()
     assert result.converted == Decimal("12.34")  # half to even at the cent
 
 
