@@ -150,7 +150,7 @@ TARGETS: dict[str, Target] = {
                 "left_out",
             )
         },
-        ("tests/tracker/test_quality.py", "tests/tracker/test_left_out.py"),
+        ("tests/tracker/test_quality_kinds.py", "tests/tracker/test_left_out.py"),
     ),
     "tracker.progress": Target(
         {
