@@ -239,3 +239,51 @@ def test_a_patch_is_refused_when_the_shape_changes(parameters: Parameters) -> No
 def test_every_bundled_scenario_graph_equals_a_fresh_compile(network: Network, name: str) -> None:
     changed = apply_scenario(network, load_scenario(name))
     assert_same_graph(changed.graph, compile_network(changed))
+
+
+def test_a_patch_follows_link_only_node_only_and_mixed_edits(parameters: Parameters) -> None:
+    base = small(parameters)
+    base.graph  # noqa: B018 - compiled before the edits, as a scenario's base is
+
+    def edited(links: dict[str, object], nodes: dict[str, dict[str, object]]) -> Network:
+        return base.replace(
+            nodes=[n.model_copy(update=nodes.get(n.id, {})) for n in base.nodes.values()],
+            links=[k.model_copy(update=links) if k.id == "p-h" else k for k in base.links.values()],
+        )
+
+    for changed in (
+        edited({"cost_usd_per_teu": 60.0}, {}),  # a link only
+        edited({}, {"P": {"transfer_fee_usd_per_teu": 250.0}}),  # a node only
+        # a node without transfers (the border post) edited before one with them (AZ's port)
+        edited({}, {"B": {"name": "Renamed"}, "AZ": {"transfer_time_h": 30.0}}),
+    ):
+        patched = patch_network(base, changed)
+        assert patched is not None and patched is not base.graph
+        assert_same_graph(patched, compile_network(changed))
+
+
+def test_a_moved_node_patches_the_links_whose_distance_it_gives(parameters: Parameters) -> None:
+    def place(node_id: str, lat: float, lon: float) -> object:
+        return node(node_id, lat=lat, lon=lon, coord_source="test fixture")
+
+    def rail(a: str, b: str) -> object:
+        from cajad.corridor import Link
+
+        return Link.model_validate(
+            {"id": f"{a}-{b}", "from": a, "to": b, "mode": "rail", "gauge": "1520"}
+        )
+
+    base = build([place("X", 43.0, 76.0), place("Y", 43.0, 77.0)], [rail("X", "Y")], parameters)
+    base.graph  # noqa: B018
+    moved = base.replace(nodes=[base.nodes["X"], place("Y", 43.0, 78.0)])
+    patched = patch_network(base, moved)
+    assert patched is not None
+    assert_same_graph(patched, compile_network(moved))
+    assert patched.distance_km[0] > base.graph.distance_km[0]
+
+
+def test_avoiding_a_country_holds_when_modes_are_chosen_too(parameters: Parameters) -> None:
+    g = compile_network(small(parameters))
+    both = g.arc_mask(avoid=["UZ"], modes=["rail", "road", "sea"])
+    np.testing.assert_array_equal(both, g.arc_mask(avoid=["UZ"]))
+    assert not both.all()
