@@ -1,7 +1,7 @@
 """Every boundary of the 2026.3 category and grade rules, pinned so that a moved threshold, a
 swapped ``all``/``any``, a reordered rule or a pending finding that blocks fails a test (issue 12
 item 6); and the conditions' predicates one by one, exactly, for the mutation run
-(``benchmarks/screening_mutation.py``).
+(``benchmarks/mutation.py``).
 
 The 2026.3 size thresholds are the EBRD category-A ones (300 MW; 220 kV and over 15 km; over
 10 million m3; over 25 ha), EP4's USD 10 million, the assumed USD 100 million of large-scale
