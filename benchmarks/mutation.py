@@ -159,12 +159,15 @@ TARGETS: dict[str, Target] = {
                 "_total",
                 "_breakdown",
                 "_split_unknown_aggregates",
+                "_reshare",
                 "_percent",
                 "_pace_days",
+                "_from_rollup",
                 "_direct",
+                "_from_register",
             )
         },
-        ("tests/tracker/test_progress.py",),
+        ("tests/tracker/test_progress_rule.py",),
     ),
 }
 

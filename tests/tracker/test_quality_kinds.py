@@ -6,14 +6,14 @@ has the findings on the bundled deals). Pinned for the mutation run (``benchmark
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import Engine
 
-from cajad.register import import_specs, make_engine, session_scope
-from cajad.register.fx import bundled_quotes, load_rates
-from cajad.register.models import Base
+from cajad.register import session_scope
 from cajad.register.specs import (
     CountrySpec,
     OrganisationSpec,
@@ -127,19 +127,9 @@ SPECS = [
 
 
 @pytest.fixture(scope="module")
-def found(tmp_path_factory: pytest.TempPathFactory) -> list[Any]:
-    """The findings of SPECS, computed once (the checks are Python, the same on either store)."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('quality') / 'cajad.sqlite'}")
-    # The schema and the rates from 2024 on (all these projects need): a second, not `init`'s
-    # migrations and every bundled rate, as the mutation run sets this up once per mutant.
-    Base.metadata.create_all(engine)
-    with session_scope(engine) as session:
-        load_rates(session, (q for q in bundled_quotes() if q.period_start.year >= 2024))
-    import_specs(engine, SPECS, source="test")
-    with session_scope(engine) as session:
-        result = findings(session)
-    engine.dispose()
-    return result
+def found(policy_register: Callable[[Iterable[ProjectSpec]], Engine]) -> list[Any]:
+    with session_scope(policy_register(SPECS)) as session:
+        return findings(session)
 
 
 def _of(found: list[Any], kind: str) -> dict[str, Any]:
