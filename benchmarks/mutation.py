@@ -131,7 +131,7 @@ TARGETS: dict[str, Target] = {
                 "_converted",
             )
         },
-        ("tests/tracker/test_counted.py",),
+        ("tests/tracker/test_counted_rule.py",),
     ),
     "tracker.quality": Target(
         {
