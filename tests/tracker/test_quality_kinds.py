@@ -127,8 +127,15 @@ SPECS = [
 
 
 @pytest.fixture(scope="module")
-def found(policy_register: Callable[[Iterable[ProjectSpec]], Engine]) -> list[Any]:
-    with session_scope(policy_register(SPECS)) as session:
+def engine(policy_register: Callable[[Iterable[ProjectSpec]], Engine]) -> Engine:
+    return policy_register(SPECS)
+
+
+@pytest.fixture
+def found(engine: Engine) -> list[Any]:
+    """The findings, computed in each test (the register is built once): the mutation run
+    credits a finding's code to every test that reads it, not only to the first."""
+    with session_scope(engine) as session:
         return findings(session)
 
 
