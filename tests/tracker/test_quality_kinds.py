@@ -44,8 +44,10 @@ def kz(*codes: str) -> tuple[CountrySpec, ...]:
     return tuple(CountrySpec(code=c, percentage=Decimal(100) / len(codes)) for c in codes)
 
 
-def dup(identifier: str, title: str, country: str, day: dt.date) -> ProjectSpec:
-    return spec(identifier, tx("a", MID), title=title, countries=kz(country), agreement_date=day)
+def dup(identifier: str, title: str, country: str, day: dt.date | None, **kw: Any) -> ProjectSpec:
+    return spec(
+        identifier, tx("a", MID), title=title, countries=kz(country), agreement_date=day, **kw
+    )
 
 
 SPECS = [
@@ -75,12 +77,17 @@ SPECS = [
     spec("fc-self", tx("a", MID), tx("in", MID, type=1, provider_activity="fc-self")),
     spec("fc-outside", tx("in", MID, type=1, provider_activity="not-registered")),
     # duplicates: same countries, agreements within 90 days, half the title words shared
+    dup("zz-twin", "Bishkek heating plant", "KG", MID),  # stored first, read in name order
+    dup("aa-twin", "Bishkek heating plant", "KG", MID),
     dup("du-a", "Navoi power plant unit", "UZ", MID),
+    dup("du-a-late", "Navoi power plant unit", "UZ", MID + 91 * DAY),
+    dup("du-a-part", "Navoi power plant unit", "UZ", MID, package="du-a"),
     dup("du-b", "Navoi power station", "UZ", MID + 90 * DAY),
-    dup("du-late", "Navoi power plant unit", "UZ", MID + 91 * DAY),
     dup("du-elsewhere", "Navoi power plant unit", "KZ", MID),
+    dup("du-not-counted", "Navoi power plant unit", "UZ", MID, counts_toward_goal=False),
+    dup("du-undated", "Navoi power plant unit", "UZ", None),
     dup("du-third", "Navoi water works pumps", "TJ", MID),
-    dup("du-fourth", "Dushanbe roads bridges", "TJ", MID),
+    dup("du-fourth", "Navoi roads", "TJ", MID),  # one of its two words shared: half
     # dates: a missing value date; an agreement known to the month or year, in the period
     spec("dt-undated", tx("a", None)),
     spec("dt-month", agreement_date=MID, agreement_date_precision="month"),
@@ -92,7 +99,7 @@ SPECS = [
         "cd-bad",
         sectors=(
             SectorSpec(code="99999", percentage=Decimal(50)),
-            SectorSpec(code="99999", percentage=Decimal(50), vocabulary="99"),
+            SectorSpec(code="88888", percentage=Decimal(50), vocabulary="99"),
         ),
         countries=(
             CountrySpec(code="XQ", percentage=Decimal(50)),
@@ -120,6 +127,13 @@ SPECS = [
     *[spec(f"ol-few-{i}", tx("a", MID, value=v), instrument="lease") for i, v in enumerate(
         ["1000000", "1100000", "1200000", "1000000000000"]  # four: too few to judge
     )],
+    # a tiny amount (USD 0.3) is an amount too; most amounts equal: no spread, no outlier
+    *[spec(f"ol-tiny-{i}", tx("a", MID, value=v), instrument="grant") for i, v in enumerate(
+        ["1000000", "1100000", "1200000", "1300000", "50"]
+    )],
+    *[spec(f"oa-same-{i}", tx("a", MID, value=v), instrument="equity") for i, v in enumerate(
+        ["1000000", "1000000", "1000000", "1000000", "1000000", "1000000000000"]
+    )],
     # a rate older than the value date's year (KGS has annual rates up to 2024 only)
     spec("sr-stale", tx("a", MID, currency="KGS")),
     spec("sr-fresh", tx("a", dt.date(2024, 6, 1), currency="KGS")),
@@ -145,7 +159,7 @@ def _of(found: list[Any], kind: str) -> dict[str, Any]:
 
 def test_not_counted_and_amount_unknown_only_in_the_period(found: list[Any]) -> None:
     nc = _of(found, "not-counted")
-    assert set(nc) == {"nc-in", "nc-silent", "pk-part2", "pk-even", "pk-big-part"}
+    assert set(nc) == {"nc-in", "nc-silent", "pk-part2", "pk-even", "pk-big-part", "du-not-counted"}
     assert nc["nc-in"].message == "not counted toward the goal: a second report"
     assert nc["nc-silent"].message == "not counted toward the goal: no reason recorded"
     assert {f.severity for f in nc.values()} == {"info"}
@@ -160,7 +174,7 @@ def test_not_counted_and_amount_unknown_only_in_the_period(found: list[Any]) -> 
 
 def test_package_overlap_and_parts_exceeding_the_total(found: list[Any]) -> None:
     overlap = _of(found, "package-overlap")
-    assert set(overlap) == {"pk-part1"}
+    assert set(overlap) == {"pk-part1", "du-a-part"}
     assert overlap["pk-part1"].severity == "warning"
     assert overlap["pk-part1"].message == (
         "counted as well as its package pk, whose total may already include it"
@@ -185,13 +199,22 @@ def test_funding_chains_warn_when_both_sides_count(found: list[Any]) -> None:
 
 
 def test_possible_duplicates_within_90_days_and_half_the_words(found: list[Any]) -> None:
-    dup = [f for f in found if f.kind == "possible-duplicate"]
-    assert [(f.project, f.severity) for f in dup] == [("du-a", "warning"), ("du-b", "warning")]
-    assert dup[0].message == (
+    dup = {f.project: f.message for f in found if f.kind == "possible-duplicate"}
+    # du-a and du-b are 90 days apart (a match), du-a-late 91 (none); a package's part, another
+    # country, a project not counted or without a date is no duplicate
+    assert {p: m.split(" (")[0] for p, m in dup.items()} == {
+        "aa-twin": "looks like zz-twin",
+        "du-a": "looks like du-b",
+        "du-a-late": "looks like du-b",
+        "du-a-part": "looks like du-b",
+        "du-fourth": "looks like du-third",
+    }
+    assert dup["du-a"] == (
         "looks like du-b (same country, dates within 90 days, 67% of title words shared): "
         "one project reported twice?"
     )
-    assert dup[1].message.startswith("looks like du-late (")  # 90 days apart: still a match
+    assert "50% of title words shared" in dup["du-fourth"]
+    assert {f.severity for f in found if f.kind == "possible-duplicate"} == {"warning"}
 
 
 def test_missing_and_imprecise_dates(found: list[Any]) -> None:
@@ -220,8 +243,11 @@ def test_unknown_codes_are_named(found: list[Any]) -> None:
 
 
 def test_outliers_need_five_amounts_and_a_robust_z_above_3_5(found: list[Any]) -> None:
-    out = [f for f in found if f.kind == "outlier" and f.project.startswith("ol-")]
-    assert [(f.project, f.transaction, f.severity) for f in out] == [("ol-4", "a", "warning")]
+    out = [f for f in found if f.kind == "outlier" and f.project.startswith(("ol-", "oa-"))]
+    assert [(f.project, f.transaction, f.severity) for f in out] == [
+        ("ol-4", "a", "warning"),
+        ("ol-tiny-4", "a", "warning"),
+    ]
     assert " is far from other bond amounts (robust z = " in out[0].message
 
 
