@@ -557,6 +557,4 @@ def test_quantities_read_decimal_commas_and_keep_their_words() -> None:
     assert [(q.value, q.evidence) for q in quantities("plant of 1,200 MW")] == [
         (1200.0, "1,200 MW")
     ]
-    assert [(q.value, q.evidence) for q in quantities("2 million tpa")] == [
-        (2e6, "2 million tpa")
-    ]
+    assert [(q.value, q.evidence) for q in quantities("2 million tpa")] == [(2e6, "2 million tpa")]
