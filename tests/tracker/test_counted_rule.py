@@ -18,9 +18,15 @@ from cajad.tracker.counted import short_amount
 
 from .test_counted import DAY, END, SPECS, START, spec, tx
 
+M = Decimal("1000000.00")
+
 EXTRA = [
     spec("pledge-only", tx("a", START, type=12)),
     spec("both-sides", tx("a", START - DAY), tx("b", END + DAY)),
+    spec("guarantee-last-day", tx("a", END, type=10)),
+    spec("pledge-and-guarantee", tx("a", START, type=12), tx("b", START, type=10)),
+    spec("two-days", tx("a", START), tx("b", END)),
+    spec("reported-mixed", tx("a", None, type=12, value="9000000"), tx("b", START, value="1000")),
     spec(
         "reported",
         tx("small", START, value="1000"),
@@ -68,6 +74,10 @@ def test_every_reason_with_its_words(engine: Engine) -> None:
         "pledge-only": (None, "counted: JPY 1.0 m in the period"),
         "reported": words["reported"],
         "both-sides": words["both-sides"],
+        "guarantee-last-day": (Uncounted.TYPE, "not counted: credit guarantee not counted"),
+        "pledge-and-guarantee": (None, "counted: JPY 1.0 m in the period"),
+        "two-days": (None, "counted: JPY 2.0 m in the period"),
+        "reported-mixed": words["reported-mixed"],
         "reported-undated": (Uncounted.UNDATED, "not counted: no value date"),
     }
     first = found["first-day"]
@@ -79,6 +89,10 @@ def test_every_reason_with_its_words(engine: Engine) -> None:
         "counts (announced)."
     )
     assert found["reported"].transactions == 2 and found["reported"].amount > 1000
+    assert (found["two-days"].amount, found["two-days"].transactions) == (2 * M, 2)
+    assert found["both-sides"].detail == (
+        f"Its money is dated {START - DAY}, {END + DAY}, outside the period {START} to {END}."
+    )
     for name in ("cancelled", "marked", "undated"):
         assert found[name].amount == 0 and found[name].transactions == 0
         assert found[name].counted is False and found[name].currency == "JPY"
@@ -110,8 +124,14 @@ def test_the_rules_options_move_the_reasons(engine: Engine) -> None:
         "Its money in the period is outgoing pledge, which the rule (signed, without "
         "guarantees) does not count."
     )
-    assert "(signed, without" not in _counts(engine, CountingRule(
-        measure=Measure.SIGNED, include_guarantees=True))["pledge-only"].detail  # fmt: skip
+    both = _counts(engine, CountingRule(measure=Measure.SIGNED, include_guarantees=True))
+    assert both["pledge-only"].detail == (
+        "Its money in the period is outgoing pledge, which the rule (signed) does not count."
+    )
+    assert signed["pledge-and-guarantee"].detail == (
+        "Its money in the period is credit guarantee, outgoing pledge, which the rule (signed, "
+        "without guarantees) does not count."
+    )
     staged = _counts(engine, CountingRule.from_options(stages=["financing"]))
     assert staged["idea"].reason is Uncounted.STAGE
     assert staged["idea"].label == "not counted: stage idea left out"
@@ -170,6 +190,8 @@ def test_the_reported_amount_is_the_largest_pledge_or_commitment_by_yen(engine: 
         kzt = of("reported", "KZT")
         assert kzt.converted == book.convert(Decimal(100000), "USD", "KZT", START).converted
         assert of("no-money") is None and of("guarantee") is None
+        mixed = of("reported-mixed")  # a converted amount before one without a yen value
+        assert mixed is not None and mixed.value == Decimal(1000)
         undated = of("reported-undated", "KZT")
         assert undated is not None and undated.converted is None and undated.value_date is None
         xof = of("first-day", "XOF")
