@@ -83,11 +83,11 @@ test: lint typecheck pytest
 bench: $(VENV)/.test
 	$(BIN)/python benchmarks/tracker.py
 
-## mutation: mutation score of the screening rules (mutmut; minutes, not part of `make test`)
+## mutation: mutation score of the policy modules (mutmut; minutes, not part of `make test`)
 mutation: $(VENV)/.test $(MUTATION_LOCK)
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(MUTATION_LOCK)
 	$(BIN)/pip check
-	$(BIN)/python benchmarks/screening_mutation.py
+	$(BIN)/python benchmarks/mutation.py
 
 LOCALE_DIR := src/cajad/web/locale
 LANGUAGES := ja ru

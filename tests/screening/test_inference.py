@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from cajad.register.deals import COLUMNS, read_deals
 from cajad.screening import load_catalogue
 from cajad.screening.engine import screen
+from cajad.screening.inference import CompiledTable, Found, InferenceTable, Inferred, Signal, infer
 from cajad.screening.scale import quantities
 from cajad.screening.subject import AnswerFact, MoneyFacts, Subject
 
@@ -202,3 +203,85 @@ def test_an_answer_to_another_question_leaves_the_works_to_the_text() -> None:
     answered = Subject(identifier="t", title="Open-pit copper mine", answers={"EP4.SCOPE": fact})
     inferred = screen(answered, RULES).inferred
     assert inferred is not None and inferred.works == "new"
+
+
+# --- the reading rules one by one, on a small table compiled in the test (mutation run) ------
+
+
+def _table(**kw: object) -> CompiledTable:
+    signals = [
+        Signal(id="hydro", kind="sensitive", code="23220", words=["hydropower", "dam$"]),
+        Signal(id="mine", kind="sensitive", code="32220", words=["mine", "рудник", "鉱山"]),
+        Signal(id="road", kind="physical", code="21020", words=["road"]),
+        Signal(id="new", kind="new", words=["construction"]),
+        Signal(id="old", kind="existing", words=["rehabilitation"]),
+        Signal(id="ta", kind="soft", code="15110", words=["technical assistance"]),
+        Signal(id="svc", kind="services", words=["operation services"]),
+        Signal(id="bank", kind="intermediary", code="24030", words=["credit line"]),
+        Signal(id="trade", kind="trade", words=["export"]),
+    ]
+    return CompiledTable(InferenceTable(signals=signals, policy_codes=["15110"], **kw))  # type: ignore[arg-type]
+
+
+def _read(title: str, description: str = "", sectors: tuple[str, ...] = ()) -> Inferred:
+    return infer(Subject(identifier="t", title=title, description=description or None,
+                         sectors=sectors), _table())  # fmt: skip
+
+
+def test_words_match_at_a_word_start_whole_words_and_japanese_anywhere() -> None:
+    assert _read("determine the route").ids == frozenset()  # "mine" inside a word
+    assert _read("Mine expansion").ids == {"mine"}
+    assert _read("a dam").ids == {"hydro"} and _read("dam safety").ids == {"hydro"}
+    assert _read("damage repair").ids == frozenset()  # "dam$": the whole word only
+    assert _read("новый рудник").ids == {"mine"} and _read("подрудник").ids == frozenset()
+    assert _read("新しい鉱山開発").ids == {"mine"}  # no spaces in Japanese
+
+
+@pytest.mark.parametrize(
+    ("title", "works", "because"),
+    [
+        ("road construction", "new", "new works: 'construction'"),
+        ("road rehabilitation", "existing", "works on an existing asset: 'rehabilitation'"),
+        ("hydropower plant", "new", "the asset itself is named, no existing footprint: "),
+        ("road", "unsure", "physical works named, new or existing not said: 'road'"),
+        ("rehabilitation", "existing", "works on an existing asset: 'rehabilitation'"),
+        ("rehabilitation technical assistance", "none", "nothing physical named; "),
+        ("operation services", "unsure", "services, with or without works on facilities: "),
+        ("technical assistance", "none", "nothing physical named; 'technical assistance'"),
+        ("credit line", "none", "nothing physical named; 'credit line'"),
+        ("export", "none", "nothing physical named; 'export'"),
+        ("something else", "unsure", "no words that say what is financed"),
+    ],
+)
+def test_works_are_read_in_their_order(title: str, works: str, because: str) -> None:
+    found = _read(title)
+    assert found.works == works and found.works_because.startswith(because)
+
+
+def test_a_sensitive_asset_outside_the_title_is_not_the_project_itself() -> None:
+    found = _read("Programme", description="including hydropower")
+    assert found.works == "unsure" and found.title_ids == frozenset()
+    assert found.works_because.startswith("physical works named, new or existing not said")
+
+
+def test_inferred_sectors_replace_policy_codes_only_when_works_are_named() -> None:
+    built = _read("road construction", sectors=("15110", "21020"))
+    assert built.sectors == (("21020", "register"),)  # 15110 dropped; 21020 already there
+    assert _read("road", sectors=("15110",)).sectors == (
+        ("15110", "register"),
+        ("21020", "road: 'road' in '…road…'"),
+    )
+    assert _read("technical assistance", sectors=("15110",)).sectors == (("15110", "register"),)
+    assert _read("credit line").sectors == (("24030", "bank: 'credit line' in '…credit line…'"),)
+    assert _read("export").sectors == ()  # trade names no sector
+
+
+@pytest.mark.parametrize(
+    ("kind", "says"),
+    [("sensitive", True), ("physical", True), ("new", True), ("existing", True), ("soft", True),
+     ("services", True), ("intermediary", False), ("trade", False)],
+)  # fmt: skip
+def test_which_kinds_say_what_is_financed(kind: str, says: bool) -> None:
+    from cajad.screening.inference import _says_works
+
+    assert _says_works([Found("x", kind, None, "e")]) is says

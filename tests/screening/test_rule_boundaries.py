@@ -1,7 +1,7 @@
 """Every boundary of the 2026.4 category and grade rules, pinned so that a moved threshold, a
 swapped ``all``/``any``, a reordered rule or a pending finding that blocks fails a test (issue 12
 item 6); and the conditions' predicates one by one, exactly, for the mutation run
-(``benchmarks/screening_mutation.py``).
+(``benchmarks/mutation.py``).
 
 The 2026.4 size thresholds (as in 2026.3) are the EBRD category-A ones (300 MW; 220 kV and
 over 15 km; over 10 million m3; over 25 ha), EP4's USD 10 million, the assumed USD 100 million
@@ -307,6 +307,9 @@ def test_finding_states() -> None:
     }
     assert states(result) == {"A": "met", "B": "pending", "C": "red_flag", "D": "shortfall"}
     assert counts(states(result)) == {"met": 1, "pending": 1, "shortfalls": 1, "red_flags": 1}
+    # Findings in the same state add up (not merely "at least one").
+    twice = {"A": "met", "B": "met", "C": "pending", "D": "red_flag", "E": "red_flag"}
+    assert counts(twice) == {"met": 2, "pending": 1, "shortfalls": 0, "red_flags": 2}
 
 
 # --- conditions, one by one ------------------------------------------------------------------
@@ -654,3 +657,15 @@ def test_credit_component_comes_after_fi_and_before_trade() -> None:
 )
 def test_2026_4_soft_words_mean_nothing_physical(title: str) -> None:
     assert category(subject(title)) == ("C", "CAT.C-NOTHING-PHYSICAL")
+
+
+def test_quantities_read_decimal_commas_and_keep_their_words() -> None:
+    from cajad.screening.scale import quantities
+
+    assert [(q.quantity, q.value, q.evidence) for q in quantities("a 1,5 km spur")] == [
+        ("km", 1.5, "1,5 km")
+    ]
+    assert [(q.value, q.evidence) for q in quantities("plant of 1,200 MW")] == [
+        (1200.0, "1,200 MW")
+    ]
+    assert [(q.value, q.evidence) for q in quantities("2 million tpa")] == [(2e6, "2 million tpa")]

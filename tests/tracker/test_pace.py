@@ -4,6 +4,7 @@ half, and the order in which the verdicts apply."""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -95,3 +96,64 @@ def test_reaching_the_goal_exactly_counts_as_reaching_it() -> None:
     assert _verdict(RULE, day, GOAL, zero, zero, GOAL - 2, GOAL - 1) == "behind"
     assert _verdict(RULE, after, GOAL, GOAL, zero, None, None) == "goal reached"
     assert _verdict(RULE, after, GOAL, GOAL - 1, zero, None, None) == "goal missed"
+
+
+def test_the_last_day_of_the_period_still_projects_and_needs_nothing_more() -> None:
+    end = RULE.period_end
+    assert _pace(end, "10") == "behind"  # not yet "goal missed": the period ends after this day
+    assert _pace(end, "3000000000000") == "on track"
+    last = pace_of(RULE, end, GOAL, to_date=Decimal(10), aggregate=Decimal(0), last_year=Decimal(0))
+    assert last.needed_per_year == 0 and last.elapsed_share == 100
+    before = pace_of(
+        RULE, end - dt.timedelta(days=1), GOAL, to_date=GOAL - 1, aggregate=Decimal(0),
+        last_year=Decimal(0),
+    )  # fmt: skip
+    assert before.needed_per_year == Decimal("365.25")  # one yen in one day, a year's pace
+
+
+def test_before_the_period_nothing_has_elapsed() -> None:
+    early = pace_of(
+        RULE, START - dt.timedelta(days=1), GOAL, to_date=Decimal(0), aggregate=Decimal(0),
+        last_year=Decimal(0),
+    )  # fmt: skip
+    assert (early.as_of, early.days_of_data, early.elapsed_share) == (START, 0, 0)
+    assert (
+        early.per_year == 0
+        and early.aggregate_share == 0
+        and early.verdict == ("period not started")
+    )
+    first = pace_of(
+        RULE, START, GOAL, to_date=Decimal(0), aggregate=Decimal(0), last_year=Decimal(0)
+    )
+    assert first.days_of_data == 1  # the first day of the period counts as a day of data
+
+
+def test_pace_figures_per_year_needed_and_projection() -> None:
+    # Day 365 of 1826: 1461 days (four years of 365.25 days) remain.
+    day = START + dt.timedelta(days=364)
+    pace = pace_of(
+        RULE, day, GOAL, to_date=Decimal(365), aggregate=Decimal(0), last_year=Decimal(365)
+    )
+    assert pace.days_of_data == 365 and pace.per_year == Decimal("365.25")
+    assert pace.needed_per_year == ((GOAL - 365) / 4).quantize(Decimal("0.01"))
+    assert pace.projection == pace.projection_low == Decimal(365 + 1461)
+    beyond = pace_of(RULE, day, GOAL, to_date=GOAL * 2, aggregate=Decimal(0), last_year=GOAL)
+    assert beyond.needed_per_year == 0  # the goal is passed: nothing more is needed
+
+
+def test_shares_round_half_to_even_whatever_the_callers_decimal_context() -> None:
+    day = START + dt.timedelta(days=400)
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_DOWN
+        pace = pace_of(
+            RULE, day, GOAL, to_date=Decimal(3), aggregate=Decimal(2), last_year=Decimal(3)
+        )
+    assert pace.aggregate_share == Decimal("66.67")
+
+
+def test_too_early_while_either_end_of_the_range_is_missing() -> None:
+    from cajad.tracker.pace import _verdict
+
+    day, zero = START + dt.timedelta(days=400), Decimal(0)
+    assert _verdict(RULE, day, GOAL, zero, zero, GOAL, None) == "too early to project"
+    assert _verdict(RULE, day, GOAL, zero, zero, None, GOAL) == "too early to project"

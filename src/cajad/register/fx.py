@@ -120,7 +120,8 @@ class _Series:
         self.rates.append(rate)
 
     def sort(self) -> None:
-        pairs = sorted(zip(self.starts, self.rates, strict=True))
+        # Not mutated: add() appends to both lists, so zip's strict flag cannot change a thing.
+        pairs = sorted(zip(self.starts, self.rates, strict=True))  # pragma: no mutate
         self.starts = [p[0] for p in pairs]
         self.rates = [p[1] for p in pairs]
 
@@ -218,7 +219,10 @@ class RateBook:
             )
             if other is None:
                 return None
+            # Not mutated: only this quote's rate is read (the base's own quote is never shown).
+            # pragma: no mutate start
             one = Quote(source, granularity, other.period_start, base, base, Decimal(1))
+            # pragma: no mutate end
             return (one, other) if currency == base else (other, one)
         first = self._quote(source, granularity, currency, lookup)
         second = self._quote(source, granularity, target, lookup)
@@ -242,7 +246,8 @@ class _Lookup(NamedTuple):
 def _days_before(day: dt.date, days: int) -> dt.date:
     """``day`` less ``days``, or the first representable date (no overflow near year 1)."""
     earliest = dt.date.min + dt.timedelta(days=days)
-    return day - dt.timedelta(days=days) if day >= earliest else dt.date.min
+    # Not mutated: at day == earliest both branches give dt.date.min (">=" and ">" agree).
+    return day - dt.timedelta(days=days) if day >= earliest else dt.date.min  # pragma: no mutate
 
 
 def _steps(day: dt.date) -> Iterator[tuple[str, str, _Lookup]]:

@@ -333,7 +333,8 @@ def _party(cond: Condition) -> Predicate:
 
 
 def _standard(cond: Condition) -> Predicate:
-    wanted = cond.standard or ""
+    # Not mutated: this predicate is compiled only for a "standard" condition, never empty.
+    wanted = cond.standard or ""  # pragma: no mutate
     return lambda ctx: [f"{wanted} applies"] if ctx.standards.get(wanted) else None
 
 
