@@ -54,6 +54,8 @@ run: $(VENV)/.run
 	$(BIN)/cajad plan --budget 2025=600000000000 --budget 2026=600000000000 --alternatives 2 || true
 	$(BIN)/cajad plan --candidates src/cajad/data/portfolio/example_candidates.csv $(foreach y,2026 2027 2028 2029 2030,--budget $(y)=40000000000) --min-share area:hrd=0.2 --max-share country:UZ=0.6 --min-grade C --alternatives 2 || true
 	$(BIN)/cajad match uz-acwa-sazagan-solar-storage-jbic --show-excluded || true
+	$(BIN)/cajad match uz-jica-2015-turakurgan-tpp || true
+	$(BIN)/cajad match uz-ngmk-marubeni-uranium-export-2023-2030 || true
 	$(BIN)/cajad prospect demos --out var/prospect-demos --resolution 10000
 	@echo "Everyone reads without an account. To change anything, create the first admin"
 	@echo "(it prints a one-time password), then sign in at http://$(HOST):$(PORT)/login:"
@@ -74,8 +76,10 @@ lint: $(VENV)/.test
 typecheck: $(VENV)/.test
 	$(BIN)/mypy
 
+# One worker per core, each taking whole files (a module's server and browser start once).
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.test system-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## test: set up, then lint, type-check and run every test (SQLite, PostgreSQL, browser)
 test: lint typecheck pytest

@@ -25,6 +25,12 @@ from sqlalchemy import Engine, text
 from cajad.register import init, load_demo, make_engine
 from cajad.register.store import create_database
 
+# pytest-xdist's workers start with COLUMNS=80 and LINES=24, which would fix the width of the
+# CLI's Rich consoles when they are imported; tests that need a width set COLUMNS themselves.
+if "PYTEST_XDIST_WORKER" in os.environ:
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
 # Property tests draw the same examples on every run (CI and here alike): a random draw that
 # fails once in many runs would turn a run red by chance. Explore with HYPOTHESIS_PROFILE=explore.
 settings.register_profile("repeatable", derandomize=True)
