@@ -52,6 +52,13 @@ def test_a_reviewer_answers_with_evidence_and_the_verdict_changes(world: World) 
     world.client.cookies.clear()
     shown = world.client.get(url).text
     assert "reviewer@example.org" not in shown and "reviewer, " in shown
+    api = f"/api/projects/{project}"
+    for read in (api + "/screening", api + "/screening/history", api + "/questions"):
+        answer = world.client.get(read)
+        assert answer.status_code == 200 and "reviewer@example.org" not in answer.text, read
+        assert '"reviewer"' in answer.text, read
+    report = world.client.get(url + "/report")
+    assert report.status_code == 200 and "reviewer@example.org" not in report.text
     with session_scope(world.engine) as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.id > before)).all()
         assert {(e.actor, e.account_id) for e in entries} == {

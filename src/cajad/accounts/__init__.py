@@ -15,7 +15,7 @@ from cajad.accounts.errors import (
     UnknownAccountError,
 )
 from cajad.accounts.policy import Action, Principal, Role, can
-from cajad.accounts.public import Author, public_authors
+from cajad.accounts.public import Author, public_authors, without_addresses
 from cajad.accounts.service import (
     AccountInfo,
     TokenInfo,
@@ -67,4 +67,5 @@ __all__ = [
     "sign_in",
     "sign_out",
     "token_principal",
+    "without_addresses",
 ]

@@ -10,18 +10,22 @@ before accounts existed), shown as "a former account".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cajad.accounts.models import Account
 
-__all__ = ["Author", "public_authors"]
+__all__ = ["Author", "public_authors", "without_addresses"]
 
 SHELL = "server shell"
 FORMER = "a former account"
+T = TypeVar("T")
+_ADDRESS = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +58,37 @@ def public_authors(session: Session, actors: Iterable[str]) -> dict[str, Author]
         else:
             found[actor] = Author(text=FORMER if "@" in actor else actor)
     return found
+
+
+def without_addresses(session: Session, value: T) -> T:
+    """``value`` (text, or lists and dicts of it, as an API answer holds them) with every
+    e-mail address replaced by its public :class:`Author`: a screening names its reviewers."""
+    found: set[str] = set()
+    _collect(value, found)
+    if not found:
+        return value
+    authors = public_authors(session, found)
+    return cast(
+        T, _replace(value, lambda text: _ADDRESS.sub(lambda m: str(authors[m.group(0)]), text))
+    )
+
+
+def _collect(value: Any, found: set[str]) -> None:
+    if isinstance(value, str):
+        found.update(_ADDRESS.findall(value))
+    elif isinstance(value, dict):
+        for item in value.values():
+            _collect(item, found)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect(item, found)
+
+
+def _replace(value: Any, change: Any) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {key: _replace(item, change) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_replace(item, change) for item in value]
+    return value

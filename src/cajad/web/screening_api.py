@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
 
-from cajad.accounts import Action, Principal, acting, authorize_project
+from cajad.accounts import Action, Principal, acting, authorize_project, without_addresses
 from cajad.register import session_scope
 from cajad.screening import (
     ProjectQuality,
@@ -129,16 +129,18 @@ def screened(
 
 @router.get("/projects/{identifier:path}/screening/history", summary="Every screening of a project")
 def screening_history(session: SessionDep, identifier: Identifier) -> list[dict[str, Any]]:
-    """Every stored screening of the project, oldest first, each as ``cajad screen --json``."""
-    return [s.as_dict() for s in history(session, identifier)]
+    """Every stored screening of the project, oldest first, each as ``cajad screen --json``
+    (reviewers by their role, never an e-mail address)."""
+    return without_addresses(session, [s.as_dict() for s in history(session, identifier)])
 
 
 @router.get("/projects/{identifier:path}/screening", summary="A project's current verdict")
 def screening(session: SessionDep, identifier: Identifier) -> dict[str, Any]:
     """The current verdict, the object ``cajad screen ID --json`` prints: the latest stored
     screening if the project's facts and the catalogue are unchanged, else computed now and
-    not recorded (``screening`` null). Nothing is written: POST records a screening."""
-    return assess(session, identifier).as_dict()
+    not recorded (``screening`` null). Nothing is written: POST records a screening. Reviewers
+    are named by their role, never an e-mail address."""
+    return without_addresses(session, assess(session, identifier).as_dict())
 
 
 @router.post(
@@ -208,11 +210,13 @@ def answer_as(
         documents=body.documents,
     )
     screened = screen_project(engine, identifier, actor=reviewer)
-    return recorded.as_dict() | {"screening": screened.as_dict()}
+    with session_scope(engine) as session:
+        return without_addresses(session, recorded.as_dict() | {"screening": screened.as_dict()})
 
 
 @router.get("/projects/{identifier:path}/questions", summary="A project's questionnaire")
 def questions(session: SessionDep, identifier: Identifier) -> list[dict[str, Any]]:
     """The questions that apply to the project now, what evidence satisfies each, and the
-    current answers (recorded by ``POST …/answers`` or ``cajad answer``)."""
-    return [q.as_dict() for q in questionnaire(session, identifier)]
+    current answers (recorded by ``POST …/answers`` or ``cajad answer``), reviewers by their
+    role."""
+    return without_addresses(session, [q.as_dict() for q in questionnaire(session, identifier)])

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from cajad.accounts import Action, Author, can, public_authors
+from cajad.accounts import Action, Author, can, public_authors, without_addresses
 from cajad.register import session_scope, title_of, titles
 from cajad.screening import (
     AnswerError,
@@ -102,8 +102,9 @@ def screening_list(
 
 @router.get("/projects/{identifier:path}/screening/report")
 def screening_report(session: SessionDep, identifier: Identifier) -> Response:
-    """The printable HTML report of the project's latest screening (self-contained)."""
-    return HTMLResponse(report_html(session, identifier))
+    """The printable HTML report of the project's latest screening (self-contained), reviewers
+    by their role."""
+    return HTMLResponse(without_addresses(session, report_html(session, identifier)))
 
 
 @router.get("/projects/{identifier:path}/screening")
