@@ -110,4 +110,5 @@ def test_the_public_surface_is_pinned() -> None:
         "import_file",
         "import_folder",
         "import_path",
+        "stream_activities",
     ]
