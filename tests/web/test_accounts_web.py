@@ -433,6 +433,9 @@ def test_an_analyst_sets_and_clears_a_benefit_in_the_browser_form(world: World) 
 def test_an_analyst_previews_then_commits_an_investor_upload(world: World) -> None:
     """Problems by line and field and nothing written; a clean file previewed (nothing
     written), then committed exactly as previewed, audited under the account."""
+    anonymous = world.client.get("/investors/upload", follow_redirects=False)
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"] == "/login?next=%2Finvestors%2Fupload"
     sign_in(world.client, world.people["analyst"].email)
     form = world.client.get("/investors/upload")
     assert form.status_code == 200 and 'data-testid="upload-form"' in form.text

@@ -20,7 +20,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from cajad.accounts import Action, Principal, acting, authorize
 from cajad.brokerage.errors import InvestorsError
@@ -41,7 +41,10 @@ MAX_UPLOAD_BYTES = 1 << 20
 
 @router.get("/investors/upload")
 def upload_form(request: Request, who: PrincipalDep) -> Response:
-    """The upload form (admins and analysts; anyone else is refused as for the import)."""
+    """The upload form (admins and analysts; anonymous: to the sign-in page; anyone else is
+    refused as for the import)."""
+    if who is None:
+        return RedirectResponse("/login?next=%2Finvestors%2Fupload", status_code=303)
     authorize(who, Action.IMPORT)
     return _page(request, {})
 
