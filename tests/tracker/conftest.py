@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,18 +34,21 @@ def _policy_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def policy_register(
     _policy_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[Iterable[ProjectSpec]], Engine]:
+) -> Iterator[Callable[[Iterable[ProjectSpec]], Engine]]:
     """A fresh copy of the template register with ``specs`` imported (the policy code under
-    test is Python, the same on either store; the store tests cover PostgreSQL)."""
-    folder, count = tmp_path_factory.mktemp("registers"), 0
+    test is Python, the same on either store; the store tests cover PostgreSQL). Every engine
+    made is disposed at the end of the session, so no SQLite connection is left to the garbage
+    collector (Python 3.13 warns of one)."""
+    folder, made = tmp_path_factory.mktemp("registers"), list[Engine]()
 
     def make(specs: Iterable[ProjectSpec]) -> Engine:
-        nonlocal count
-        count += 1
-        path = folder / f"register-{count}.sqlite"
+        path = folder / f"register-{len(made) + 1}.sqlite"
         shutil.copyfile(_policy_template, path)
         engine = make_engine(f"sqlite:///{path}")
+        made.append(engine)
         import_specs(engine, list(specs), source="test")
         return engine
 
-    return make
+    yield make
+    for engine in made:
+        engine.dispose()
