@@ -13,7 +13,6 @@ long-running app serves equal a fresh app's.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import itertools
 import json
@@ -29,10 +28,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from cajad.accounts import add_account, issue_token
-from cajad.data import data_path
 from cajad.register import AuditEntry, Project, import_file, session_scope
 from cajad.web import create_app
 from tests.accounts.conftest import JICA, Person, owned_by
+from tests.register.test_concurrent_writers import _deals
 
 from .conftest import TestClient, serve
 
@@ -200,25 +199,11 @@ def _assert_nothing_lost(engine: Engine, saves: list[Save], after: int, project:
     assert title == entries[-1].after["title"]
 
 
-def _new_deals(path: Path, rows: int) -> Path:
-    """A deals CSV of ``rows`` new deals: bundled rows under new ids."""
-    with data_path("initiative", "deals.csv").open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        bundled = list(reader)
-        columns = list(reader.fieldnames or [])
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns)
-        writer.writeheader()
-        for i in range(rows):
-            writer.writerow(bundled[i % len(bundled)] | {"id": f"parallel-{i}"})
-    return path
-
-
 def test_parallel_editors_and_an_importer_take_turns_and_lose_nothing(
     engine: Engine, people: dict[str, Person], tmp_path: Path
 ) -> None:
     shared, other = owned_by(engine, JICA)[:2]
-    deals = _new_deals(tmp_path / "deals.csv", 40)
+    deals = _deals(tmp_path / "deals.csv", "parallel", 40)
     after = _max_audit_id(engine)
     with TestClient(create_app(engine)) as client:
         before = _figures(client)
