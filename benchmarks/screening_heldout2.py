@@ -319,7 +319,7 @@ def pool(args: argparse.Namespace, existing: list[Row]) -> tuple[list[Row], Coun
     return found, drops
 
 
-def select(rows: list[Row], seed: int = SEED) -> list[Row]:
+def select(rows: list[Row], seed: int = SEED, quota: dict[str, int] = QUOTA) -> list[Row]:
     """The quota of each category, shared between financiers, taken as whole groups."""
     groups: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -331,12 +331,12 @@ def select(rows: list[Row], seed: int = SEED) -> list[Row]:
             strata[(members[0]["financier"], categories.pop())].append(key)
     rng = random.Random(seed)
     chosen: list[Row] = []
-    for category, quota in QUOTA.items():
+    for category, wanted in quota.items():
         sizes = {f: sum(len(groups[k]) for k in strata[(f, category)]) for f in ("IFC", "WB")}
         total = sum(sizes.values())
-        exact = {f: quota * n / total for f, n in sizes.items()}
+        exact = {f: wanted * n / total for f, n in sizes.items()}
         share = {f: int(v) for f, v in exact.items()}
-        for f in sorted(exact, key=lambda f: -(exact[f] - share[f]))[: quota - sum(share.values())]:
+        for f in sorted(exact, key=lambda f: -(exact[f] - share[f]))[: wanted - sum(share.values())]:
             share[f] += 1
         for financier in ("IFC", "WB"):
             keys = sorted(strata[(financier, category)])
@@ -396,22 +396,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dropped (whole region, before removing used rows): {reason}: {n}")
     print(f"pool: {len(found)} rows", dict(Counter((r["financier"], r["category"]) for r in found)))
     chosen = select(found)
+    append_part(existing, split, chosen, PART)
+    return 0
+
+
+def append_part(existing: list[Row], split: list[Row], chosen: list[Row], part: str) -> None:
+    """Write ``projects.csv`` and ``split.csv`` with ``chosen`` appended as ``part``."""
+    projects, split_path = FOLDER / "projects.csv", FOLDER / "split.csv"
     with projects.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(existing + chosen)
     with split_path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["id", "financier", "part"])
+        out = csv.writer(fh, lineterminator="\n")
+        out.writerow(["id", "financier", "part"])
         for s in split:
-            writer.writerow([s["id"], s["financier"], s["part"]])
+            out.writerow([s["id"], s["financier"], s["part"]])
         for row in chosen:
-            writer.writerow([row["id"], row["financier"], PART])
+            out.writerow([row["id"], row["financier"], part])
     counts = Counter((r["financier"], r["category"]) for r in chosen)
-    print(f"{PART}: {len(chosen)} rows", dict(sorted(counts.items())))
+    print(f"{part}: {len(chosen)} rows", dict(sorted(counts.items())))
     print("by scope:", dict(Counter(r["region_scope"] for r in chosen)))
     print("by country:", dict(Counter(r["country"] for r in chosen).most_common()))
-    return 0
 
 
 if __name__ == "__main__":
