@@ -1,14 +1,14 @@
 """Accuracy of cajad's E&S category against the categories real financiers published (issue 12).
 
 Run: ``PYTHONPATH=src python benchmarks/screening_accuracy.py
-[--part heldout2|development|heldout] [--catalogue VERSION] [--errors]``.
+[--part heldout3|development|heldout|heldout2] [--catalogue VERSION] [--errors]``.
 
 1. Reads ``cajad/data/screening/benchmark/projects.csv`` (World Bank and IFC projects with
    their published category A/B/C/FI) and the fixed ``split.csv``. The development data are
-   the parts ``development`` and ``heldout`` (the first held-out part, scored five times in the
-   first round, joined development when ``heldout2`` was drawn; see the benchmark's SOURCE.md).
-   ``--part heldout`` still scores the first held-out part alone, against baselines trained on
-   ``development`` only, as the first round did.
+   the parts ``development``, ``heldout`` and ``heldout2`` (each earlier held-out part joined
+   development when the next was drawn; see the benchmark's SOURCE.md). ``--part heldout`` and
+   ``--part heldout2`` still score those parts alone, against baselines trained on the data
+   that were development in their round, as those rounds did.
 2. Writes every row as a row of a deals CSV (the shape of ``cajad/data/initiative/deals.csv``:
    title, ISO country or ``XA``, the free-text sector, a deals instrument, the amount in USD)
    and imports it with the register's own deals reader, so the DAC codes come from the
@@ -25,7 +25,7 @@ Run: ``PYTHONPATH=src python benchmarks/screening_accuracy.py
 4. Baselines on the same split: TF-IDF + logistic regression on title, sector and
    description, trained on the development part; and the development part's majority class.
 
-Tune only on ``--part development``. The part ``heldout2`` is for the final figure, once.
+Tune only on ``--part development``. The part ``heldout3`` is for the final figure, once.
 """
 
 from __future__ import annotations
@@ -45,8 +45,11 @@ from cajad.screening.engine import screen
 from cajad.screening.subject import MoneyFacts, Subject
 
 BENCH = data_path("screening") / "benchmark"
-#: The parts that are development data since ``heldout2`` was drawn (2026-12-07).
-DEVELOPMENT = ("development", "heldout")
+#: The parts that are development data since ``heldout3`` was drawn (2026-12-07, fifth session):
+#: the first two held-out parts, each scored for its round, joined the development part.
+DEVELOPMENT = ("development", "heldout", "heldout2")
+#: What development meant when each earlier held-out part was scored.
+ROUND_DEVELOPMENT = {"heldout": ("development",), "heldout2": ("development", "heldout")}
 LABELS = ("A", "B", "C", "FI")
 #: The deals instrument a user would choose for each published lending instrument.
 INSTRUMENTS = {
@@ -182,7 +185,7 @@ def baselines(train: Sequence[Row], test: Sequence[Row]) -> dict[str, list[str]]
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--part", choices=("heldout2", "development", "heldout"), default="heldout2"
+        "--part", choices=("heldout3", "development", "heldout", "heldout2"), default="heldout3"
     )
     parser.add_argument(
         "--catalogue",
@@ -201,8 +204,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         test = [r for r in rows if r["part"] in DEVELOPMENT]
     else:
         test = [r for r in rows if r["part"] == args.part]
-    # the first held-out part is scored as the first round did: baselines fit on development
-    fit_on = ("development",) if args.part == "heldout" else DEVELOPMENT
+    # an earlier held-out part is scored as its round did: baselines fit on that round's data
+    fit_on = ROUND_DEVELOPMENT.get(args.part, DEVELOPMENT)
     train = [r for r in rows if r["part"] in fit_on]
     catalogue = load_catalogue(args.catalogue)
     found, fallback = subjects(test, sector_text=not args.no_sector_text)

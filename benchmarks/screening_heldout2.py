@@ -336,7 +336,9 @@ def select(rows: list[Row], seed: int = SEED, quota: dict[str, int] = QUOTA) -> 
         total = sum(sizes.values())
         exact = {f: wanted * n / total for f, n in sizes.items()}
         share = {f: int(v) for f, v in exact.items()}
-        for f in sorted(exact, key=lambda f: -(exact[f] - share[f]))[: wanted - sum(share.values())]:
+        for f in sorted(exact, key=lambda f: -(exact[f] - share[f]))[
+            : wanted - sum(share.values())
+        ]:
             share[f] += 1
         for financier in ("IFC", "WB"):
             keys = sorted(strata[(financier, category)])

@@ -15,7 +15,7 @@ from cajad.screening import Catalogue, load_catalogue, load_folder
 from cajad.screening.catalogue import BUNDLED
 from tests.screening.cases import CASES, add
 
-VERSION = "2026.4"  # the latest: what `cajad screen` uses
+VERSION = "2026.5"  # the latest: what `cajad screen` uses
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 

@@ -49,7 +49,7 @@ def test_screen_json_has_the_documented_shape(env: Engine, tmp_path: Path) -> No
     assert data["inferred"]["works"] == "new" and any(
         s["signal"] == "mining" for s in data["inferred"]["signals"]
     )
-    assert data["category"] in ("A", "B", "C", "FI") and data["catalogue_version"] == "2026.4"
+    assert data["category"] in ("A", "B", "C", "FI") and data["catalogue_version"] == "2026.5"
     assert isinstance(data["scores"], dict) and sorted(data["scores"]) == [
         f"QII-{i}" for i in range(1, 7)
     ]
@@ -88,7 +88,7 @@ def test_answer_then_screen_all_and_questions(env: Engine) -> None:
 
 def test_catalogue_shows_and_checks(env: Engine, edited: Callable[..., Path]) -> None:
     data = _json(["catalogue", "--json"])
-    assert data["version"] == "2026.4" and len(data["rules"]) > 40  # type: ignore[arg-type]
+    assert data["version"] == "2026.5" and len(data["rules"]) > 40  # type: ignore[arg-type]
     assert "PS5.RAP" in runner.invoke(app, ["catalogue"]).stdout
 
     def bad(files: dict[str, object]) -> None:

@@ -96,7 +96,8 @@ def test_it_only_estimates_where_no_rule_decided(words: list[str], sector: str, 
     assert not (works and got.category == "C")
 
 
-def test_plain_python_scores_equal_the_sklearn_pipeline() -> None:
+@pytest.mark.parametrize("ngrams", [1, 2])
+def test_plain_python_scores_equal_the_sklearn_pipeline(ngrams: int) -> None:
     sys.path.insert(0, str(BENCH))
     from screening_fitted import export, pipeline
 
@@ -109,8 +110,9 @@ def test_plain_python_scores_equal_the_sklearn_pipeline() -> None:
         (frozenset({"rule:CAT.A-SENSITIVE", "signal:mining"}), "Copper mine expansion"),
     ]
     labels = ["B", "A", "FI", "C", "FI", "A"]
-    fitted = pipeline(3.0).fit(rows, labels)
-    model = FittedModel(**export(fitted, rows=len(rows), threshold=0.5))
+    fitted = pipeline(3.0, ngrams).fit(rows, labels)
+    model = FittedModel(**export(fitted, rows=len(rows), threshold=0.5), ngrams=ngrams)
+    assert any(" " in term for term in model.terms) == (ngrams == 2)
     expected = fitted.predict_proba(rows)
     for (found, document), row in zip(rows, expected, strict=True):
         got, _ = probabilities(model, found, document)
@@ -137,7 +139,7 @@ def test_retraining_reproduces_the_bundled_model() -> None:
 
 
 def test_a_barred_category_is_never_the_estimate() -> None:
-    """2026.4 bars C: where no rule read "nothing physical", the estimate stays B or above."""
+    """2026.4 and 2026.5 bar C: where no rule read "nothing physical", the estimate stays B+."""
     s = subject("Client Holding LLC")
     inferred = screen(s, RULES_ONLY).inferred
     assert inferred is not None
@@ -151,5 +153,8 @@ def test_a_barred_category_is_never_the_estimate() -> None:
     kept = refine(barred, s, inferred, rule=default, category="B", unsure=True)
     assert free is not None and free.category == "C"
     assert kept is not None and kept.category == "B"
-    latest = load_catalogue("2026.4").fitted
-    assert latest is not None and latest.barred == ["C"] and latest.threshold == 0.35
+    before = load_catalogue("2026.4").fitted
+    assert before is not None and before.barred == ["C"] and before.threshold == 0.35
+    latest = load_catalogue("2026.5").fitted
+    assert latest is not None and latest.barred == ["C"] and latest.threshold == 0.5
+    assert latest.ngrams == 2 and "power plant" in latest.terms

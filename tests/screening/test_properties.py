@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cajad.screening import Catalogue, load_catalogue, screen
 from cajad.screening.subject import AnswerFact, Doc, EvidenceFact, MoneyFacts, Party, Subject
 
-CATALOGUE = load_catalogue("2026.4")
+CATALOGUE = load_catalogue("2026.5")
 SECTORS = ["32264", "32262", "32220", "23340", "23230", "21040", "21020", "11420", "12191",
            "33120", "51010", "24030", "43010", "31140", "22020"]  # fmt: skip
 TEXTS = ["", "training of officers", "resettlement of 40 households", "credit line to SMEs",

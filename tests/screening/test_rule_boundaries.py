@@ -1,4 +1,4 @@
-"""Every boundary of the 2026.4 category and grade rules, pinned so that a moved threshold, a
+"""Every boundary of the 2026.5 category and grade rules, pinned so that a moved threshold, a
 swapped ``all``/``any``, a reordered rule or a pending finding that blocks fails a test (issue 12
 item 6); and the conditions' predicates one by one, exactly, for the mutation run
 (``benchmarks/mutation.py``).
@@ -29,7 +29,7 @@ from cajad.screening.scale import Quantity
 from cajad.screening.subject import AnswerFact, EvidenceFact, MoneyFacts, Party, SiteHit, Subject
 from cajad.screening.verdict import can_block, counts, state_of, states
 
-CATALOGUE = load_catalogue("2026.4")
+CATALOGUE = load_catalogue("2026.5")
 #: The rules alone: the fitted estimate (tuned separately) may replace their B, not pinned here.
 RULES = copy.copy(CATALOGUE)
 RULES.fitted = None

@@ -37,24 +37,24 @@ def test_new_version_records_a_second_verdict_and_leaves_the_first(
 ) -> None:
     first = screen_project(cases, GRANT)
     before = rows_of(cases, "screening")
-    newer = load_folder(edited("2026.5", _stricter))
+    newer = load_folder(edited("2026.6", _stricter))
     second = screen_project(cases, GRANT, catalogue=newer)
     assert second.recorded and second.id != first.id
-    assert (first.result["catalogue_version"], first.grade) == ("2026.4", "D")
-    assert (second.result["catalogue_version"], second.grade) == ("2026.5", "F")
+    assert (first.result["catalogue_version"], first.grade) == ("2026.5", "D")
+    assert (second.result["catalogue_version"], second.grade) == ("2026.6", "F")
     # The first verdict is stored exactly as it was.
     after = {row[0]: row for row in rows_of(cases, "screening")}
     assert all(after[row[0]] == row for row in before)
     with session_scope(cases) as session:
         assert [s.result["catalogue_version"] for s in history(session, GRANT)] == [
-            "2026.4",
             "2026.5",
+            "2026.6",
         ]
         assert current(session, GRANT).id == second.id
         assert quality(session, [GRANT])[GRANT].grade == "F"
         # The old verdict is still explained under the catalogue it was made with.
         old = explain(session, GRANT, first.id)
-        assert old.consistent and old.catalogue.version == "2026.4"
+        assert old.consistent and old.catalogue.version == "2026.5"
         assert old.screening.result == first.result
 
 
@@ -72,7 +72,7 @@ def test_a_version_whose_content_changed_is_refused(
     cases: Engine, edited: Callable[..., Path]
 ) -> None:
     screen_project(cases, GRANT)
-    tampered = load_folder(edited("2026.4", _stricter))
+    tampered = load_folder(edited("2026.5", _stricter))
     with pytest.raises(CatalogueError, match="changed since verdicts were recorded"):
         screen_project(cases, GRANT, catalogue=tampered)
 

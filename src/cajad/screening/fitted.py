@@ -14,8 +14,8 @@ probability, never final:
   already when the probability of A reaches the model's ``threshold`` (over-categorising is the
   safe error in safeguards practice: a reviewer downgrades an A after a look, while a missed A
   goes without an impact assessment), and never C where physical works or an A-list sector
-  are named, nor any category the model lists as ``barred`` (catalogue 2026.4 bars C: where
-  no rule read "nothing physical", the estimate stays B or above);
+  are named, nor any category the model lists as ``barred`` (catalogues 2026.4 and 2026.5
+  bar C: where no rule read "nothing physical", the estimate stays B or above);
 * nothing else: a category a rule decided stands (works within an existing footprint, a size
   below a published threshold, a trade agreement, an intermediary, an A), because the rule
   says why and a text model's word weights (a client's name among them) do not.
@@ -26,11 +26,13 @@ instrument (mapped onto the deals CSV's) is a feature.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -58,6 +60,8 @@ class FittedModel(BaseModel):
     #: Categories the estimate never gives (2026.4: C, which only a rule that reads "nothing
     #: physical" may give; where no rule decided, the safe error is B, for a reviewer).
     barred: list[str] = []
+    #: 1: terms are single words; 2: also each pair of neighbouring words (2026.5).
+    ngrams: Literal[1, 2] = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +90,14 @@ def text(subject: Subject) -> str:
 
 
 def words(document: str) -> list[str]:
-    """The terms of ``document`` (the pipeline's analyzer, so training and use agree)."""
+    """The words of ``document`` (the pipeline's analyzer, so training and use agree)."""
     return [w for w in _WORD.findall(document.lower()) if w not in _STOP]
+
+
+def word_pairs(document: str) -> list[str]:
+    """The words of ``document`` and each pair of neighbours ("power plant"): ``ngrams = 2``."""
+    found = words(document)
+    return found + [f"{a} {b}" for a, b in itertools.pairwise(found)]
 
 
 def _band(size: Decimal) -> str:
@@ -98,7 +108,8 @@ def probabilities(
     model: FittedModel, found: frozenset[str], document: str
 ) -> tuple[list[float], dict[str, list[float]]]:
     """Class probabilities of the pipeline, and each used feature's contribution per class."""
-    counts = Counter(t for t in words(document) if t in model.terms)
+    analyzer = word_pairs if model.ngrams == 2 else words
+    counts = Counter(t for t in analyzer(document) if t in model.terms)
     # sublinear tf, times idf, then the l2 norm: TfidfVectorizer(sublinear_tf=True)
     raw = {t: (1 + math.log(n)) * model.terms[t][0] for t, n in counts.items()}
     norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
