@@ -11,6 +11,10 @@ earlier parts), with the filters, columns, normalisation, quota and whole-group 
 Run it from the scratch environment of ``screening_heldout2.py`` with the same three raw files::
 
     python benchmarks/screening_heldout3.py --wb-2024 p2.Rdata --wb-2025 p3.Rdata --ifc ifc.csv
+
+``--write-pool FILE`` writes nothing into the benchmark: it writes to ``FILE`` every row of every
+region (World Bank and IFC, same filters) that no part of the benchmark holds by id or group, for
+``benchmarks/screening_ceiling.py --pool FILE`` (how far more training data moves a text model).
 """
 
 from __future__ import annotations
@@ -103,16 +107,42 @@ def pool(args: argparse.Namespace, existing: list[Row]) -> list[Row]:
     return found
 
 
+def write_pool(args: argparse.Namespace, existing: list[Row]) -> int:
+    """Every row of every region that no part holds, to ``args.write_pool`` (not the benchmark)."""
+    import rdata
+
+    (frame,) = rdata.read_rda(str(args.wb_2024)).values()
+    anywhere = dict.fromkeys(frame["countryname"].dropna().unique(), "")
+    with args.ifc.open(encoding="utf-8", newline="") as fh:
+        anywhere_ifc = {r["Country"]: "" for r in csv.DictReader(fh)}
+    wb, _ = wb_rows(args.wb_2024, args.wb_2025, anywhere)
+    ifc, _ = ifc_rows(args.ifc, anywhere_ifc)
+    used_ids = {r["id"] for r in existing}
+    used_groups = {group_key(r) for r in existing}
+    rows = [r for r in wb + ifc if r["id"] not in used_ids and group_key(r) not in used_groups]
+    with args.write_pool.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(
+        f"wrote {len(rows)} rows to {args.write_pool}", dict(Counter(r["category"] for r in rows))
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wb-2024", type=Path, required=True)
     parser.add_argument("--wb-2025", type=Path, required=True)
     parser.add_argument("--ifc", type=Path, required=True)
+    parser.add_argument("--write-pool", type=Path, help="write the world's unused rows; no part")
     args = parser.parse_args(argv)
     with (FOLDER / "projects.csv").open(encoding="utf-8", newline="") as fh:
         existing = list(csv.DictReader(fh))
     with (FOLDER / "split.csv").open(encoding="utf-8", newline="") as fh:
         split = list(csv.DictReader(fh))
+    if args.write_pool:
+        return write_pool(args, existing)
     if any(s["part"] == PART for s in split):
         print(f"split.csv already has a {PART} part: it is made once.", file=sys.stderr)
         return 1
