@@ -120,7 +120,7 @@ def test_the_forms_start_a_job_and_go_to_its_page(
     assert started.status_code == 303, started.text
     page = queued.get(started.headers["location"], headers=analyst)
     assert page.status_code == 200
-    assert 'data-state="queued"' in page.text and 'http-equiv="refresh"' in page.text
+    assert 'data-state="queued"' in page.text and 'src="/static/jobs.js"' in page.text
     job = queued.get(f"/api{started.headers['location']}", headers=analyst).json()
     assert job["params"]["avoid"] == ["RU"] and job["params"]["modes"] is None
     assert job["params"]["k"] == 2
@@ -150,5 +150,5 @@ def test_the_worker_runs_a_corridor_job_to_its_answer(
         assert job["result"]["comparison"]["asked"] is True
         assert job["result_url"].startswith("/corridor?scenario=more-caspian-ferries&from=")
         page = client.get(f"/jobs/{job['id']}", headers=analyst).text
-        assert 'data-testid="job-comparison"' in page and 'http-equiv="refresh"' not in page
+        assert 'data-testid="job-comparison"' in page and "jobs.js" not in page
         assert client.get(job["result_url"]).status_code == 200

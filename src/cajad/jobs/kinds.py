@@ -9,16 +9,18 @@ function that runs it in the background.
     A bundled corridor scenario against the base network (``cajad corridor scenario``), on the
     route asked or on the scenario's own pairs. Its result is the comparison itself.
 
-A runner is told the job's checked parameters, a ``progress(percent, message)`` callback and
-the account it acts for (what it records is under that account in the audit log).
+A runner is given a :class:`RunContext` (the register, a ``progress(percent, message)``
+callback, the account it acts for: what it records is under that account in the audit log,
+and the job's own folder) and the job's checked parameters.
 """
 
 from __future__ import annotations
 
 import functools
-import tempfile
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -33,11 +35,27 @@ __all__ = [
     "Kind",
     "Progress",
     "ProspectivityParams",
+    "RunContext",
     "check_params",
 ]
 
 Progress = Callable[[int, str], None]
-Runner = Callable[[Engine, BaseModel, Progress, Actor], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What a runner is given besides the job's parameters: the register, the job's id, the
+    account it acts for, where to say how far it is, and a folder of its own for what it
+    writes and keeps (a prospectivity run's GeoTIFFs, which its page serves)."""
+
+    engine: Engine
+    job_id: int
+    actor: Actor
+    progress: Progress
+    folder: Path
+
+
+Runner = Callable[[RunContext, Any], dict[str, Any]]
 
 #: The cell sizes a job may ask for (metres): coarse enough that a job ends in minutes.
 MIN_RESOLUTION, MAX_RESOLUTION = 5_000.0, 100_000.0
@@ -128,16 +146,12 @@ def _check_prospectivity(engine: Engine, params: ProspectivityParams) -> None:
                 raise JobInputError("project", str(exc)) from exc
 
 
-def _run_prospectivity(
-    engine: Engine, raw: BaseModel, progress: Progress, actor: Actor
-) -> dict[str, Any]:
+def _run_prospectivity(context: RunContext, params: ProspectivityParams) -> dict[str, Any]:
     from cajad.minerals.demo import TARGET, run_demo
     from cajad.minerals.run import STEPS, RunConfig
     from cajad.minerals.store import record_run
     from cajad.minerals.templates import load_template, template_config
 
-    assert isinstance(raw, ProspectivityParams)
-    params = raw
     template = load_template(params.template) if params.template else None
     model = params.model or ("fuzzy" if template else "gbm")
     config = RunConfig(
@@ -150,16 +164,22 @@ def _run_prospectivity(
         config = template_config(template, config, demo=True)
 
     def step(name: str) -> None:
-        progress(5 + 85 * STEPS.index(name) // len(STEPS), name)
+        context.progress(5 + 85 * STEPS.index(name) // len(STEPS), name)
 
-    with tempfile.TemporaryDirectory(prefix="cajad-job-") as folder:
+    # The run's folder stays: the run page serves its map and GeoTIFFs from it.
+    folder = context.folder
+    try:
         run_demo(folder, config, resolution=params.resolution, progress=step, template=template)
-        progress(92, "recording")
-        commodity = template.mineral_system if template else TARGET
-        linked = [params.project] if params.project else []
-        with session_scope(engine, actor=actor) as session:
-            done = record_run(session, folder, *linked, actor=actor.name, commodity=commodity)
-            return {"run_id": done.run.id, "created": done.created}
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    context.progress(92, "recording")
+    commodity = template.mineral_system if template else TARGET
+    linked = [params.project] if params.project else []
+    actor = context.actor
+    with session_scope(context.engine, actor=actor) as session:
+        done = record_run(session, folder, *linked, actor=actor.name, commodity=commodity)
+        return {"run_id": done.run.id, "created": done.created}
 
 
 # --- corridor ------------------------------------------------------------------------------
@@ -205,18 +225,14 @@ def _check_corridor(engine: Engine, params: CorridorParams) -> None:
             raise JobInputError("avoid", str(exc)) from exc
 
 
-def _run_corridor(
-    engine: Engine, raw: BaseModel, progress: Progress, actor: Actor
-) -> dict[str, Any]:
+def _run_corridor(context: RunContext, params: CorridorParams) -> dict[str, Any]:
     from cajad.corridor import compare_scenario, load_scenario
     from cajad.corridor.payload import route_constraints
 
-    assert isinstance(raw, CorridorParams)
-    params = raw
-    progress(10, "network")
+    context.progress(10, "network")
     network = _network()
     scenario = load_scenario(params.scenario)
-    progress(30, "comparing")
+    context.progress(30, "comparing")
     pairs = [(params.origin, params.destination)] if params.origin and params.destination else None
     result = compare_scenario(
         network,

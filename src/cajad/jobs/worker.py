@@ -1,5 +1,8 @@
 """The worker: a thread of the server that runs queued jobs, one at a time.
 
+What jobs write (a prospectivity run's folder, which its page serves) goes under
+``$CAJAD_JOBS_DIR`` (default ``var/jobs``), one ``job-<id>`` folder each.
+
 It wakes when told a job was submitted (:meth:`Worker.wake`) and otherwise looks for queued
 jobs every :data:`POLL_S` seconds (one submitted to another server process). When it starts,
 and before each job, running jobs whose heartbeat stopped (their server died) are marked
@@ -15,24 +18,32 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Final, TypeVar
 
 from sqlalchemy import Engine
 
-from cajad.jobs.kinds import KINDS
+from cajad.jobs.kinds import KINDS, RunContext
 from cajad.jobs.service import JobInfo, beat, claim_next, fail, fail_stale, finish, one_line, report
 from cajad.register import Actor
 
-__all__ = ["Worker", "run_job"]
+__all__ = ["JOBS_DIR_ENV", "Worker", "jobs_folder", "run_job"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+JOBS_DIR_ENV: Final = "CAJAD_JOBS_DIR"
 POLL_S: Final = 2.0
 BEAT_S: Final = 15.0
 
 
-def run_job(engine: Engine, job: JobInfo) -> JobInfo:
-    """Run the claimed ``job`` to its end: done with its result, or failed with one line."""
+def jobs_folder() -> Path:
+    """Where jobs keep what they write: ``$CAJAD_JOBS_DIR``, else ``var/jobs`` here."""
+    return Path(os.environ.get(JOBS_DIR_ENV) or "var/jobs")
+
+
+def run_job(engine: Engine, job: JobInfo, *, folder: Path | None = None) -> JobInfo:
+    """Run the claimed ``job`` to its end: done with its result, or failed with one line.
+    What it writes goes under ``folder/job-<id>`` (``folder``: :func:`jobs_folder`)."""
     try:
         spec = KINDS[job.kind]
         params = spec.params.model_validate(job.params)
@@ -40,7 +51,14 @@ def run_job(engine: Engine, job: JobInfo) -> JobInfo:
         def progress(percent: int, message: str) -> None:
             report(engine, job.id, percent, message)
 
-        result = spec.run(engine, params, progress, Actor(job.actor, job.account_id))
+        context = RunContext(
+            engine,
+            job.id,
+            Actor(job.actor, job.account_id),
+            progress,
+            (folder or jobs_folder()).resolve() / f"job-{job.id}",
+        )
+        result = spec.run(context, params)
     except Exception as exc:
         log.exception("job %s (%s) failed", job.id, job.kind)
         return fail(engine, job.id, one_line(exc))
@@ -50,8 +68,16 @@ def run_job(engine: Engine, job: JobInfo) -> JobInfo:
 class Worker:
     """Runs the queued jobs of the register in ``engine``, in a daemon thread."""
 
-    def __init__(self, engine: Engine, *, poll_s: float = POLL_S, beat_s: float = BEAT_S) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        folder: Path | None = None,
+        poll_s: float = POLL_S,
+        beat_s: float = BEAT_S,
+    ) -> None:
         self.engine = engine
+        self.folder = folder
         self.poll_s = poll_s
         self.beat_s = beat_s
         self.name = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
@@ -96,10 +122,13 @@ class Worker:
             beating = threading.Thread(target=self._beat, args=(job.id, done), daemon=True)
             beating.start()
             try:
-                self._guard(run_job, self.engine, job)
+                self._guard(self._run, job)
             finally:
                 done.set()
                 beating.join()
+
+    def _run(self, job: JobInfo) -> JobInfo:
+        return run_job(self.engine, job, folder=self.folder)
 
     def _beat(self, job_id: int, done: threading.Event) -> None:
         while not done.wait(self.beat_s):

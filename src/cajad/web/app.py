@@ -18,6 +18,7 @@ import gzip
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -125,12 +126,19 @@ def template_globals() -> dict[str, Any]:
     return merged
 
 
-def create_app(engine: Engine, *, run_jobs: bool = True, start_jobs: bool = False) -> FastAPI:
+def create_app(
+    engine: Engine,
+    *,
+    run_jobs: bool = True,
+    start_jobs: bool = False,
+    jobs_dir: Path | None = None,
+) -> FastAPI:
     """The portal and API over the register in ``engine`` (schema already migrated).
 
     Background jobs (:mod:`cajad.web.jobs_api`) are run by a worker thread of this process,
     started when the app starts with ``start_jobs`` (a server), else on the first request
-    about jobs; ``run_jobs=False`` only queues them (tests of the API's answers)."""
+    about jobs; ``run_jobs=False`` only queues them (tests of the API's answers). What jobs
+    write goes under ``jobs_dir`` (default: ``$CAJAD_JOBS_DIR``, else ``var/jobs``)."""
     app = FastAPI(
         lifespan=_lifespan,
         title="cajad",
@@ -146,6 +154,7 @@ def create_app(engine: Engine, *, run_jobs: bool = True, start_jobs: bool = Fals
     app.state.engine = engine
     app.state.run_jobs = run_jobs
     app.state.start_jobs = start_jobs
+    app.state.jobs_dir = jobs_dir
     app.state.books = BookCache()
     app.state.figures = VersionedCache()
     app.state.pages = PageStore()

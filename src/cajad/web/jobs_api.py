@@ -112,7 +112,7 @@ def worker_of(app: FastAPI) -> Worker | None:
         return None
     with _START:
         if getattr(state, "jobs_worker", None) is None:
-            state.jobs_worker = Worker(state.engine).start()
+            state.jobs_worker = Worker(state.engine, folder=state.jobs_dir).start()
     worker: Worker = state.jobs_worker
     return worker
 
