@@ -98,6 +98,8 @@ def test_the_forms_start_a_job_and_go_to_its_page(
         form = queued.get(f"/jobs/new/{kind}", headers=bearer(people["analyst"]))
         assert form.status_code == 200 and 'data-testid="job-form"' in form.text
     analyst = bearer(people["analyst"])
+    assert 'href="/jobs/new/prospectivity"' in queued.get("/minerals", headers=analyst).text
+    assert 'href="/jobs/new/prospectivity"' not in queued.get("/minerals").text
     russian = queued.get("/jobs/new/prospectivity?lang=ru", headers=analyst).text
     assert "Запустить задание" in russian and "Start the job" not in russian
     refused = queued.post(
