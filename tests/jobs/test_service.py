@@ -125,43 +125,42 @@ def test_jobs_are_shown_to_their_account_only(engine: Engine, analyst: Actor) ->
         submit(engine, "corridor", params, Actor("local:someone"))
 
 
-@pytest.mark.parametrize(
-    ("kind", "raw", "field"),
-    [
-        ("nothing", {}, "kind"),
-        ("prospectivity", {"resolution": 1}, "resolution"),
-        ("prospectivity", {"resolution": 100_001}, "resolution"),
-        ("prospectivity", {"model": "magic"}, "model"),
-        ("prospectivity", {"model": "fuzzy"}, "model"),
-        ("prospectivity", {"template": "gold-rush"}, "template"),
-        ("prospectivity", {"project": "XM-NOT-THERE"}, "project"),
-        ("prospectivity", {"folds": 1}, "folds"),
-        ("prospectivity", {"surprise": 1}, "surprise"),
-        ("corridor", {}, "scenario"),
-        ("corridor", {"scenario": "nope"}, "scenario"),
-        ("corridor", {"scenario": "more-caspian-ferries", "origin": "Tashkent"}, "destination"),
-        (
-            "corridor",
-            {"scenario": "more-caspian-ferries", "origin": "Atlantis", "destination": "Baku"},
-            "origin",
-        ),
-        (
-            "corridor",
-            {"scenario": "more-caspian-ferries", "origin": "Baku", "destination": "Baku"},
-            "destination",
-        ),
-        ("corridor", {"scenario": "more-caspian-ferries", "avoid": ["Narnia"]}, "avoid"),
-        ("corridor", {"scenario": "more-caspian-ferries", "k": 11}, "k"),
-        ("corridor", {"scenario": "more-caspian-ferries", "modes": ["air"]}, "modes"),
-    ],
-)
-def test_parameters_are_refused_naming_the_field(
-    engine: Engine, kind: str, raw: dict[str, object], field: str
-) -> None:
-    with pytest.raises(JobInputError) as refused:
-        check_params(engine, kind, raw)
-    assert refused.value.field == field, str(refused.value)
-    assert refused.value.message
+#: Parameters refused, and the field each refusal names.
+REFUSED: list[tuple[str, dict[str, object], str]] = [
+    ("nothing", {}, "kind"),
+    ("prospectivity", {"resolution": 1}, "resolution"),
+    ("prospectivity", {"resolution": 100_001}, "resolution"),
+    ("prospectivity", {"model": "magic"}, "model"),
+    ("prospectivity", {"model": "fuzzy"}, "model"),
+    ("prospectivity", {"template": "gold-rush"}, "template"),
+    ("prospectivity", {"project": "XM-NOT-THERE"}, "project"),
+    ("prospectivity", {"folds": 1}, "folds"),
+    ("prospectivity", {"surprise": 1}, "surprise"),
+    ("corridor", {}, "scenario"),
+    ("corridor", {"scenario": "nope"}, "scenario"),
+    ("corridor", {"scenario": "more-caspian-ferries", "origin": "Tashkent"}, "destination"),
+    (
+        "corridor",
+        {"scenario": "more-caspian-ferries", "origin": "Atlantis", "destination": "Baku"},
+        "origin",
+    ),
+    (
+        "corridor",
+        {"scenario": "more-caspian-ferries", "origin": "Baku", "destination": "Baku"},
+        "destination",
+    ),
+    ("corridor", {"scenario": "more-caspian-ferries", "avoid": ["Narnia"]}, "avoid"),
+    ("corridor", {"scenario": "more-caspian-ferries", "k": 11}, "k"),
+    ("corridor", {"scenario": "more-caspian-ferries", "modes": ["air"]}, "modes"),
+]
+
+
+def test_parameters_are_refused_naming_the_field(engine: Engine) -> None:
+    for kind, raw, field in REFUSED:
+        with pytest.raises(JobInputError) as refused:
+            check_params(engine, kind, raw)
+        assert refused.value.field == field, str(refused.value)
+        assert refused.value.message
 
 
 def test_parameters_are_filled_in(engine: Engine) -> None:
