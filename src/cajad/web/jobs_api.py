@@ -33,7 +33,7 @@ __all__ = ["JobIn", "JobOut", "job_out", "result_url", "router", "start_job", "w
 router = APIRouter(
     prefix="/api/jobs",
     tags=["jobs"],
-    responses=error_responses(not_found="No such job (or not yours)", writes=True),
+    responses=error_responses(not_found="No such job (or not yours)", writes=True, body=True),
 )
 JobId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The job's id.")]
 _START = threading.Lock()
