@@ -167,3 +167,23 @@ def test_parameters_are_filled_in(engine: Engine) -> None:
     params = check_params(engine, "prospectivity", {"template": "ree", "resolution": "50000"})
     assert params["template"] == "ree" and params["resolution"] == 50_000.0
     assert params["model"] is None and params["folds"] == 5
+
+
+def test_a_starting_worker_fails_what_a_dead_server_left_running(
+    engine: Engine, analyst: Actor
+) -> None:
+    from cajad.jobs import Job, Worker
+
+    params = check_params(engine, "corridor", {"scenario": "more-caspian-ferries"})
+    job = submit(engine, "corridor", params, analyst)
+    assert claim_next(engine, "a server that died") is not None
+    with session_scope(engine) as session:
+        row = session.get(Job, job.id)
+        assert row is not None and row.heartbeat_at is not None
+        row.heartbeat_at -= dt.timedelta(minutes=3)
+    worker = Worker(engine, poll_s=0.05).start()
+    try:
+        assert get_job(engine, job.id).state is State.FAILED  # at start, before any poll
+    finally:
+        worker.stop()
+    assert not worker.alive

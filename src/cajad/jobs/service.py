@@ -175,9 +175,14 @@ def fail_stale(
     stale = Job.state == State.RUNNING.value, Job.heartbeat_at < limit
     with session_scope(engine) as session:
         found = list(session.scalars(select(Job.id).where(*stale)))
+    failed = []
     for job_id in found:
-        fail(engine, job_id, "the server stopped while the job ran; start it again", only=stale)
-    return found
+        try:
+            fail(engine, job_id, "the server stopped while the job ran; start it again", only=stale)
+        except JobError:
+            continue  # it beat (or ended) since it was read: alive after all
+        failed.append(job_id)
+    return failed
 
 
 def claim_next(engine: Engine, worker: str) -> JobInfo | None:
