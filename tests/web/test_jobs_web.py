@@ -97,6 +97,10 @@ def test_the_forms_start_a_job_and_go_to_its_page(
         assert queued.post(f"/jobs/new/{kind}", data={}).status_code == 401
         form = queued.get(f"/jobs/new/{kind}", headers=bearer(people["analyst"]))
         assert form.status_code == 200 and 'data-testid="job-form"' in form.text
+    for address in ("/jobs", "/jobs/1"):
+        anonymous = queued.get(address, follow_redirects=False)
+        assert anonymous.headers["location"] == f"/login?next={address.replace('/', '%2F')}"
+        assert queued.get(address, headers=bearer(people["reviewer"])).status_code == 403
     analyst = bearer(people["analyst"])
     assert 'href="/jobs/new/prospectivity"' in queued.get("/minerals", headers=analyst).text
     assert 'href="/jobs/new/prospectivity"' not in queued.get("/minerals").text
