@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
+from cajad.accounts import add_account, issue_token
 from cajad.web import create_app
-from tests.accounts.conftest import Person, make_people
+from tests.accounts.conftest import JICA, Person
 from tests.web.conftest import TestClient
 
 ROLES = ["admin", "editor", "reviewer", "analyst", "viewer"]
@@ -21,7 +22,16 @@ CORRIDOR = {"kind": "corridor", "params": {"scenario": "more-caspian-ferries"}}
 
 @pytest.fixture
 def people(engine: Engine) -> dict[str, Person]:
-    return make_people(engine)
+    """An account of each role with an API token, and no password (these tests sign in by
+    token only: no Argon2 hashing, which costs seconds)."""
+    people = {}
+    for role in ROLES:
+        email = f"{role}@example.org"
+        orgs = (JICA,) if role == "editor" else ()
+        info, _ = add_account(engine, email, role=role, organisations=orgs, actor="tests")
+        _id, token = issue_token(engine, email, label="tests", actor="tests")
+        people[role] = Person(email, info.id, token)
+    return people
 
 
 @pytest.fixture
