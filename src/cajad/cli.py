@@ -60,7 +60,7 @@ def serve_command(
     trusted = forwarded_allow_ips is not None
     if workers == 1:
         uvicorn.run(
-            create_app(engine),
+            create_app(engine, start_jobs=True),
             host=host,
             port=port,
             log_level="warning",

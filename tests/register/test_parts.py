@@ -92,6 +92,45 @@ def test_transactions_are_checked_field_by_field_and_numbered() -> None:
     assert problems("transactions", [{**good, "ref": "A"}, {**good, "ref": "A"}]) == {(0, "ref")}
 
 
+def test_locations_have_bounded_coordinates_both_or_neither() -> None:
+    """The policy's boundaries: ±90° latitude and ±180° longitude are accepted, a hair past
+    them is refused; a coordinate without the other is refused; a place may have none."""
+    edge = [
+        {"name": "North pole", "latitude": "90", "longitude": "-180"},
+        {"name": "Somewhere south", "latitude": "-90", "longitude": "180"},
+        {"name": "Tashkent", "latitude": "41.311081", "longitude": "69.240562"},
+        {"name": "Unplaced site", "latitude": "", "longitude": ""},
+    ]
+    items = part_items("locations", edge)
+    assert [(i["latitude"], i["longitude"]) for i in items] == [
+        (Decimal(90), Decimal(-180)),
+        (Decimal(-90), Decimal(180)),
+        (Decimal("41.311081"), Decimal("69.240562")),
+        (None, None),
+    ]
+    past = [
+        {"name": "a", "latitude": "90.00000001", "longitude": "0"},
+        {"name": "b", "latitude": "0", "longitude": "-180.00000001"},
+        {"name": "c", "latitude": "41.3", "longitude": ""},
+        {"name": "d", "latitude": "", "longitude": "69.2"},
+        {"name": "", "latitude": "north", "longitude": "1e400"},
+        {"name": "x" * 301, "latitude": "1.123456789", "longitude": "NaN"},
+    ]
+    assert problems("locations", past) == {
+        (1, "latitude"),
+        (2, "longitude"),
+        (3, "longitude"),
+        (4, "latitude"),
+        (5, "name"),
+        (5, "latitude"),
+        (5, "longitude"),
+        (6, "name"),
+        (6, "latitude"),
+        (6, "longitude"),
+    }
+    assert part_items("locations", [{"name": "Almaty", "latitude": "43.2", "longitude": "76.9"}])
+
+
 def test_participants_need_a_name_and_a_role() -> None:
     rows = [{"organisation": "", "ref": "", "role": "9"}]
     assert problems("participants", rows) == {(1, "organisation"), (1, "role")}

@@ -155,6 +155,7 @@ def test_every_date_time_of_the_openapi_is_a_utc_moment(client: TestClient) -> N
         if spec.get("format") == "date-time"
     }
     assert declared == {
+        "JobOut.created_at",
         "ProjectDetail.updated_at",
         "ProjectQualityOut.screened_at",
         "RunOut.created_at",

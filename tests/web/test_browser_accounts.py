@@ -3,6 +3,7 @@ their organisation through the form, and is refused another organisation's."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -11,8 +12,9 @@ from typing import Any
 
 import pytest
 import uvicorn
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from cajad.register import AuditEntry, session_scope
 from cajad.web import create_app
 from tests.accounts.conftest import JICA, OTHER, PASSWORD, make_people, owned_by
 
@@ -32,11 +34,11 @@ def register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def server(register: Engine) -> Iterator[str]:
+def server(register: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    app = create_app(register)
+    app = create_app(register, jobs_dir=tmp_path_factory.mktemp("jobs"))
     uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
@@ -48,6 +50,8 @@ def server(register: Engine) -> Iterator[str]:
     uv.should_exit = True
     thread.join(timeout=10)
     sock.close()
+    if (jobs := getattr(app.state, "jobs_worker", None)) is not None:
+        jobs.stop()
 
 
 @pytest.fixture
@@ -225,6 +229,56 @@ def test_an_analyst_uploads_a_csv_sees_the_preview_and_commits(
     assert "BROWSER-T1" in tab.content()
 
 
+def test_an_analyst_starts_a_prospectivity_job_and_reaches_the_run(
+    tab: Any, server: str, register: Engine
+) -> None:
+    """A small, fast demo run (100 km cells, 1,000 background cells, 2 folds) started from the
+    form, followed on the job's page while the worker runs it, to the run page it records."""
+    sign_in(tab, server, "analyst@example.org")
+    tab.get_by_test_id("jobs-link").click()
+    tab.wait_for_url(f"{server}/jobs")
+    assert violations(tab) == []
+    tab.get_by_test_id("new-corridor").click()
+    tab.get_by_label("From (optional: a place or node id)").fill("Atlantis")
+    tab.get_by_label("To (optional: a place or node id)").fill("Baku")
+    tab.get_by_test_id("start-job").click()
+    assert tab.get_by_test_id("problem-origin").is_visible()
+    assert violations(tab) == []
+    tab.goto(f"{server}/jobs/new/prospectivity")
+    tab.get_by_label("Model").select_option("wofe")
+    tab.get_by_label("Cell size in metres (5000 to 100000)").fill("100000")
+    tab.get_by_label("Background cells sampled").fill("1000")
+    tab.get_by_label("Spatial cross-validation folds").fill("2")
+    assert violations(tab) == []
+    tab.get_by_test_id("start-job").click()
+    tab.wait_for_url(re.compile(rf"{server}/jobs/\d+$"))
+    job_url = tab.url
+    assert tab.get_by_test_id("job-state").get_attribute("data-state") in ("queued", "running")
+    assert tab.get_by_test_id("job-progress").is_visible()
+    assert violations(tab) == []
+    # The page refreshes itself until the run is recorded, then links to it.
+    tab.get_by_test_id("job-result").wait_for(timeout=90_000)
+    assert tab.get_by_test_id("job-state").get_attribute("data-state") == "done"
+    assert violations(tab) == []
+    tab.get_by_test_id("job-result").get_by_role("link").click()
+    tab.wait_for_url(re.compile(rf"{server}/minerals/runs/\d+$"))
+    run_id = tab.url.rsplit("/", 1)[1]
+    job_id = job_url.rsplit("/", 1)[1]
+    with session_scope(register) as session:
+        entries = session.execute(
+            select(AuditEntry.entity, AuditEntry.entity_key, AuditEntry.action, AuditEntry.actor)
+            .where(AuditEntry.entity.in_(["job", "prospectivity_run"]))
+            .where(AuditEntry.entity_key.in_([job_id, run_id]))
+            .order_by(AuditEntry.id)
+        ).all()
+    analyst = "analyst@example.org"
+    assert [tuple(e) for e in entries if e[0] == "job" and e[1] == job_id] == [
+        ("job", job_id, "insert", analyst),
+        ("job", job_id, "update", analyst),
+    ]
+    assert ("prospectivity_run", run_id, "insert", analyst) in [tuple(e) for e in entries]
+
+
 def test_a_viewer_can_change_nothing(tab: Any, server: str, register: Engine) -> None:
     mine = owned_by(register, JICA)[4]
     sign_in(tab, server, "viewer@example.org")
@@ -232,7 +286,8 @@ def test_a_viewer_can_change_nothing(tab: Any, server: str, register: Engine) ->
     assert tab.get_by_test_id("edit-link").count() == 0
     assert tab.get_by_test_id("new-project").count() == 0
     assert tab.get_by_test_id("imports-link").count() == 0
-    for address in (f"/projects/{mine}/edit", "/projects/new", "/imports"):
+    assert tab.get_by_test_id("jobs-link").count() == 0
+    for address in (f"/projects/{mine}/edit", "/projects/new", "/imports", "/jobs/new/corridor"):
         assert tab.goto(server + address).status == 403, address
     tab.goto(f"{server}/projects/{mine}/screening")
     assert tab.get_by_test_id("answer-form").count() == 0

@@ -19,6 +19,7 @@ from .test_error_shape import assert_shape
 MISSING = {
     "identifier": "no-such-project",
     "run_id": "999999",
+    "job_id": "999999",
     "name": "no-such-scenario",
     "slug": "no-such-type",
 }
@@ -80,6 +81,9 @@ def broken(schema: dict[str, Any], components: dict[str, Any]) -> str | None:
 #: Methods that write: anonymous, they are refused (401) before anything is looked up, so that
 #: the answer never says what exists; with an account, they answer 404 too (test_accounts_web).
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+#: Reads that need an account too (an account's background jobs): refused (401) like writes;
+#: with an account, another's job or none is 404 (test_jobs_web).
+SIGNED_READS = {("GET", "/api/jobs/{job_id}")}
 
 
 def test_every_address_naming_nothing_is_404_in_the_shape(client: TestClient) -> None:
@@ -90,7 +94,7 @@ def test_every_address_naming_nothing_is_404_in_the_shape(client: TestClient) ->
             continue
         url = path.format(**{name: MISSING[name] for name in names})
         response = client.request(method, url, params=_required(operation))
-        if method in WRITES:
+        if method in WRITES or (method, path) in SIGNED_READS:
             assert response.status_code == 401, (method, url, response.text)
             assert_shape(response.json(), 401)
             continue

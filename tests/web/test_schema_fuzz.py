@@ -72,7 +72,9 @@ def admin_token(fuzz_engine: Engine) -> str:
 
 @pytest.fixture(scope="module")
 def fuzz_app(fuzz_engine: Engine) -> Any:
-    return create_app(fuzz_engine)
+    """The app over the copy; the background jobs drawn are queued, never run (a drawn
+    prospectivity job would take the machine for minutes)."""
+    return create_app(fuzz_engine, run_jobs=False)
 
 
 @pytest.fixture(scope="module")

@@ -70,6 +70,16 @@ def test_an_editor_creates_a_project_and_edits_its_parts(world: World) -> None:
     assert [(t["ref"], t["value"], t["currency"]) for t in shown["transactions"]] == [
         ("T1", "5000000000", "JPY")
     ]
+    version = _field(ok.text, "version")
+    place = {"csrf_token": csrf, "version": version, "index": "", "name": "Tashkent"}
+    off = world.client.post(url + "locations", data=place | {"latitude": "91", "longitude": "69"})
+    assert off.status_code == 422 and "<code>latitude</code>" in off.text
+    placed = world.client.post(
+        url + "locations", data=place | {"latitude": "41.3111", "longitude": "69.2797"}
+    )
+    assert placed.status_code == 200
+    [location] = world.client.get("/api/projects/XM-NEW-web").json()["locations"]
+    assert location == {"name": "Tashkent", "latitude": "41.3111", "longitude": "69.2797"}
     assert {(e.actor, e.account_id is not None) for e in audit_since(world.engine, before)} == {
         ("editor@example.org", True)
     }

@@ -50,6 +50,7 @@ EDITABLE = (
     "participants",
     "sectors",
     "countries",
+    "locations",
     "documents",
     "transactions",
 )

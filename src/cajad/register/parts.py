@@ -1,7 +1,8 @@
 """Creating a project, and editing its parts, from rows of text (the workspace's forms).
 
 A *part* is one of a project's lists: its participants, sectors, countries and regions,
-documents and transactions. A form sends a part whole, as rows of text; :func:`part_items`
+locations (a name, and WGS 84 latitude and longitude in degrees when known), documents and
+transactions. A form sends a part whole, as rows of text; :func:`part_items`
 checks every row (each problem named by its row and field, in the register's one message
 form) and turns the rows into the spec's items. An existing row carries ``index``, its place in
 the stored list, so that what the form does not show (a document's category, a transaction's
@@ -49,6 +50,7 @@ PARTS: Final[dict[str, tuple[str, ...]]] = {
     "participants": ("organisation", "ref", "role"),
     "sectors": ("code", "percentage"),
     "countries": ("code", "percentage"),
+    "locations": ("name", "latitude", "longitude"),
     "documents": ("title", "url"),
     "transactions": ("ref", "type", "date", "amount", "currency"),
 }
@@ -60,6 +62,10 @@ PARTICIPANT_ROLES: Final = ("1", "2", "3", "4")
 SHARE_TOLERANCE: Final = Decimal("0.05")
 MAX_IDENTIFIER: Final = 200
 MAX_TEXT: Final = 2000
+#: The longest place name kept (the ``location`` table's column).
+MAX_PLACE: Final = 300
+#: The most decimal places a coordinate keeps (10⁻⁸ degree is about a millimetre).
+MAX_COORDINATE_PLACES: Final = 8
 
 Row = Mapping[str, str]
 
@@ -185,6 +191,39 @@ def _country(values: Row, found: list[tuple[str, str]]) -> dict[str, Any]:
     return {**item, "vocabulary": "1" if region else None}
 
 
+def _location(values: Row, found: list[tuple[str, str]]) -> dict[str, Any]:
+    name = _text(values, "name", found)
+    if name is not None and len(name) > MAX_PLACE:
+        found.append(("name", f"must be at most {MAX_PLACE} characters; got {len(name)}"))
+    latitude = _coordinate(values, "latitude", Decimal(90), found)
+    longitude = _coordinate(values, "longitude", Decimal(180), found)
+    for given, missing in (("latitude", "longitude"), ("longitude", "latitude")):
+        if values[given] and not values[missing]:
+            found.append((missing, f"must be given with the {given}, or neither; got none"))
+    return {"name": name, "latitude": latitude, "longitude": longitude}
+
+
+def _coordinate(
+    values: Row, name: str, limit: Decimal, found: list[tuple[str, str]]
+) -> Decimal | None:
+    """A WGS 84 coordinate in decimal degrees within ``±limit``; None when blank."""
+    if not values[name]:
+        return None
+    degrees = _decimal(values, name, found)
+    if degrees is None:
+        return None
+    if not -limit <= degrees <= limit:
+        found.append((name, f"must be decimal degrees from -{limit} to {limit}; got {degrees}"))
+        return None
+    exponent = degrees.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) else 0
+    if places > MAX_COORDINATE_PLACES:
+        reason = f"must have at most {MAX_COORDINATE_PLACES} decimal places; got {places}"
+        found.append((name, reason))
+        return None
+    return degrees
+
+
 def _document(values: Row, found: list[tuple[str, str]]) -> dict[str, Any]:
     title = _text(values, "title", found)
     reason = link_error(values["url"]) if values["url"] else "must not be empty"
@@ -227,6 +266,7 @@ _CHECKS: Final[dict[str, Callable[[Row, list[tuple[str, str]]], dict[str, Any]]]
     "participants": _participant,
     "sectors": _sector,
     "countries": _country,
+    "locations": _location,
     "documents": _document,
     "transactions": _transaction,
 }

@@ -12,11 +12,13 @@ add a section to another package's page, its ``template_globals``) to these two 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -46,6 +48,8 @@ from cajad.web import (
     exports_api,
     import_pages,
     investor_upload,
+    jobs_api,
+    jobs_pages,
     minerals_api,
     minerals_pages,
     pages,
@@ -98,6 +102,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     minerals_api.router,
     minerals_pages.router,
     plan_api.router,
+    jobs_api.router,
+    jobs_pages.router,
 )
 #: What packages add to every template: the sections of the project page.
 TEMPLATE_GLOBALS: tuple[Callable[[], Mapping[str, Any]], ...] = (
@@ -120,9 +126,21 @@ def template_globals() -> dict[str, Any]:
     return merged
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The portal and API over the register in ``engine`` (schema already migrated)."""
+def create_app(
+    engine: Engine,
+    *,
+    run_jobs: bool = True,
+    start_jobs: bool = False,
+    jobs_dir: Path | None = None,
+) -> FastAPI:
+    """The portal and API over the register in ``engine`` (schema already migrated).
+
+    Background jobs (:mod:`cajad.web.jobs_api`) are run by a worker thread of this process,
+    started when the app starts with ``start_jobs`` (a server), else on the first request
+    about jobs; ``run_jobs=False`` only queues them (tests of the API's answers). What jobs
+    write goes under ``jobs_dir`` (default: ``$CAJAD_JOBS_DIR``, else ``var/jobs``)."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="cajad",
         summary="Register, money and progress of the CA+JAD Tokyo Initiative.",
         version=cajad.__version__,
@@ -134,6 +152,9 @@ def create_app(engine: Engine) -> FastAPI:
         dependencies=[Depends(load_visitor)],
     )
     app.state.engine = engine
+    app.state.run_jobs = run_jobs
+    app.state.start_jobs = start_jobs
+    app.state.jobs_dir = jobs_dir
     app.state.books = BookCache()
     app.state.figures = VersionedCache()
     app.state.pages = PageStore()
@@ -157,6 +178,19 @@ def create_app(engine: Engine) -> FastAPI:
     return app
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the jobs worker with a server (``start_jobs``); stop whichever was started."""
+    if app.state.start_jobs:
+        jobs_api.worker_of(app)
+    try:
+        yield
+    finally:
+        worker = getattr(app.state, "jobs_worker", None)
+        if worker is not None:
+            worker.stop()
+
+
 def app_from_environment() -> FastAPI:
     """The portal over the register that ``CAJAD_DATABASE_URL`` names: the factory each
     worker process calls (``cajad serve --workers N``)."""
@@ -164,7 +198,7 @@ def app_from_environment() -> FastAPI:
     engine = make_engine(pooled=True)
     if not is_initialised(engine):
         raise StoreError(f"no register at {engine.url.render_as_string()}: run `cajad init`")
-    return create_app(engine)
+    return create_app(engine, start_jobs=True)
 
 
 def _healthz(request: Request) -> Response:

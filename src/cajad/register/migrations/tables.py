@@ -12,6 +12,7 @@ from sqlalchemy import MetaData
 
 import cajad.accounts.models
 import cajad.brokerage.models
+import cajad.jobs.models
 import cajad.minerals.tables
 import cajad.portfolio.tables
 import cajad.register.models
@@ -25,6 +26,7 @@ TABLE_MODULES: tuple[str, ...] = (
     cajad.accounts.models.__name__,
     cajad.brokerage.models.__name__,
     cajad.portfolio.tables.__name__,
+    cajad.jobs.models.__name__,
 )
 
 #: The metadata of every table the migrations build.
