@@ -103,6 +103,20 @@ TARGETS: dict[str, Target] = {
         {"src/cajad/screening/conditions.py": None},
         ("tests/screening/test_rule_boundaries.py",),
     ),
+    "screening.fitted": Target(
+        {
+            "src/cajad/screening/fitted.py": (
+                "refine",
+                "_physical",
+                "probabilities",
+                "features",
+                "words",
+                "word_pairs",
+                "_band",
+            )
+        },
+        ("tests/screening/test_fitted.py",),
+    ),
     "screening.engine": Target(
         {"src/cajad/screening/engine.py": ("_categorise", "_band", "_flag")},
         ("tests/screening/test_rule_boundaries.py",),
@@ -201,11 +215,12 @@ def _config(target: Target) -> str:
         f"pytest_add_cli_args_test_selection =\n{tests}\n"
         "pytest_add_cli_args =\n    -p\n    no:cacheprovider\n    -q\n    -m\n    not postgres\n"
         "use_git_change_detection = false\n"
+        "also_copy =\n    benchmarks\n"
     )
 
 
 def _scratch(folder: Path, target: Target) -> None:
-    for part in ("src", "tests"):
+    for part in ("src", "tests", "benchmarks"):
         shutil.copytree(
             ROOT / part,
             folder / part,
