@@ -34,7 +34,7 @@ from cajad.tracker import (
 )
 from cajad.tracker import pace as pace_rule
 from cajad.tracker.progress import AGGREGATE_AREA_UNKNOWN, SIGNED_TYPES
-from cajad.tracker.quality import left_out
+from cajad.tracker.quality import NOT_COUNTED, left_out
 from cajad.web.api import ProjectFilterDep, summaries
 from cajad.web.auth import current_principal
 from cajad.web.country_map import country_map
@@ -143,7 +143,7 @@ def dashboard(
         "charts": {**charts, "month": _timeline_chart(months)},
         "currencies": currency_choices(book, rule),
         "measures": [m.value for m in Measure],
-        "excluded": left_out(cached_findings(request, session, book, rule)),
+        "excluded": left_out(cached_findings(request, session, book, rule, kinds=NOT_COUNTED)),
     }
     return render(request, "dashboard.html", context)
 
