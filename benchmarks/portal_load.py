@@ -17,6 +17,12 @@ Run: ``PYTHONPATH=src .venv/bin/python benchmarks/portal_load.py [--clients 8] [
 4. Checks the Plotly bundle is served compressed and cacheable (size on the wire, headers).
 5. ``--soak SECONDS``: drives ``/`` and ``/api/progress`` for that long while sampling the
    server's resident memory each second; prints start, end and maximum.
+6. ``--cold``: the first request after a write, which computes the figures again. For each of
+   ``/``, ``/api/progress``, ``/quality``: the register's version is bumped (as every write
+   does), the address asked once, timed, with the server's resident memory before and after;
+   printed beside the warm p50 of the same address in the same run (``cold / warm``).
+   ``--register FILE`` serves a copy of a SQLite register built before (e.g. the 1 M one),
+   instead of building one.
 
 The load generator is Python too, on the same machine: the bare endpoint's figure is a floor
 of what the server can do (the clients may be the limit), so the ratio is conservative for
@@ -30,6 +36,7 @@ import asyncio
 import gzip
 import multiprocessing
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -59,6 +66,9 @@ BARE_APP = textwrap.dedent(
         return {"ok": True}
     """
 )
+
+
+COLD = ("/", "/api/progress", "/quality")
 
 
 def free_port() -> int:
@@ -240,18 +250,54 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--procs", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--transactions", type=int, default=0, help="generated, besides demo")
     parser.add_argument("--soak", type=float, default=0.0, help="seconds of soak (0: none)")
+    parser.add_argument("--cold", action="store_true", help="time the first request after a write")
+    parser.add_argument("--register", type=Path, help="serve a copy of this SQLite register")
     return parser.parse_args(argv)
+
+
+def bump(url: str) -> None:
+    """Bump the register's version counter, as every write does (the caches start again)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE register_version SET n = n + 1 WHERE id = 1"))
+    engine.dispose()
+
+
+@dataclass
+class Cold:
+    path: str
+    seconds: float
+    rss_before: int
+    rss_after: int
+
+
+def cold_after_write(server: Server, url: str, paths: Sequence[str]) -> list[Cold]:
+    """Each address asked once just after a write: seconds, and server RSS before and after."""
+    result = []
+    for path in paths:
+        bump(url)
+        before = server.rss()
+        seconds = cold(server.base, path)
+        result.append(Cold(path, seconds, before, server.rss()))
+    return result
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     with tempfile.TemporaryDirectory(prefix="cajad-load-") as tmp:
         folder = Path(tmp)
-        url, steps = build_register(folder, args.transactions)
-        print(
-            f"register: demo + {args.transactions:,} generated transactions "
-            f"({', '.join(f'{k} {v:.1f} s' for k, v in steps.items())})"
-        )
+        if args.register:
+            shutil.copyfile(args.register, folder / "cajad.sqlite")
+            url = f"sqlite:///{folder / 'cajad.sqlite'}"
+            print(f"register: a copy of {args.register}")
+        else:
+            url, steps = build_register(folder, args.transactions)
+            print(
+                f"register: demo + {args.transactions:,} generated transactions "
+                f"({', '.join(f'{k} {v:.1f} s' for k, v in steps.items())})"
+            )
         (folder / "bare.py").write_text(BARE_APP, encoding="utf-8")
         # The servers run in the temporary folder: this checkout's sources, by absolute path.
         paths = [str(ROOT.parent / "src"), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
@@ -284,11 +330,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{args.clients} clients over {args.procs} processes, {args.seconds:g} s each "
                 f"({os.cpu_count()} CPUs)"
             )
+            colds = cold_after_write(portal, url, COLD) if args.cold else []
+            for path in PAGES if colds else ():  # the load below is of warm pages, as before
+                cold(portal.base, path)
             floor = drive(bare.base, BARE, args.clients, args.seconds, args.procs)
             rows = [("bare " + BARE, floor)]
             rows += [
                 (p, drive(portal.base, p, args.clients, args.seconds, args.procs)) for p in PAGES
             ]
+            if colds:
+                warm = dict(rows)
+                for c in colds:
+                    if c.path not in warm:  # its warm figure, for the ratio
+                        warm[c.path] = drive(portal.base, c.path, 1, args.seconds / 2, 1)
+                print("first request after a write (cold) against the warm p50 of the same run:")
+                print(
+                    f"{'address':<16} {'cold s':>9} {'warm p50 ms':>12} {'cold/warm':>10} "
+                    f"{'RSS before MiB':>15} {'RSS after MiB':>14}"
+                )
+                for c in colds:
+                    p50 = warm[c.path].p50
+                    print(
+                        f"{c.path:<16} {c.seconds:>9.2f} {p50 * 1e3:>12.1f} "
+                        f"{c.seconds / p50:>10.0f} {c.rss_before / 2**20:>15.0f} "
+                        f"{c.rss_after / 2**20:>14.0f}"
+                    )
             print(f"{'address':<16} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'ratio':>7}")
             for name, load in rows:
                 print(
