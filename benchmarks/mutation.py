@@ -137,6 +137,8 @@ TARGETS: dict[str, Target] = {
         {
             "src/cajad/tracker/quality.py": (
                 "findings",
+                "finding_rows",
+                "FindingRow.finding",
                 "_read",
                 "_in_period",
                 "_counting",

@@ -31,7 +31,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 from sqlalchemy import (
@@ -91,14 +91,34 @@ _PAYING = and_(_OUTGOING, Transaction.value_usd.is_not(None), Transaction.value_
 _TX_ORDER = (Transaction.value_date, Transaction.id)
 
 
+class FindingRow(NamedTuple):
+    """A finding as a plain tuple: what a large register's hundreds of thousands of findings
+    are kept as (a tenth of a model's memory); :meth:`finding` makes the model of one."""
+
+    kind: str
+    severity: str
+    project: str
+    transaction: str | None
+    message: str
+
+    def finding(self) -> QualityFinding:
+        if self.transaction is None:
+            return QualityFinding(
+                kind=self.kind, severity=self.severity, project=self.project, message=self.message
+            )
+        return QualityFinding(
+            kind=self.kind,
+            severity=self.severity,
+            project=self.project,
+            transaction=self.transaction,
+            message=self.message,
+        )
+
+
 def _finding(
     kind: str, severity: str, project: str, message: str, transaction: str | None = None
-) -> QualityFinding:
-    if transaction is None:
-        return QualityFinding(kind=kind, severity=severity, project=project, message=message)
-    return QualityFinding(
-        kind=kind, severity=severity, project=project, transaction=transaction, message=message
-    )
+) -> FindingRow:
+    return FindingRow(kind, severity, project, transaction, message)
 
 
 @dataclass
@@ -140,7 +160,18 @@ def findings(
     book: RateBook | None = None,
     kinds: Collection[str] | None = None,
 ) -> list[QualityFinding]:
-    """Every finding about the register (or only those of ``kinds``), most severe first.
+    """Every finding about the register (or only those of ``kinds``), most severe first."""
+    return [row.finding() for row in finding_rows(session, rule, book=book, kinds=kinds)]
+
+
+def finding_rows(
+    session: Session,
+    rule: CountingRule | None = None,
+    *,
+    book: RateBook | None = None,
+    kinds: Collection[str] | None = None,
+) -> list[FindingRow]:
+    """:func:`findings` as tuples, most severe first.
 
     One query per check, over columns and SQL sums, never the ORM's object graph: a register
     of a million transactions is read as a few thousand project rows, and only the
@@ -149,7 +180,7 @@ def findings(
     rule = rule or CountingRule()
     wanted = set(kinds) if kinds is not None else None
     register = _read(session, rule)
-    found: list[QualityFinding] = []
+    found: list[FindingRow] = []
     for check, made in _CHECKS:
         if wanted is None or wanted & made:
             found.extend(check(session, register, rule))
@@ -241,9 +272,7 @@ def _in_period(project: _Project, rule: CountingRule) -> bool:
     return day is not None and rule.period_start <= day <= rule.period_end
 
 
-def _counting(
-    session: Session, register: _Register, rule: CountingRule
-) -> Iterator[QualityFinding]:
+def _counting(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
     for p in register.projects:
         if not _in_period(p, rule):
             continue
@@ -263,9 +292,7 @@ def _counting(
             )
 
 
-def _packages(
-    session: Session, register: _Register, rule: CountingRule
-) -> Iterator[QualityFinding]:
+def _packages(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
     parts_of: dict[int, list[_Project]] = defaultdict(list)
     for p in register.projects:
         if p.package_id is not None and p.paying:
@@ -294,7 +321,7 @@ def _packages(
             )
 
 
-def _chains(session: Session, register: _Register, rule: CountingRule) -> Iterator[QualityFinding]:
+def _chains(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
     provider = aliased(Project)
     rows = session.execute(
         select(Transaction.project_id, Transaction.ref, provider.id)
@@ -323,9 +350,7 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-def _duplicates(
-    session: Session, register: _Register, rule: CountingRule
-) -> Iterator[QualityFinding]:
+def _duplicates(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
     """Pairs of counted projects with money in the same countries, agreed within 90 days,
     sharing half their title words; compared only within a set of countries."""
     with_money = [p for p in register.projects if p.paying and p.counts]
@@ -355,7 +380,7 @@ def _duplicates(
                 )
 
 
-def _dates(session: Session, register: _Register, rule: CountingRule) -> Iterator[QualityFinding]:
+def _dates(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
     undated = select(Transaction.project_id, Transaction.ref).where(
         Transaction.value_date.is_(None)
     )
@@ -378,7 +403,7 @@ def _dates(session: Session, register: _Register, rule: CountingRule) -> Iterato
             )
 
 
-def _codes(session: Session, register: _Register, rule: CountingRule) -> Iterator[QualityFinding]:
+def _codes(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
     """Codes outside their IATI codelists: each distinct transaction code is looked up once,
     and only the transactions with a bad one are read."""
     currencies = session.scalars(select(Transaction.currency).distinct()).all()
@@ -441,9 +466,7 @@ def _log10_usd(session: Session) -> Callable[[Any], float]:
     return lambda value: math.log10(float(value))
 
 
-def _outliers(
-    session: Session, register: _Register, rule: CountingRule
-) -> Iterator[QualityFinding]:
+def _outliers(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
     """Amounts far from the others of their instrument (robust z-score of log10 USD).
 
     The median and MAD need every amount (read as floats, one column), then only the
@@ -553,7 +576,16 @@ def _first_seen(
     return sorted(flagged, key=lambda k: order[k])
 
 
-def _stale_rates(session: Session, register: _Register, book: RateBook) -> Iterator[QualityFinding]:
+def _unindexed(session: Session, column: Any) -> Any:
+    """``column``, kept out of SQLite's index search: a pass over most transactions reads the
+    table in order (seconds) rather than one index entry at a time (minutes on a cold cache,
+    what the planner picks for a date range). PostgreSQL estimates its rows and needs no help."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.coalesce(column, column)
+    return column
+
+
+def _stale_rates(session: Session, register: _Register, book: RateBook) -> Iterator[FindingRow]:
     """Counted money converted at a stale rate: each (currency, value date) the register holds
     is looked up once; only the transactions of stale ones are read."""
     dated = and_(_PAYING, Transaction.value_date.is_not(None))
@@ -585,9 +617,10 @@ def _stale_rates(session: Session, register: _Register, book: RateBook) -> Itera
         runs.append((open_run[0], open_run[1], last[1]))
     if not runs:
         return
+    day = _unindexed(session, Transaction.value_date)
     where = or_(
         *(
-            and_(Transaction.currency == currency, Transaction.value_date.between(first, end))
+            and_(Transaction.currency == currency, day.between(first, end))
             for currency, first, end in runs
         )
     )
@@ -604,7 +637,7 @@ def _stale_rates(session: Session, register: _Register, book: RateBook) -> Itera
 
 
 _CHECKS: tuple[
-    tuple[Callable[[Session, _Register, CountingRule], Iterator[QualityFinding]], frozenset[str]],
+    tuple[Callable[[Session, _Register, CountingRule], Iterator[FindingRow]], frozenset[str]],
     ...,
 ] = (
     (_counting, frozenset({"not-counted", "amount-unknown"})),
