@@ -62,6 +62,30 @@ def generated(seed: int = 16, projects: int = 60) -> list[ProjectSpec]:
                 transactions=tuple(txs),
             )
         )
+
+    # Outliers of two instruments in one project: their order is the instruments' first
+    # appearance in the whole register (lease, in GEN-AUX-0's earlier transaction), not the
+    # order of this project's transactions (bond first).
+    def money(*rows: tuple[str, str, str, dt.date]) -> tuple[TransactionSpec, ...]:
+        return tuple(
+            TransactionSpec(
+                ref=ref, type=2, value=Decimal(v), currency="JPY", value_date=day,
+                instrument=instrument,
+            )
+            for ref, v, instrument, day in rows
+        )  # fmt: skip
+
+    may, june = dt.date(2026, 5, 1), dt.date(2026, 6, 1)
+    for i in range(5):
+        usual = str(1_000_000 + 100_000 * i)
+        rows = [("l", usual, "lease", may), ("b", usual, "bond", june)]
+        specs.append(
+            ProjectSpec(
+                identifier=f"GEN-AUX-{i}", title="aux", stage="mou", transactions=money(*rows)
+            )
+        )
+    two = money(("big", "1e12", "bond", june), ("small", "700", "lease", june))
+    specs.append(ProjectSpec(identifier="GEN-TWO", title="two", stage="mou", transactions=two))
     return specs
 
 
@@ -91,6 +115,10 @@ def test_a_register_with_every_kind_gives_the_same_findings(
     else:  # the generated one: the ties of one project's several findings of a kind
         assert {"stale-rate", "missing-value-date", "funding-chain", "unknown-code"} <= kinds
         assert max(sum(f["project"] == p for f in new) for p in {f["project"] for f in new}) > 3
+        assert sorted(f["transaction"] for f in new if f["project"] == "GEN-TWO") == [
+            "big",
+            "small",
+        ]
     narrow = CountingRule(period_start=dt.date(2026, 6, 1), period_end=dt.date(2026, 12, 31))
     new, old = _both(empty_engine, narrow)
     assert new == old

@@ -544,8 +544,13 @@ def _first_seen(
 ) -> list[str]:
     """The instruments of ``flagged`` in the order their first amount appears (projects by
     identifier, then each project's transactions): the order the findings were made in,
-    which decides the order of one project's outliers of several instruments."""
-    if len(flagged) < 2:
+    which decides the order of one project's outliers of several instruments (only then is
+    it looked up)."""
+    instruments_of: dict[int, set[str]] = defaultdict(set)
+    for instrument, rows in flagged.items():
+        for project, *_ in rows:
+            instruments_of[project.id].add(instrument)
+    if all(len(found) < 2 for found in instruments_of.values()):
         return list(flagged)
     first = (
         select(key, func.min(Project.identifier))
