@@ -18,7 +18,8 @@ Run: ``PYTHONPATH=src .venv/bin/python benchmarks/portal_load.py [--clients 8] [
 5. ``--soak SECONDS``: drives ``/`` and ``/api/progress`` for that long while sampling the
    server's resident memory each second; prints start, end and maximum.
 6. ``--cold``: the first request after a write, which computes the figures again. For each of
-   ``/``, ``/api/progress``, ``/quality``: the register's version is bumped (as every write
+   :data:`COLD` (the dashboard, progress from the rollup and in a currency outside it, every
+   finding): the register's version is bumped (as every write
    does), the address asked once, timed, with the server's resident memory before and after;
    printed beside the warm p50 of the same address in the same run (``cold / warm``).
    ``--register FILE`` serves a copy of a SQLite register built before (e.g. the 1 M one),
@@ -68,7 +69,7 @@ BARE_APP = textwrap.dedent(
 )
 
 
-COLD = ("/", "/api/progress", "/quality")
+COLD = ("/", "/api/progress", "/api/progress?currency=KZT", "/quality")
 
 
 def free_port() -> int:
@@ -345,13 +346,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         warm[c.path] = drive(portal.base, c.path, 1, args.seconds / 2, 1)
                 print("first request after a write (cold) against the warm p50 of the same run:")
                 print(
-                    f"{'address':<16} {'cold s':>9} {'warm p50 ms':>12} {'cold/warm':>10} "
+                    f"{'address':<28} {'cold s':>9} {'warm p50 ms':>12} {'cold/warm':>10} "
                     f"{'RSS before MiB':>15} {'RSS after MiB':>14}"
                 )
                 for c in colds:
                     p50 = warm[c.path].p50
                     print(
-                        f"{c.path:<16} {c.seconds:>9.2f} {p50 * 1e3:>12.1f} "
+                        f"{c.path:<28} {c.seconds:>9.2f} {p50 * 1e3:>12.1f} "
                         f"{c.seconds / p50:>10.0f} {c.rss_before / 2**20:>15.0f} "
                         f"{c.rss_after / 2**20:>14.0f}"
                     )

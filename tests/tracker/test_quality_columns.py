@@ -9,9 +9,9 @@ import random
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
-from cajad.register import import_specs, session_scope
+from cajad.register import Project, Transaction, import_specs, session_scope
 from cajad.register.specs import CountrySpec, ProjectSpec, SectorSpec, TransactionSpec
 from cajad.tracker import NOT_COUNTED, CountingRule, findings, left_out
 from tests.tracker import quality_orm
@@ -133,3 +133,36 @@ def test_the_dashboards_kinds_are_those_of_every_finding(empty_engine: Engine) -
         some = findings(session, kinds=NOT_COUNTED)
     assert left_out(some) == left_out(every)
     assert {f.kind for f in some} <= set(NOT_COUNTED)
+
+
+def test_sums_past_64_bits_of_hundredths_are_exact(empty_engine: Engine) -> None:
+    """A package and its part each with more USD than 2⁶³ hundredths: SQL sums them exactly,
+    on SQLite too (``exact_sum``). The import bound (10¹⁵ in every currency, so about 6×10¹²
+    USD a row) keeps a row's hundredths far inside 64 bits; rows written past it here show that
+    the sum, not the row, is what could overflow, and does not."""
+    big = Decimal(5) * Decimal(10) ** 16  # USD; 5×10¹⁸ hundredths, under 2⁶³ ≈ 9.2×10¹⁸
+    day = dt.date(2026, 6, 1)
+    with session_scope(empty_engine) as session:
+        for identifier, n, package in (("big", 3, None), ("big-part", 4, "big")):
+            project = Project(identifier=identifier, title=identifier, stage="mou")
+            if package:
+                project.package = session.scalars(
+                    select(Project).where(Project.identifier == package)
+                ).one()
+            project.transactions = [
+                Transaction(
+                    ref=f"t{i}", type=2, value=big, currency="USD", value_date=day,
+                    value_jpy=big, value_usd=big, value_eur=big,
+                )
+                for i in range(n)
+            ]  # fmt: skip
+            session.add(project)
+            session.flush()
+    new, old = _both(empty_engine)
+    assert new == old
+    exceed = [f["message"] for f in new if f["kind"] == "parts-exceed"]
+    assert exceed == [
+        "parts add up to USD 200,000,000,000,000,000, more than the package total "
+        "USD 150,000,000,000,000,000"
+    ]
+    assert 3 * big * 100 > 2**63
