@@ -272,17 +272,37 @@ class Cold:
     seconds: float
     rss_before: int
     rss_after: int
+    warm_p50: float
 
 
-def cold_after_write(server: Server, url: str, paths: Sequence[str]) -> list[Cold]:
-    """Each address asked once just after a write: seconds, and server RSS before and after."""
+def cold_after_write(server: Server, url: str, paths: Sequence[str], seconds: float) -> list[Cold]:
+    """Each address asked once just after a write (seconds, server RSS before and after), then
+    by one client for ``seconds`` before the next write (its warm p50)."""
     result = []
     for path in paths:
         bump(url)
         before = server.rss()
-        seconds = cold(server.base, path)
-        result.append(Cold(path, seconds, before, server.rss()))
+        took = cold(server.base, path)
+        after = server.rss()
+        warm = drive(server.base, path, 1, seconds, 1)
+        result.append(Cold(path, took, before, after, warm.p50))
     return result
+
+
+def print_cold(colds: list[Cold]) -> None:
+    print("first request after a write (cold) against the warm p50 of the same run:")
+    print(
+        f"{'address':<28} {'cold s':>9} {'warm p50 ms':>12} {'cold/warm':>10} "
+        f"{'RSS before MiB':>15} {'RSS after MiB':>14}",
+        flush=True,
+    )
+    for c in colds:
+        print(
+            f"{c.path:<28} {c.seconds:>9.2f} {c.warm_p50 * 1e3:>12.1f} "
+            f"{c.seconds / c.warm_p50:>10.0f} {c.rss_before / 2**20:>15.0f} "
+            f"{c.rss_after / 2**20:>14.0f}",
+            flush=True,
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -331,31 +351,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{args.clients} clients over {args.procs} processes, {args.seconds:g} s each "
                 f"({os.cpu_count()} CPUs)"
             )
-            colds = cold_after_write(portal, url, COLD) if args.cold else []
-            for path in PAGES if colds else ():  # the load below is of warm pages, as before
-                cold(portal.base, path)
+            if args.cold:
+                print_cold(cold_after_write(portal, url, COLD, args.seconds / 2))
+                for path in PAGES:  # the load below is of warm pages, as before
+                    cold(portal.base, path)
             floor = drive(bare.base, BARE, args.clients, args.seconds, args.procs)
             rows = [("bare " + BARE, floor)]
             rows += [
                 (p, drive(portal.base, p, args.clients, args.seconds, args.procs)) for p in PAGES
             ]
-            if colds:
-                warm = dict(rows)
-                for c in colds:
-                    if c.path not in warm:  # its warm figure, for the ratio
-                        warm[c.path] = drive(portal.base, c.path, 1, args.seconds / 2, 1)
-                print("first request after a write (cold) against the warm p50 of the same run:")
-                print(
-                    f"{'address':<28} {'cold s':>9} {'warm p50 ms':>12} {'cold/warm':>10} "
-                    f"{'RSS before MiB':>15} {'RSS after MiB':>14}"
-                )
-                for c in colds:
-                    p50 = warm[c.path].p50
-                    print(
-                        f"{c.path:<28} {c.seconds:>9.2f} {p50 * 1e3:>12.1f} "
-                        f"{c.seconds / p50:>10.0f} {c.rss_before / 2**20:>15.0f} "
-                        f"{c.rss_after / 2**20:>14.0f}"
-                    )
             print(f"{'address':<16} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'ratio':>7}")
             for name, load in rows:
                 print(
