@@ -519,6 +519,16 @@ def _load(session: Session, rule: CountingRule, currency: str, book: RateBook) -
     return loaded
 
 
+def _contributions(loaded: _Loaded, dimensions: set[str]) -> dict[rollup.Key, rollup.Sums]:
+    """The rollup rows of ``loaded`` in ``dimensions`` (and their composition rows), summed
+    over its projects: an in-memory rollup of one currency, which every sum of a progress()
+    call then filters (by type, date and dimension) instead of splitting the money again."""
+    totals: dict[rollup.Key, rollup.Sums] = {}
+    for facts, money in loaded:
+        rollup.merge(totals, rollup.contribution(facts, money, dimensions), +1)
+    return totals
+
+
 def _direct(
     session: Session,
     rule: CountingRule,
@@ -529,24 +539,25 @@ def _direct(
     by_date: bool = False,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    loaded: _Loaded | None = None,
+    rows: dict[rollup.Key, rollup.Sums] | None = None,
 ) -> Aggregate:
-    """Recompute every project's contribution under ``rule`` in ``currency`` (from
-    ``loaded``, what :func:`_load` read for the rule's stages, if given)."""
+    """Recompute every project's contribution under ``rule`` in ``currency`` (or sum
+    ``rows``, what :func:`_contributions` made of the rule's stages, if given)."""
     start, end = since or rule.period_start, until or rule.period_end
     result: dict[tuple[str, str], list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
-    only = {d.removeprefix(_C) for d in dims}
-    for facts, money in loaded if loaded is not None else _load(session, rule, currency, book):
-        for (dimension, key, tx_type, day), sums in rollup.contribution(facts, money, only).items():
-            if dimension not in dims or tx_type not in rule.types:
-                continue
-            if not start <= day <= end:
-                continue
-            if by_date and dimension not in ("total", _C + "total"):
-                continue
-            slot = result[(dimension, _label(dimension, key, tx_type, day, by_date))]
-            slot[0] += sums.jpy
-            slot[1] += sums.n
+    if rows is None:
+        only = {d.removeprefix(_C) for d in dims}
+        rows = _contributions(_load(session, rule, currency, book), only)
+    for (dimension, key, tx_type, day), sums in rows.items():
+        if dimension not in dims or tx_type not in rule.types:
+            continue
+        if not start <= day <= end:
+            continue
+        if by_date and dimension not in ("total", _C + "total"):
+            continue
+        slot = result[(dimension, _label(dimension, key, tx_type, day, by_date))]
+        slot[0] += sums.jpy
+        slot[1] += sums.n
     return {k: (Decimal(v[0]), int(v[1])) for k, v in result.items()}
 
 
@@ -572,16 +583,17 @@ def _from_register(
     today: dt.date,
     book: RateBook,
 ) -> _Counted:
-    """Everything recomputed from the register (the direct path), read once."""
-    loaded = _load(session, rule, currency, book)
+    """Everything recomputed from the register (the direct path): read once, its money split
+    once into the dimensions asked, then summed for each figure."""
+    plain = ["total"] + ([_ROLLUP_DIMENSION[by]] if by else [])
+    rows = _contributions(_load(session, rule, currency, book), set(plain))
     measures: dict[str, Decimal] = {}
     for measure in Measure:
         variant = rule.model_copy(update={"measure": measure})
-        agg = _direct(session, variant, currency, ["total"], book, loaded=loaded)
+        agg = _direct(session, variant, currency, ["total"], book, rows=rows)
         measures[measure.value] = agg.get(("total", ""), (Decimal(0), 0))[0]
-    plain = ["total"] + ([_ROLLUP_DIMENSION[by]] if by else [])
     dims = plain + [_C + d for d in plain]
-    agg = _direct(session, rule, currency, dims, book, by_date=by in _BY_DATE, loaded=loaded)
+    agg = _direct(session, rule, currency, dims, book, by_date=by in _BY_DATE, rows=rows)
     day, last_year = _pace_days(rule, today)
 
     def counted(since: dt.date | None = None) -> Aggregate:
@@ -593,7 +605,7 @@ def _from_register(
             book,
             since=since,
             until=day,
-            loaded=loaded,
+            rows=rows,
         )
 
     so_far = counted()
