@@ -151,15 +151,19 @@ TARGETS: dict[str, Target] = {
         {
             "src/cajad/tracker/quality.py": (
                 "findings",
+                "finding_rows",
+                "FindingRow.finding",
+                "_read",
                 "_in_period",
                 "_counting",
-                "_outgoing",
                 "_packages",
                 "_chains",
                 "_duplicates",
                 "_dates",
                 "_codes",
                 "_outliers",
+                "_outside",
+                "_first_seen",
                 "_stale_rates",
                 "left_out",
             )

@@ -17,6 +17,13 @@ Run: ``PYTHONPATH=src .venv/bin/python benchmarks/portal_load.py [--clients 8] [
 4. Checks the Plotly bundle is served compressed and cacheable (size on the wire, headers).
 5. ``--soak SECONDS``: drives ``/`` and ``/api/progress`` for that long while sampling the
    server's resident memory each second; prints start, end and maximum.
+6. ``--cold``: the first request after a write, which computes the figures again. For each of
+   :data:`COLD` (the dashboard, progress from the rollup and in a currency outside it, every
+   finding): the register's version is bumped (as every write
+   does), the address asked once, timed, with the server's resident memory before and after;
+   printed beside the warm p50 of the same address in the same run (``cold / warm``).
+   ``--register FILE`` serves a copy of a SQLite register built before (e.g. the 1 M one),
+   instead of building one.
 
 The load generator is Python too, on the same machine: the bare endpoint's figure is a floor
 of what the server can do (the clients may be the limit), so the ratio is conservative for
@@ -30,6 +37,7 @@ import asyncio
 import gzip
 import multiprocessing
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -59,6 +67,9 @@ BARE_APP = textwrap.dedent(
         return {"ok": True}
     """
 )
+
+
+COLD = ("/", "/api/progress", "/api/progress?currency=KZT", "/quality")
 
 
 def free_port() -> int:
@@ -240,18 +251,74 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--procs", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--transactions", type=int, default=0, help="generated, besides demo")
     parser.add_argument("--soak", type=float, default=0.0, help="seconds of soak (0: none)")
+    parser.add_argument("--cold", action="store_true", help="time the first request after a write")
+    parser.add_argument("--register", type=Path, help="serve a copy of this SQLite register")
     return parser.parse_args(argv)
+
+
+def bump(url: str) -> None:
+    """Bump the register's version counter, as every write does (the caches start again)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE register_version SET n = n + 1 WHERE id = 1"))
+    engine.dispose()
+
+
+@dataclass
+class Cold:
+    path: str
+    seconds: float
+    rss_before: int
+    rss_after: int
+    warm_p50: float
+
+
+def cold_after_write(server: Server, url: str, paths: Sequence[str], seconds: float) -> list[Cold]:
+    """Each address asked once just after a write (seconds, server RSS before and after), then
+    by one client for ``seconds`` before the next write (its warm p50)."""
+    result = []
+    for path in paths:
+        bump(url)
+        before = server.rss()
+        took = cold(server.base, path)
+        after = server.rss()
+        warm = drive(server.base, path, 1, seconds, 1)
+        result.append(Cold(path, took, before, after, warm.p50))
+    return result
+
+
+def print_cold(colds: list[Cold]) -> None:
+    print("first request after a write (cold) against the warm p50 of the same run:")
+    print(
+        f"{'address':<28} {'cold s':>9} {'warm p50 ms':>12} {'cold/warm':>10} "
+        f"{'RSS before MiB':>15} {'RSS after MiB':>14}",
+        flush=True,
+    )
+    for c in colds:
+        print(
+            f"{c.path:<28} {c.seconds:>9.2f} {c.warm_p50 * 1e3:>12.1f} "
+            f"{c.seconds / c.warm_p50:>10.0f} {c.rss_before / 2**20:>15.0f} "
+            f"{c.rss_after / 2**20:>14.0f}",
+            flush=True,
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     with tempfile.TemporaryDirectory(prefix="cajad-load-") as tmp:
         folder = Path(tmp)
-        url, steps = build_register(folder, args.transactions)
-        print(
-            f"register: demo + {args.transactions:,} generated transactions "
-            f"({', '.join(f'{k} {v:.1f} s' for k, v in steps.items())})"
-        )
+        if args.register:
+            shutil.copyfile(args.register, folder / "cajad.sqlite")
+            url = f"sqlite:///{folder / 'cajad.sqlite'}"
+            print(f"register: a copy of {args.register}")
+        else:
+            url, steps = build_register(folder, args.transactions)
+            print(
+                f"register: demo + {args.transactions:,} generated transactions "
+                f"({', '.join(f'{k} {v:.1f} s' for k, v in steps.items())})"
+            )
         (folder / "bare.py").write_text(BARE_APP, encoding="utf-8")
         # The servers run in the temporary folder: this checkout's sources, by absolute path.
         paths = [str(ROOT.parent / "src"), *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
@@ -284,6 +351,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{args.clients} clients over {args.procs} processes, {args.seconds:g} s each "
                 f"({os.cpu_count()} CPUs)"
             )
+            if args.cold:
+                print_cold(cold_after_write(portal, url, COLD, args.seconds / 2))
+                for path in PAGES:  # the load below is of warm pages, as before
+                    cold(portal.base, path)
             floor = drive(bare.base, BARE, args.clients, args.seconds, args.procs)
             rows = [("bare " + BARE, floor)]
             rows += [

@@ -23,7 +23,13 @@ from cajad.errors import (
     UnauthenticatedError,
     kind_of,
 )
-from cajad.register.errors import ConversionError, InputError, NotFoundError, StoreError
+from cajad.register.errors import (
+    BusyStoreError,
+    ConversionError,
+    InputError,
+    NotFoundError,
+    StoreError,
+)
 from cajad.screening.errors import NotScreenedError
 
 
@@ -55,6 +61,7 @@ class _StaleAndMissingError(ConflictError, LookupError):
         (NotAllowedError("x"), ErrorKind.FORBIDDEN),
         (RateLimitedError("x"), ErrorKind.THROTTLED),
         (LockedOutError("x"), ErrorKind.THROTTLED),
+        (BusyStoreError("x"), ErrorKind.BUSY),
         (DuplicateAccountError("x"), ErrorKind.CONFLICT),
         (UnknownAccountError("x"), ErrorKind.NOT_FOUND),
         (StoreError("x"), ErrorKind.FAILED),

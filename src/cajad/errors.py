@@ -14,6 +14,7 @@ error                                  kind            exit      HTTP
 :class:`UnauthenticatedError`          ``unsigned``    2         401 Unauthorized
 ``CajadError`` and ``PermissionError`` ``forbidden``   2         403 Forbidden
 :class:`RateLimitedError`              ``throttled``   2         429 Too Many Requests
+:class:`BusyError`                     ``busy``        2         503 Service Unavailable
 any other ``CajadError``               ``failed``      1         500 (the store, a worker)
 anything else                          ``unexpected``  1         500, logged with its trace
 =====================================  ==============  ========  ==========================
@@ -61,6 +62,15 @@ class RateLimitedError(CajadError):
         self.retry_after = retry_after
 
 
+class BusyError(CajadError):
+    """The store stayed busy (another writer held its write lock) longer than cajad waits;
+    nothing was written. ``retry_after`` says in how many seconds to try again."""
+
+    def __init__(self, message: str, *, retry_after: int = 30) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class ErrorKind(StrEnum):
     """What a failure means to the person or program that asked."""
 
@@ -72,6 +82,7 @@ class ErrorKind(StrEnum):
     UNSIGNED = "unsigned"
     FORBIDDEN = "forbidden"
     THROTTLED = "throttled"
+    BUSY = "busy"
     FAILED = "failed"
     UNEXPECTED = "unexpected"
 
@@ -102,6 +113,7 @@ _KINDS: tuple[tuple[type[BaseException], ErrorKind], ...] = (
     (PreconditionRequiredError, ErrorKind.UNVERSIONED),
     (UnauthenticatedError, ErrorKind.UNSIGNED),
     (RateLimitedError, ErrorKind.THROTTLED),
+    (BusyError, ErrorKind.BUSY),
     (PermissionError, ErrorKind.FORBIDDEN),
 )
 

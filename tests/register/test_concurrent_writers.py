@@ -161,3 +161,30 @@ def test_two_imports_at_once_both_complete_on_postgresql(
         identifiers = set(session.scalars(select(Project.identifier)))
     engine.dispose()
     assert {f"zz-{p}-{i}" for p in "ab" for i in range(300)} <= identifiers
+
+
+def test_a_command_refused_after_the_wait_says_so_in_one_line_and_exits_2(
+    database: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``cajad import`` while another writer holds the lock past the wait: one ``error:`` line
+    naming the lock and when to try again, exit 2 (nothing written: try again), no SQL."""
+    from typer.testing import CliRunner
+
+    from cajad.cli import app
+    from cajad.register import store
+
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+    monkeypatch.setenv("CAJAD_DATABASE_URL", f"sqlite:///{database}")
+    deals = _deals(tmp_path / "deals.csv", "zz-busy", 3)
+    holder = sqlite3.connect(database)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = CliRunner().invoke(app, ["import", str(deals)])
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the register is locked by another")
+    assert "try again in 30 s" in lines[0] and "SQL" not in result.stderr
+    assert "Traceback" not in result.output

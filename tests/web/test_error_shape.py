@@ -28,6 +28,7 @@ TYPES = {
     428: ("/api/problems/precondition-required", "Precondition required"),
     429: ("/api/problems/too-many-attempts", "Too many attempts"),
     500: ("/api/problems/internal-error", "Internal error"),
+    503: ("/api/problems/busy", "Busy"),
 }
 
 

@@ -22,6 +22,7 @@ from cajad.register.changes import (
 from cajad.register.codelists import codelist, is_code
 from cajad.register.editing import EDITABLE, edit_project, project_version, version_of
 from cajad.register.errors import (
+    BusyStoreError,
     ConversionError,
     InputError,
     NotFoundError,
@@ -143,6 +144,7 @@ __all__ = [
     "Base",
     "Budget",
     "BudgetSpec",
+    "BusyStoreError",
     "Change",
     "ChangePage",
     "Conversion",

@@ -7,15 +7,17 @@ CajadError
     ├── ConversionError (ValueError)     no exchange rate under the conversion policy
     ├── StaleVersionError (PreconditionFailedError)  an edit based on a version since changed
     └── StoreError                       the database refused or failed (driver error chained)
+        └── BusyStoreError (BusyError)   another writer held the write lock past the wait
 
 :class:`~cajad.errors.Problem` (one place in an input and why) is cajad's, re-exported here.
 """
 
 from __future__ import annotations
 
-from cajad.errors import CajadError, PreconditionFailedError, Problem
+from cajad.errors import BusyError, CajadError, PreconditionFailedError, Problem
 
 __all__ = [
+    "BusyStoreError",
     "ConversionError",
     "InputError",
     "NotFoundError",
@@ -64,3 +66,9 @@ class StaleVersionError(RegisterError, PreconditionFailedError):
 
 class StoreError(RegisterError):
     """The database refused an operation or failed; the driver's error is chained."""
+
+
+class BusyStoreError(StoreError, BusyError):
+    """Another writer held the register's write lock longer than a writer waits for it
+    (:data:`cajad.register.store.BUSY_TIMEOUT_S`); nothing was written, and trying again
+    later will do: 503 with ``Retry-After`` on the web, one line and exit 2 in the CLI."""

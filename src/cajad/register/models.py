@@ -120,8 +120,10 @@ class Project(Base):
     )
     locations: Mapped[list[Location]] = relationship(cascade="all, delete-orphan")
     documents: Mapped[list[Document]] = relationship(cascade="all, delete-orphan")
+    #: By value date, then in the order written: one order on both stores (PostgreSQL would
+    #: otherwise return the undated, or those of one day, in any order).
     transactions: Mapped[list[Transaction]] = relationship(
-        cascade="all, delete-orphan", order_by="Transaction.value_date"
+        cascade="all, delete-orphan", order_by=lambda: [Transaction.value_date, Transaction.id]
     )
     budgets: Mapped[list[Budget]] = relationship(cascade="all, delete-orphan")
     texts: Mapped[list[ProjectText]] = relationship(

@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -172,8 +173,13 @@ def transaction_money(tx: Transaction) -> Money:
     )
 
 
-def contribution(facts: Facts, money: Iterable[Money]) -> dict[Key, Sums]:
-    """The rollup rows one project adds: per dimension, key, transaction type and day."""
+def contribution(
+    facts: Facts, money: Iterable[Money], only: Collection[str] | None = None
+) -> dict[Key, Sums]:
+    """The rollup rows one project adds: per dimension, key, transaction type and day.
+
+    ``only`` limits it to those dimensions (and their composition rows): the progress of a
+    currency outside the rollup asks for one or two, not all seven."""
     rows: dict[Key, Sums] = defaultdict(Sums)
     if not facts.eligible:
         return rows
@@ -194,8 +200,13 @@ def contribution(facts: Facts, money: Iterable[Money]) -> dict[Key, Sums]:
             ("origin", (("japan" if japanese else "other", Decimal(100)),)),
         ]
         for dimension, shares in split:
+            if only is not None and dimension not in only:
+                continue
             weights = [pct for _key, pct in shares]
-            columns = [allocate(value, weights) for value in (m.jpy, m.usd, m.eur)]
+            if m.usd is m.jpy and m.eur is m.jpy:  # one amount in every slot: split it once
+                columns = [allocate(m.jpy, weights)] * 3
+            else:
+                columns = [allocate(value, weights) for value in (m.jpy, m.usd, m.eur)]
             split_dimension = COMPOSITION_PREFIX + dimension
             for i, (key, _pct) in enumerate(shares):
                 sums = Sums(columns[0][i], columns[1][i], columns[2][i], 1)
@@ -322,9 +333,12 @@ def _stored_sums(session: Session, ids: list[int] | None, batch: int) -> dict[Ke
     return totals
 
 
-def _stored_facts(session: Session, ids: list[int] | None = None) -> dict[int, Facts]:
+def _stored_facts(
+    session: Session, ids: list[int] | None = None, *, eligible: Sequence[Any] = _ELIGIBLE
+) -> dict[int, Facts]:
     """The rollup facts of eligible projects (``ids``, or all), read in bulk (as
-    :func:`project_facts`)."""
+    :func:`project_facts`); ``eligible`` says which count (the rollup's: counted and not
+    cancelled; a counting rule's: counted and in its stages)."""
     countries: dict[int, list[tuple[str, Decimal]]] = defaultdict(list)
     by_code = select(ProjectCountry.project_id, ProjectCountry.code, ProjectCountry.percentage)
     if ids is not None:
@@ -357,7 +371,7 @@ def _stored_facts(session: Session, ids: list[int] | None = None) -> dict[int, F
     if ids is not None:
         projects = projects.where(Project.id.in_(ids))
     facts: dict[int, Facts] = {}
-    for pid, override, instrument, basis, evidence in session.execute(projects.where(*_ELIGIBLE)):
+    for pid, override, instrument, basis, evidence in session.execute(projects.where(*eligible)):
         shares = tuple(sectors.get(pid, ()))
         facts[pid] = Facts(
             eligible=True,
@@ -369,3 +383,7 @@ def _stored_facts(session: Session, ids: list[int] | None = None) -> dict[int, F
             composition=composition_code(basis, evidence),
         )
     return facts
+
+
+#: The rollup facts of stored projects read in bulk, for the progress of other currencies.
+stored_facts = _stored_facts

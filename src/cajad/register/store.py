@@ -31,12 +31,15 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from cajad.register.errors import StoreError
+from cajad.register.errors import BusyStoreError, StoreError
 from cajad.register.version import watch
 
 DEFAULT_URL = "sqlite:///var/cajad.sqlite"
 #: How long a SQLite connection waits for another writer to finish (pysqlite's default is 5).
 BUSY_TIMEOUT_S = 60
+#: Seconds a writer refused after that wait is told to wait before trying again (assumed: the
+#: writer before it, most likely an import, has had a minute already).
+RETRY_AFTER_S = 30
 #: The advisory lock imports take in turn on PostgreSQL (any constant of the application).
 _WRITER_LOCK = 0x636A6164  # "cjad"
 #: How long a writer refused at once (not after the busy wait) pauses before it tries again.
@@ -176,11 +179,16 @@ def lock_for_writing(session: Session) -> None:
                 raise
             now = time.monotonic()
             if now - began > _AT_ONCE_S or now >= deadline:
-                raise StoreError(
-                    f"the register is locked by another writer (waited {BUSY_TIMEOUT_S} s): "
-                    "try again once it has finished"
-                ) from exc
+                raise _busy() from exc
             time.sleep(_RETRY_PAUSE_S)
+
+
+def _busy() -> BusyStoreError:
+    return BusyStoreError(
+        f"the register is locked by another writer (waited {BUSY_TIMEOUT_S:g} s): "
+        f"try again in {RETRY_AFTER_S} s, once it has finished",
+        retry_after=RETRY_AFTER_S,
+    )
 
 
 @contextmanager
@@ -210,10 +218,7 @@ def session_scope(engine: Engine, *, actor: str | Actor = "cajad") -> Iterator[S
     except SQLAlchemyError as exc:
         session.rollback()
         if isinstance(exc, OperationalError) and "database is locked" in str(exc.orig):
-            raise StoreError(
-                f"the register is locked by another writer (waited {BUSY_TIMEOUT_S} s): "
-                "try again once it has finished"
-            ) from exc
+            raise _busy() from exc
         raise StoreError(f"database error: {exc}") from exc
     except BaseException:
         session.rollback()

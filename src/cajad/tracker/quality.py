@@ -26,15 +26,37 @@ import datetime as dt
 import math
 import re
 import statistics
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from decimal import Decimal
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import (
+    BigInteger,
+    and_,
+    case,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    type_coerce,
+)
+from sqlalchemy.orm import Session, aliased
 
-from cajad.register import INCOMING_TYPES, Participation, Project, RateBook, Transaction, codelists
+from cajad.register import (
+    INCOMING_TYPES,
+    Participation,
+    Project,
+    RateBook,
+    Transaction,
+    codelists,
+    exact_sum,
+)
+from cajad.register.models import Organisation, ProjectCountry, ProjectSector
 from cajad.tracker.rule import CountingRule
 
 
@@ -59,233 +81,578 @@ NOT_COUNTED: tuple[str, ...] = (
 
 _WORD = re.compile(r"[a-z0-9]{4,}")
 _OUTLIER_Z = 3.5
+_SEVERITY = {"error": 0, "warning": 1, "info": 2}
+
+#: Outgoing money: every transaction type but the incoming ones.
+_OUTGOING = Transaction.type.not_in(sorted(INCOMING_TYPES))
+#: Outgoing money with a USD value that is not zero: what is summed and compared.
+_PAYING = and_(_OUTGOING, Transaction.value_usd.is_not(None), Transaction.value_usd != 0)
+#: The order of a project's transactions (its relationship's ``value_date``; then the row).
+_TX_ORDER = (Transaction.value_date, Transaction.id)
+
+
+class FindingRow(NamedTuple):
+    """A finding as a plain tuple: what a large register's hundreds of thousands of findings
+    are kept as (a tenth of a model's memory); :meth:`finding` makes the model of one."""
+
+    kind: str
+    severity: str
+    project: str
+    transaction: str | None
+    message: str
+
+    def finding(self) -> QualityFinding:
+        if self.transaction is None:
+            return QualityFinding(
+                kind=self.kind, severity=self.severity, project=self.project, message=self.message
+            )
+        return QualityFinding(
+            kind=self.kind,
+            severity=self.severity,
+            project=self.project,
+            transaction=self.transaction,
+            message=self.message,
+        )
+
+
+def _finding(
+    kind: str, severity: str, project: str, message: str, transaction: str | None = None
+) -> FindingRow:
+    return FindingRow(kind, severity, project, transaction, message)
+
+
+@dataclass
+class _Project:
+    """The columns of one project that the checks read, and sums of its transactions."""
+
+    id: int
+    identifier: str
+    title: str
+    package_id: int | None
+    counts: bool
+    decision: str | None
+    agreement_date: dt.date | None
+    precision: str | None
+    counting_date: dt.date | None
+    instrument: str | None
+    dated: int  # transactions with a value date
+    dated_in: int  # of them, dated in the period
+    outgoing: int  # transactions of an outgoing type
+    paying: int  # of them, with a USD value that is not zero
+    own_usd: Decimal  # the sum of those USD values
+    countries: list[tuple[str, bool]] = field(default_factory=list)  # (code, is_region)
+    sectors: list[tuple[str, str]] = field(default_factory=list)  # (vocabulary, code)
+    org_types: list[str | None] = field(default_factory=list)
+
+
+@dataclass
+class _Register:
+    """Every project's columns in identifier order, by id."""
+
+    projects: list[_Project]
+    by_id: dict[int, _Project]
 
 
 def findings(
-    session: Session, rule: CountingRule | None = None, *, book: RateBook | None = None
+    session: Session,
+    rule: CountingRule | None = None,
+    *,
+    book: RateBook | None = None,
+    kinds: Collection[str] | None = None,
 ) -> list[QualityFinding]:
-    """Every finding about the register, most severe first."""
+    """Every finding about the register (or only those of ``kinds``), most severe first."""
+    return [row.finding() for row in finding_rows(session, rule, book=book, kinds=kinds)]
+
+
+def finding_rows(
+    session: Session,
+    rule: CountingRule | None = None,
+    *,
+    book: RateBook | None = None,
+    kinds: Collection[str] | None = None,
+) -> list[FindingRow]:
+    """:func:`findings` as tuples, most severe first.
+
+    One query per check, over columns and SQL sums, never the ORM's object graph: a register
+    of a million transactions is read as a few thousand project rows, and only the
+    transactions a finding is about are read one by one (see ``benchmarks/portal_load.py
+    --cold``)."""
     rule = rule or CountingRule()
-    projects = list(
-        session.scalars(
-            select(Project)
-            .options(
-                selectinload(Project.transactions).joinedload(Transaction.provider),
-                selectinload(Project.participants).joinedload(Participation.organisation),
-                selectinload(Project.parts),
-            )
-            .order_by(Project.identifier)
+    wanted = set(kinds) if kinds is not None else None
+    register = _read(session, rule)
+    found: list[FindingRow] = []
+    for check, made in _CHECKS:
+        if wanted is None or wanted & made:
+            found.extend(check(session, register, rule))
+    if wanted is None or "stale-rate" in wanted:
+        found.extend(_stale_rates(session, register, book or RateBook.from_session(session)))
+    if wanted is not None:
+        found = [f for f in found if f.kind in wanted]
+    return sorted(found, key=lambda f: (_SEVERITY[f.severity], f.kind, f.project))
+
+
+def _read(session: Session, rule: CountingRule) -> _Register:
+    """Every project's columns, with its transactions counted and summed in SQL."""
+    t = Transaction
+    dated_in = t.value_date.between(rule.period_start, rule.period_end)
+    money = (
+        select(
+            t.project_id,
+            func.count(t.value_date).label("dated"),
+            func.count(case((dated_in, 1))).label("dated_in"),
+            func.count(case((_OUTGOING, 1))).label("outgoing"),
+            func.count(case((_PAYING, 1))).label("paying"),
+            exact_sum(case((_PAYING, t.value_usd), else_=0)).label("own"),
         )
+        .group_by(t.project_id)
+        .subquery()
     )
-    found: list[QualityFinding] = []
-    book = book or RateBook.from_session(session)
-    for check in (_counting, _packages, _chains, _duplicates, _dates, _codes, _outliers):
-        found.extend(check(projects, rule))
-    found.extend(_stale_rates(projects, book))
-    order = {"error": 0, "warning": 1, "info": 2}
-    return sorted(found, key=lambda f: (order[f.severity], f.kind, f.project))
+    p = Project
+    rows = session.execute(
+        select(
+            p.id,
+            p.identifier,
+            p.title,
+            p.package_id,
+            p.counts_toward_goal,
+            p.count_decision,
+            p.agreement_date,
+            p.agreement_date_precision,
+            p.counting_date,
+            p.instrument,
+            money.c.dated,
+            money.c.dated_in,
+            money.c.outgoing,
+            money.c.paying,
+            money.c.own,
+        )
+        .outerjoin(money, money.c.project_id == p.id)
+        .order_by(p.identifier)
+    )
+    projects = []
+    for row in rows:
+        dated, dated_in, outgoing, paying, own = row[10:]
+        projects.append(
+            _Project(
+                *row[:10],
+                dated=dated or 0,
+                dated_in=dated_in or 0,
+                outgoing=outgoing or 0,
+                paying=paying or 0,
+                own_usd=own if own is not None else Decimal(0),
+            )
+        )
+    by_id = {project.id: project for project in projects}
+    countries = select(ProjectCountry.project_id, ProjectCountry.code, ProjectCountry.is_region)
+    for pid, code, is_region in session.execute(
+        countries.order_by(ProjectCountry.project_id, ProjectCountry.code)
+    ):
+        by_id[pid].countries.append((code, is_region))
+    sectors = select(ProjectSector.project_id, ProjectSector.vocabulary, ProjectSector.code)
+    for pid, vocabulary, code in session.execute(
+        sectors.order_by(ProjectSector.project_id, ProjectSector.code)
+    ):
+        by_id[pid].sectors.append((vocabulary, code))
+    org_types = (
+        select(Participation.project_id, Organisation.type)
+        .join(Organisation, Organisation.id == Participation.organisation_id)
+        .order_by(Participation.project_id, Participation.organisation_id, Participation.role)
+    )
+    for pid, org_type in session.execute(org_types):
+        by_id[pid].org_types.append(org_type)
+    return _Register(projects, by_id)
 
 
-def _in_period(project: Project, rule: CountingRule) -> bool:
+def _in_period(project: _Project, rule: CountingRule) -> bool:
     """Whether a project falls in the period: by its money's value dates, or, without money,
     by the day its curation places it (the summit window's documents) or its agreement date."""
-    dates: list[dt.date | None] = [t.value_date for t in project.transactions if t.value_date]
-    dates = dates or [project.counting_date or project.agreement_date]
-    return any(d is not None and rule.period_start <= d <= rule.period_end for d in dates)
+    if project.dated:
+        return project.dated_in > 0
+    day = project.counting_date or project.agreement_date
+    return day is not None and rule.period_start <= day <= rule.period_end
 
 
-def _counting(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
-    for p in projects:
+def _counting(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
+    for p in register.projects:
         if not _in_period(p, rule):
             continue
-        if not p.counts_toward_goal:
-            yield QualityFinding(
-                kind="not-counted",
-                severity="info",
-                project=p.identifier,
-                message=f"not counted toward the goal: {p.count_decision or 'no reason recorded'}",
+        if not p.counts:
+            yield _finding(
+                "not-counted",
+                "info",
+                p.identifier,
+                f"not counted toward the goal: {p.decision or 'no reason recorded'}",
             )
-        if not any(t.type not in INCOMING_TYPES for t in p.transactions):
-            yield QualityFinding(
-                kind="amount-unknown",
-                severity="info",
-                project=p.identifier,
-                message="no amount reported; not counted until one is",
+        if not p.outgoing:
+            yield _finding(
+                "amount-unknown",
+                "info",
+                p.identifier,
+                "no amount reported; not counted until one is",
             )
 
 
-def _outgoing(project: Project) -> list[Transaction]:
-    return [t for t in project.transactions if t.type not in INCOMING_TYPES and t.value_usd]
-
-
-def _packages(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
-    for package in projects:
-        parts = [p for p in package.parts if _outgoing(p)]
+def _packages(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
+    parts_of: dict[int, list[_Project]] = defaultdict(list)
+    for p in register.projects:
+        if p.package_id is not None and p.paying:
+            parts_of[p.package_id].append(p)
+    for package in register.projects:
+        parts = parts_of.get(package.id)
         if not parts:
             continue
-        own = sum((t.value_usd or Decimal(0) for t in _outgoing(package)), Decimal(0))
+        own = package.own_usd
         for part in parts:
-            if part.counts_toward_goal and package.counts_toward_goal and own:
-                yield QualityFinding(
-                    kind="package-overlap",
-                    severity="warning",
-                    project=part.identifier,
-                    message=f"counted as well as its package {package.identifier}, whose total "
+            if part.counts and package.counts and own:
+                yield _finding(
+                    "package-overlap",
+                    "warning",
+                    part.identifier,
+                    f"counted as well as its package {package.identifier}, whose total "
                     "may already include it",
                 )
-        inside = sum((t.value_usd or Decimal(0) for p in parts for t in _outgoing(p)), Decimal(0))
+        inside = sum((part.own_usd for part in parts), Decimal(0))
         if own and inside > own:
-            yield QualityFinding(
-                kind="parts-exceed",
-                severity="warning",
-                project=package.identifier,
-                message=f"parts add up to USD {inside:,.0f}, more than the package total "
-                f"USD {own:,.0f}",
+            yield _finding(
+                "parts-exceed",
+                "warning",
+                package.identifier,
+                f"parts add up to USD {inside:,.0f}, more than the package total USD {own:,.0f}",
             )
 
 
-def _chains(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
-    known = {p.identifier: p for p in projects}
-    for p in projects:
-        for t in p.transactions:
-            provider = known.get(t.provider_activity or "")
-            if provider is None or provider is p:
-                continue
-            twice = p.counts_toward_goal and provider.counts_toward_goal and bool(_outgoing(p))
-            yield QualityFinding(
-                kind="funding-chain",
-                severity="warning" if twice else "info",
-                project=p.identifier,
-                transaction=t.ref,
-                message=f"money from {provider.identifier}, also in the register: "
-                + (
-                    "both report outgoing money and both count; mark one not counted"
-                    if twice
-                    else "incoming funds never count, so it is counted once, at the provider"
-                ),
-            )
+def _chains(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
+    provider = aliased(Project)
+    rows = session.execute(
+        select(Transaction.project_id, Transaction.ref, provider.id)
+        .join(provider, provider.identifier == Transaction.provider_activity)
+        .where(provider.id != Transaction.project_id)
+        .order_by(*_TX_ORDER)
+    )
+    for pid, ref, provider_id in rows:
+        p, source = register.by_id[pid], register.by_id[provider_id]
+        twice = p.counts and source.counts and bool(p.paying)
+        yield _finding(
+            "funding-chain",
+            "warning" if twice else "info",
+            p.identifier,
+            f"money from {source.identifier}, also in the register: "
+            + (
+                "both report outgoing money and both count; mark one not counted"
+                if twice
+                else "incoming funds never count, so it is counted once, at the provider"
+            ),
+            ref,
+        )
 
 
 def _words(text: str) -> set[str]:
     return set(_WORD.findall(text.lower()))
 
 
-def _duplicates(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
-    with_money = [p for p in projects if _outgoing(p) and p.counts_toward_goal]
+def _duplicates(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
+    """Pairs of counted projects with money in the same countries, agreed within 90 days,
+    sharing half their title words; compared only within a set of countries."""
+    with_money = [p for p in register.projects if p.paying and p.counts]
+    same_places: dict[frozenset[str], list[int]] = defaultdict(list)
+    for i, p in enumerate(with_money):
+        same_places[frozenset(code for code, _ in p.countries)].append(i)
+    words = [_words(p.title) for p in with_money]
     for i, a in enumerate(with_money):
-        for b in with_money[i + 1 :]:
-            if {c.code for c in a.countries} != {c.code for c in b.countries}:
+        for j in same_places[frozenset(code for code, _ in a.countries)]:
+            if j <= i:
                 continue
+            b = with_money[j]
             if a.package_id == b.id or b.package_id == a.id:
                 continue
             da, db = a.agreement_date, b.agreement_date
             if da is None or db is None or abs((da - db).days) > 90:
                 continue
-            wa, wb = _words(a.title), _words(b.title)
+            wa, wb = words[i], words[j]
             overlap = len(wa & wb) / max(1, min(len(wa), len(wb)))
             if overlap >= 0.5:
-                yield QualityFinding(
-                    kind="possible-duplicate",
-                    severity="warning",
-                    project=a.identifier,
-                    message=f"looks like {b.identifier} (same country, dates within 90 days, "
+                yield _finding(
+                    "possible-duplicate",
+                    "warning",
+                    a.identifier,
+                    f"looks like {b.identifier} (same country, dates within 90 days, "
                     f"{overlap:.0%} of title words shared): one project reported twice?",
                 )
 
 
-def _dates(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
-    for p in projects:
-        for t in p.transactions:
-            if t.value_date is None:
-                yield QualityFinding(
-                    kind="missing-value-date",
-                    severity="error",
-                    project=p.identifier,
-                    transaction=t.ref,
-                    message="no value date: cannot be converted or counted",
-                )
-        if p.agreement_date_precision in ("month", "year") and _in_period(p, rule):
-            yield QualityFinding(
-                kind="imprecise-date",
-                severity="info",
-                project=p.identifier,
-                message=f"date known only to the {p.agreement_date_precision}; dated at the "
-                "latest day consistent with its report",
+def _dates(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
+    undated = select(Transaction.project_id, Transaction.ref).where(
+        Transaction.value_date.is_(None)
+    )
+    for pid, ref in session.execute(undated.order_by(Transaction.id)):
+        yield _finding(
+            "missing-value-date",
+            "error",
+            register.by_id[pid].identifier,
+            "no value date: cannot be converted or counted",
+            ref,
+        )
+    for p in register.projects:
+        if p.precision in ("month", "year") and _in_period(p, rule):
+            yield _finding(
+                "imprecise-date",
+                "info",
+                p.identifier,
+                f"date known only to the {p.precision}; dated at the latest day consistent "
+                "with its report",
             )
 
 
-def _codes(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
-    for p in projects:
+def _codes(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
+    """Codes outside their IATI codelists: each distinct transaction code is looked up once,
+    and only the transactions with a bad one are read."""
+    currencies = session.scalars(select(Transaction.currency).distinct()).all()
+    types = session.scalars(select(Transaction.type).distinct()).all()
+    bad_currencies = sorted(c for c in currencies if not codelists.is_code("Currency", c))
+    bad_types = sorted(t for t in types if not codelists.is_code("TransactionType", str(t)))
+    in_transactions: dict[int, list[str]] = defaultdict(list)
+    if bad_currencies or bad_types:
+        rows = session.execute(
+            select(Transaction.project_id, Transaction.currency, Transaction.type)
+            .where(or_(Transaction.currency.in_(bad_currencies), Transaction.type.in_(bad_types)))
+            .order_by(*_TX_ORDER)
+        )
+        for pid, currency, tx_type in rows:
+            if currency in bad_currencies:
+                in_transactions[pid].append(f"currency {currency}")
+            if tx_type in bad_types:
+                in_transactions[pid].append(f"transaction type {tx_type}")
+    for p in register.projects:
         bad = [
-            f"sector {s.code}"
-            for s in p.sectors
-            if s.vocabulary == "1" and not codelists.is_code("Sector", s.code)
+            f"sector {code}"
+            for vocabulary, code in p.sectors
+            if vocabulary == "1" and not codelists.is_code("Sector", code)
         ]
-        for c in p.countries:
-            listname = "Region" if c.is_region else "Country"
-            if not codelists.is_code(listname, c.code):
-                bad.append(f"{listname.lower()} {c.code}")
-        for t in p.transactions:
-            if not codelists.is_code("Currency", t.currency):
-                bad.append(f"currency {t.currency}")
-            if not codelists.is_code("TransactionType", str(t.type)):
-                bad.append(f"transaction type {t.type}")
-        for part in p.participants:
-            org_type = part.organisation.type
+        for code, is_region in p.countries:
+            listname = "Region" if is_region else "Country"
+            if not codelists.is_code(listname, code):
+                bad.append(f"{listname.lower()} {code}")
+        bad.extend(in_transactions.get(p.id, ()))
+        for org_type in p.org_types:
             if org_type and not codelists.is_code("OrganisationType", org_type):
                 bad.append(f"organisation type {org_type}")
         for code in bad:
-            yield QualityFinding(
-                kind="unknown-code",
-                severity="error",
-                project=p.identifier,
-                message=f"{code} is not in its IATI codelist",
+            yield _finding(
+                "unknown-code", "error", p.identifier, f"{code} is not in its IATI codelist"
             )
 
 
-def _outliers(projects: list[Project], rule: CountingRule) -> Iterator[QualityFinding]:
-    by_instrument: dict[str, list[tuple[Project, Transaction, float]]] = {}
-    for p in projects:
-        for t in _outgoing(p):
-            if t.value_usd and t.value_usd > 0:
-                key = t.instrument or p.instrument or "unknown"
-                by_instrument.setdefault(key, []).append((p, t, math.log10(float(t.value_usd))))
-    for instrument, rows in by_instrument.items():
-        if len(rows) < 5:
-            continue
-        logs = [r[2] for r in rows]
-        median = statistics.median(logs)
-        mad = statistics.median(abs(x - median) for x in logs)
-        if mad == 0:
-            continue
-        for p, t, x in rows:
-            z = 0.6745 * (x - median) / mad
-            if abs(z) > _OUTLIER_Z:
-                yield QualityFinding(
-                    kind="outlier",
-                    severity="warning",
-                    project=p.identifier,
-                    transaction=t.ref,
-                    message=f"USD {t.value_usd:,.0f} is far from other {instrument} amounts "
-                    f"(robust z = {z:.1f})",
-                )
+def _instrument_key(project_instrument: Any) -> Any:
+    """The instrument an amount is compared within: its own, else its project's, else
+    ``unknown`` (an empty text counts as none)."""
+    return func.coalesce(
+        func.nullif(Transaction.instrument, ""), func.nullif(project_instrument, ""), "unknown"
+    )
 
 
-def _stale_rates(projects: list[Project], book: RateBook) -> Iterator[QualityFinding]:
-    for p in projects:
-        for t in _outgoing(p):
-            if t.value_date is None:
-                continue
-            method = book.rate(t.currency, "JPY", t.value_date)[1]
-            if "stale" in method:
-                yield QualityFinding(
-                    kind="stale-rate",
-                    severity="info",
-                    project=p.identifier,
-                    transaction=t.ref,
-                    message=f"{t.currency} converted at the {method}: no rate yet for "
-                    f"{t.value_date.year}",
-                )
+def _usd_cents(session: Session) -> Any:
+    """``value_usd`` as the store keeps it: integer hundredths on SQLite (read without making
+    a Decimal of each), NUMERIC on PostgreSQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return type_coerce(Transaction.value_usd, BigInteger)
+    return Transaction.value_usd
+
+
+def _log10_usd(session: Session) -> Callable[[Any], float]:
+    """``log10(float(value_usd))`` of what :func:`_usd_cents` reads: hundredths divided in
+    Python are the correctly rounded float of the Decimal, as ``float(Decimal)`` is."""
+    if session.get_bind().dialect.name == "sqlite":
+        return lambda cents: math.log10(cents / 100)
+    return lambda value: math.log10(float(value))
+
+
+def _outliers(session: Session, register: _Register, rule: CountingRule) -> Iterator[FindingRow]:
+    """Amounts far from the others of their instrument (robust z-score of log10 USD).
+
+    The median and MAD need every amount (read as floats, one column), then only the
+    transactions outside the bounds they give are read back, and judged as before."""
+    key = _instrument_key(Project.instrument)
+    positive = and_(_PAYING, Transaction.value_usd > 0)
+    joined = select(key, _usd_cents(session)).join(Project, Project.id == Transaction.project_id)
+    log10 = _log10_usd(session)
+    logs: dict[str, array[float]] = defaultdict(lambda: array("d"))
+    for instrument, value in session.execute(joined.where(positive)):
+        logs[instrument].append(log10(value))
+    bounds: dict[str, tuple[float, float]] = {}
+    for instrument, xs in logs.items():
+        if len(xs) < 5:
+            continue
+        median = statistics.median(xs)
+        mad = statistics.median(array("d", (abs(x - median) for x in xs)))
+        if mad != 0:
+            bounds[instrument] = (median, mad)
+    del logs
+    if not bounds:
+        return
+    # Candidates by SQL (a little wider than the bounds), each then judged exactly in Python.
+    near = []
+    for instrument, (median, mad) in bounds.items():
+        reach = _OUTLIER_Z * mad / 0.6745
+        near.append(and_(key == instrument, _outside(median - reach, median + reach)))
+    rows = session.execute(
+        select(key, Transaction.project_id, Transaction.ref, Transaction.value_usd)
+        .join(Project, Project.id == Transaction.project_id)
+        .where(positive, or_(*near))
+        .order_by(*_TX_ORDER)
+    )
+    flagged: dict[str, list[tuple[_Project, str, Decimal, float]]] = defaultdict(list)
+    for instrument, pid, ref, value in rows:
+        median, mad = bounds[instrument]
+        z = 0.6745 * (math.log10(float(value)) - median) / mad
+        if abs(z) > _OUTLIER_Z:
+            flagged[instrument].append((register.by_id[pid], ref, value, z))
+    for instrument in _first_seen(session, register, key, positive, flagged):
+        for p, ref, value, z in flagged[instrument]:
+            yield _finding(
+                "outlier",
+                "warning",
+                p.identifier,
+                f"USD {value:,.0f} is far from other {instrument} amounts (robust z = {z:.1f})",
+                ref,
+            )
+
+
+#: Bounds (log10 USD) past which SQL need not compare: no stored amount is beyond them, and
+#: their hundredths still fit SQLite's 64-bit integers.
+_LOWEST, _HIGHEST = -3.0, 16.0
+_WIDER, _NARROWER = Decimal("1.000001"), Decimal("0.999999")
+_CENT = Decimal("0.01")
+
+
+def _outside(low: float, high: float) -> Any:
+    """USD amounts below ``10**low`` or above ``10**high``, widened by a millionth to whole
+    cents, so that the SQL pre-selection keeps every amount the float test may flag."""
+    if low > _HIGHEST:
+        return true()
+    outside = []
+    if low > _LOWEST:
+        bound = (Decimal(10**low) * _WIDER).quantize(_CENT, ROUND_CEILING)
+        outside.append(Transaction.value_usd < bound)
+    if high < _HIGHEST:
+        bound = (Decimal(10 ** max(high, _LOWEST)) * _NARROWER).quantize(_CENT, ROUND_FLOOR)
+        outside.append(Transaction.value_usd > bound)
+    return or_(false(), *outside)
+
+
+def _first_seen(
+    session: Session, register: _Register, key: Any, positive: Any, flagged: dict[str, Any]
+) -> list[str]:
+    """The instruments of ``flagged`` in the order their first amount appears (projects by
+    identifier, then each project's transactions): the order the findings were made in,
+    which decides the order of one project's outliers of several instruments (only then is
+    it looked up)."""
+    instruments_of: dict[int, set[str]] = defaultdict(set)
+    for instrument, rows in flagged.items():
+        for project, *_ in rows:
+            instruments_of[project.id].add(instrument)
+    if all(len(found) < 2 for found in instruments_of.values()):
+        return list(flagged)
+    first = (
+        select(key, func.min(Project.identifier))
+        .join(Project, Project.id == Transaction.project_id)
+        .where(positive, key.in_(list(flagged)))
+        .group_by(key)
+    )
+    firsts: dict[str, str] = {row[0]: row[1] for row in session.execute(first)}
+    rank = {p.identifier: i for i, p in enumerate(register.projects)}
+    order: dict[str, tuple[int, int]] = {}
+    for instrument, identifier in firsts.items():
+        order[instrument] = (rank[identifier], 0)
+    shared = defaultdict(list)
+    for instrument, identifier in firsts.items():
+        shared[identifier].append(instrument)
+    for identifier, instruments in shared.items():
+        if len(instruments) < 2:
+            continue
+        seen = session.execute(
+            select(key)
+            .join(Project, Project.id == Transaction.project_id)
+            .where(positive, Project.identifier == identifier)
+            .order_by(*_TX_ORDER)
+        ).scalars()
+        for i, instrument in enumerate(dict.fromkeys(seen)):
+            if instrument in order:
+                order[instrument] = (order[instrument][0], i)
+    return sorted(flagged, key=lambda k: order[k])
+
+
+def _unindexed(session: Session, column: Any) -> Any:
+    """``column``, kept out of SQLite's index search: a pass over most transactions reads the
+    table in order (seconds) rather than one index entry at a time (minutes on a cold cache,
+    what the planner picks for a date range). PostgreSQL estimates its rows and needs no help."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.coalesce(column, column)
+    return column
+
+
+def _stale_rates(session: Session, register: _Register, book: RateBook) -> Iterator[FindingRow]:
+    """Counted money converted at a stale rate: each (currency, value date) the register holds
+    is looked up once; only the transactions of stale ones are read."""
+    dated = and_(_PAYING, Transaction.value_date.is_not(None))
+    pairs: list[tuple[str, dt.date]] = session.execute(  # type: ignore[assignment]
+        select(Transaction.currency, Transaction.value_date)
+        .where(dated)
+        .distinct()
+        .order_by(Transaction.currency, Transaction.value_date)
+    ).all()
+    messages: dict[tuple[str, dt.date], str] = {}
+    runs: list[tuple[str, dt.date, dt.date]] = []  # consecutive stale days the register holds
+    open_run: tuple[str, dt.date] | None = None
+    last: tuple[str, dt.date] | None = None
+    for currency, day in pairs:
+        method = book.rate(currency, "JPY", day)[1]
+        stale = "stale" in method
+        if stale:
+            messages[(currency, day)] = (
+                f"{currency} converted at the {method}: no rate yet for {day.year}"
+            )
+        if open_run is not None and (not stale or open_run[0] != currency):
+            assert last is not None
+            runs.append((open_run[0], open_run[1], last[1]))
+            open_run = None
+        if stale and open_run is None:
+            open_run = (currency, day)
+        last = (currency, day)
+    if open_run is not None and last is not None:
+        runs.append((open_run[0], open_run[1], last[1]))
+    if not runs:
+        return
+    day = _unindexed(session, Transaction.value_date)
+    where = or_(
+        *(
+            and_(Transaction.currency == currency, day.between(first, end))
+            for currency, first, end in runs
+        )
+    )
+    rows = session.execute(
+        select(
+            Transaction.project_id, Transaction.ref, Transaction.currency, Transaction.value_date
+        )
+        .where(dated, where)
+        .order_by(*_TX_ORDER)
+    )
+    for pid, ref, currency, value_date in rows:
+        message = messages[(currency, value_date)]  # type: ignore[index]  # dated
+        yield _finding("stale-rate", "info", register.by_id[pid].identifier, message, ref)
+
+
+_CHECKS: tuple[
+    tuple[Callable[[Session, _Register, CountingRule], Iterator[FindingRow]], frozenset[str]],
+    ...,
+] = (
+    (_counting, frozenset({"not-counted", "amount-unknown"})),
+    (_packages, frozenset({"package-overlap", "parts-exceed"})),
+    (_chains, frozenset({"funding-chain"})),
+    (_duplicates, frozenset({"possible-duplicate"})),
+    (_dates, frozenset({"missing-value-date", "imprecise-date"})),
+    (_codes, frozenset({"unknown-code"})),
+    (_outliers, frozenset({"outlier"})),
+)
 
 
 def left_out(found: Iterable[QualityFinding]) -> list[tuple[str, list[QualityFinding]]]:

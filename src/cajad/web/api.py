@@ -50,7 +50,7 @@ from cajad.tracker import (
 from cajad.web.auth import PrincipalDep
 from cajad.web.deps import BookDep, SessionDep
 from cajad.web.errors import ParameterError, error_responses
-from cajad.web.figures import cached_findings, cached_progress
+from cajad.web.figures import cached_finding_rows, cached_progress
 from cajad.web.params import (
     MAX_LIMIT,
     AgreedFrom,
@@ -370,7 +370,7 @@ def quality(
     first, a page at a time (``total`` and ``by_kind`` count every match)."""
     found = [
         f
-        for f in cached_findings(request, session, book)
+        for f in cached_finding_rows(request, session, book)
         if (kind is None or f.kind == kind) and (severity is None or f.severity == severity)
     ]
     by_kind: dict[str, int] = {}
@@ -381,7 +381,7 @@ def quality(
         by_kind=by_kind,
         limit=limit,
         offset=offset,
-        findings=found[offset : offset + limit],
+        findings=[f.finding() for f in found[offset : offset + limit]],
     )
 
 

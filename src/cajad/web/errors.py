@@ -8,7 +8,8 @@
         └── ResourceNotFoundError (LookupError)  nothing at what the request names (a route)
 
 What a failure means is decided once, for the CLI and the web alike, by
-:func:`cajad.errors.kind_of`: not found → 404, refused input → 422, conflict → 409, a failure
+:func:`cajad.errors.kind_of`: not found → 404, refused input → 422, conflict → 409, the
+register's write lock held too long by another writer → 503 with ``Retry-After``, a failure
 of cajad (the store, a worker) or anything unexpected → 500, logged with its trace. Every
 package's errors reach HTTP by this one map; services raise their own errors, never HTTP ones.
 
@@ -124,6 +125,13 @@ THROTTLED = ProblemType(
     429,
     "Too many failed sign-ins from this address or for this account; wait `Retry-After` seconds.",
 )
+BUSY = ProblemType(
+    "busy",
+    "Busy",
+    503,
+    "Another writer held the register's write lock for longer than a write waits; nothing "
+    "changed. Try again after `Retry-After` seconds.",
+)
 INTERNAL = ProblemType(
     "internal-error", "Internal error", 500, "cajad failed to answer; the error is logged."
 )
@@ -140,6 +148,7 @@ PROBLEM_TYPES = {
         UNSIGNED,
         FORBIDDEN,
         THROTTLED,
+        BUSY,
         INTERNAL,
     )
 }
@@ -152,6 +161,7 @@ _BY_KIND = {
     ErrorKind.UNSIGNED: UNSIGNED,
     ErrorKind.FORBIDDEN: FORBIDDEN,
     ErrorKind.THROTTLED: THROTTLED,
+    ErrorKind.BUSY: BUSY,
     ErrorKind.FAILED: INTERNAL,
     ErrorKind.UNEXPECTED: INTERNAL,
 }
@@ -286,18 +296,20 @@ async def handle_exception(request: Request, exc: Exception) -> Response:
     if wants_json(request):
         body = problem.model_dump(mode="json")
         return JSONResponse(body, problem.status, headers=headers, media_type=PROBLEM_JSON)
-    return render(request, "error.html", {"error": problem}, status_code=problem.status)
+    page = render(request, "error.html", {"error": problem}, status_code=problem.status)
+    page.headers.update(headers or {})
+    return page
 
 
 def _headers(exc: Exception) -> Mapping[str, str] | None:
     """The headers an error answer carries: the router's own, the scheme to sign in with
-    (401, RFC 9110), when to try again (429)."""
+    (401, RFC 9110), when to try again (429; 503 when another writer held the lock)."""
     if isinstance(exc, HTTPException):
         return exc.headers
     kind = kind_of(exc)
     if kind is ErrorKind.UNSIGNED:
         return {"WWW-Authenticate": 'Bearer realm="cajad"'}
-    if kind is ErrorKind.THROTTLED:
+    if kind in (ErrorKind.THROTTLED, ErrorKind.BUSY):
         return {"Retry-After": str(getattr(exc, "retry_after", 60))}
     return None
 

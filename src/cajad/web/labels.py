@@ -202,6 +202,11 @@ ERROR_WORDS = (
     N_("Precondition required"),
     N_("Sign-in required"),
     N_("Too many attempts"),
+    N_("Busy"),
+    N_(
+        "Another writer held the register's write lock for longer than a write waits; nothing "
+        "changed. Try again after `Retry-After` seconds."
+    ),
     N_(
         "The `If-Match` version is no longer the stored one: someone changed it meanwhile; "
         "nothing changed. Read it again (its `ETag`) and reapply the change."

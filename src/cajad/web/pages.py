@@ -34,7 +34,7 @@ from cajad.tracker import (
 )
 from cajad.tracker import pace as pace_rule
 from cajad.tracker.progress import AGGREGATE_AREA_UNKNOWN, SIGNED_TYPES
-from cajad.tracker.quality import left_out
+from cajad.tracker.quality import NOT_COUNTED, left_out
 from cajad.web.api import ProjectFilterDep, summaries
 from cajad.web.auth import current_principal
 from cajad.web.country_map import country_map
@@ -48,7 +48,7 @@ from cajad.web.dashboard_figures import (
     timeline,
 )
 from cajad.web.deps import BookDep, SessionDep
-from cajad.web.figures import cached_findings, cached_progress
+from cajad.web.figures import cached_finding_rows, cached_findings, cached_progress
 from cajad.web.i18n import N_
 from cajad.web.i18n import gettext as _
 from cajad.web.labels import Words, breakdown_key
@@ -143,7 +143,7 @@ def dashboard(
         "charts": {**charts, "month": _timeline_chart(months)},
         "currencies": currency_choices(book, rule),
         "measures": [m.value for m in Measure],
-        "excluded": left_out(cached_findings(request, session, book, rule)),
+        "excluded": left_out(cached_findings(request, session, book, rule, kinds=NOT_COUNTED)),
     }
     return render(request, "dashboard.html", context)
 
@@ -300,7 +300,7 @@ def quality(
 ) -> Response:
     """Every data-quality finding, most severe first, filterable by kind and severity, a page
     of :data:`FINDINGS_PAGE` at a time."""
-    everything = cached_findings(request, session, book)
+    everything = cached_finding_rows(request, session, book)
     shown = [
         f
         for f in everything
@@ -311,7 +311,7 @@ def quality(
         counts[f.kind] += 1
     offset = (page - 1) * FINDINGS_PAGE
     context = {
-        "findings": shown[offset : offset + FINDINGS_PAGE],
+        "findings": [f.finding() for f in shown[offset : offset + FINDINGS_PAGE]],
         "shown": len(shown),
         "counts": dict(sorted(counts.items())),
         "kind": kind or "",
