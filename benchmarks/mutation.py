@@ -115,7 +115,7 @@ TARGETS: dict[str, Target] = {
                 "_band",
             )
         },
-        ("tests/screening/test_fitted.py",),
+        ("tests/screening/test_fitted.py", "tests/screening/test_fitted_boundaries.py"),
     ),
     "screening.engine": Target(
         {"src/cajad/screening/engine.py": ("_categorise", "_band", "_flag")},
