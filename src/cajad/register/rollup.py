@@ -322,6 +322,15 @@ def _stored_sums(session: Session, ids: list[int] | None, batch: int) -> dict[Ke
     return totals
 
 
+def stored_facts(session: Session, ids: list[int]) -> dict[int, Facts]:
+    """The rollup facts of those of the stored projects ``ids`` that count (ineligible ones
+    are left out: they contribute nothing), read in bulk."""
+    facts: dict[int, Facts] = {}
+    for start in range(0, len(ids), _CHUNK):
+        facts.update(_stored_facts(session, ids[start : start + _CHUNK]))
+    return facts
+
+
 def _stored_facts(session: Session, ids: list[int] | None = None) -> dict[int, Facts]:
     """The rollup facts of eligible projects (``ids``, or all), read in bulk (as
     :func:`project_facts`)."""
