@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 
 from cajad.register import InputError, session_scope, transactions_import
 from cajad.register.audit import history
+from cajad.register.changes import summarise
 from cajad.register.models import Project, Transaction
 from cajad.register.rollup import rebuild
 from cajad.register.transactions_import import import_transactions
@@ -134,6 +135,8 @@ def test_the_audit_records_the_transactions_each_batch_changed(
     assert replaced.after["title"] == title
     assert added.before == {"title": title, "transactions": []}
     assert added.after is not None and [t["ref"] for t in added.after["transactions"]] == ["n-1"]
+    change = summarise(added)  # as the changes feed shows it: the project, the one transaction
+    assert change.title == title and [f.field for f in change.fields] == ["transaction n-1"]
     count = len(rows_of(engine, "audit_log"))
     import_transactions(engine, path, batch_rows=1)  # unchanged: nothing audited
     assert len(rows_of(engine, "audit_log")) == count
