@@ -15,8 +15,10 @@ Run: ``PYTHONPATH=src .venv/bin/python benchmarks/portal_load.py [--clients 8] [
    requests per second, p50 and p99 latency, and the ratio of each page's throughput to the
    bare endpoint's in the same run.
 4. Checks the Plotly bundle is served compressed and cacheable (size on the wire, headers).
-5. ``--soak SECONDS``: drives ``/`` and ``/api/progress`` for that long while sampling the
-   server's resident memory each second; prints start, end and maximum.
+5. ``--soak SECONDS``: drives :data:`SOAK_PATHS` (cached pages, the streamed exports, a
+   conversion on a new day each time) for that long while sampling the server's resident
+   memory each second; prints start, end, maximum, end/start, the RSS each minute and the
+   answers by status.
 6. ``--cold``: the first request after a write, which computes the figures again. For each of
    :data:`COLD` (the dashboard, progress from the rollup and in a currency outside it, every
    finding): the register's version is bumped (as every write
@@ -34,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import gzip
 import multiprocessing
 import os
@@ -215,8 +218,24 @@ def plotly_check(base: str) -> str:
     )
 
 
-def soak(server: Server, seconds: float, clients: int) -> tuple[int, int, int]:
-    """Drive ``/`` and ``/api/progress`` for ``seconds``; RSS at start, end, and maximum."""
+#: What the soak asks for, in turn: the cached pages, and what is computed per request (the
+#: streamed exports, a conversion on a new day each time: the rate cache must stay bounded).
+SOAK_PATHS = (
+    "/",
+    "/api/progress",
+    "/projects",
+    "/api/progress?currency=USD",
+    "/api/projects.xlsx?currency=USD",
+    "/api/transactions.csv?currency=EUR",
+    "/api/projects.xml?area=green",
+    "/api/convert?amount=1000&currency=USD&target=JPY&date={day}",
+)
+
+
+def soak(server: Server, seconds: float, clients: int) -> tuple[list[int], dict[int, int]]:
+    """Drive :data:`SOAK_PATHS` for ``seconds``; the server's RSS each second, and how many
+    answers of each status."""
+    statuses: dict[int, int] = {}
 
     async def run() -> list[int]:
         samples = [server.rss()]
@@ -225,10 +244,12 @@ def soak(server: Server, seconds: float, clients: int) -> tuple[int, int, int]:
         async with httpx.AsyncClient(limits=limits, timeout=120) as client:
 
             async def one(i: int) -> None:
-                paths = ("/", "/api/progress", "/projects", "/api/progress?currency=USD")
                 n = i
                 while time.perf_counter() < deadline:
-                    await client.get(server.base + paths[n % len(paths)])
+                    day = dt.date(2010, 1, 1) + dt.timedelta(days=n % 5800)
+                    path = SOAK_PATHS[n % len(SOAK_PATHS)].format(day=day.isoformat())
+                    answer = await client.get(server.base + path)
+                    statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
                     n += 1
 
             async def sample() -> None:
@@ -241,7 +262,7 @@ def soak(server: Server, seconds: float, clients: int) -> tuple[int, int, int]:
         return samples
 
     samples = asyncio.run(run())
-    return samples[0], samples[-1], max(samples)
+    return samples, statuses
 
 
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -368,11 +389,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             print(plotly_check(portal.base))
             if args.soak:
-                first, last, most = soak(portal, args.soak, args.clients)
+                samples, statuses = soak(portal, args.soak, args.clients)
+                first, last, most = samples[0], samples[-1], max(samples)
                 print(
                     f"soak {args.soak:g} s: server RSS start {first / 2**20:.0f} MiB, end "
-                    f"{last / 2**20:.0f} MiB, max {most / 2**20:.0f} MiB"
+                    f"{last / 2**20:.0f} MiB, max {most / 2**20:.0f} MiB, end/start "
+                    f"{last / first:.2f}; answers by status {dict(sorted(statuses.items()))}"
                 )
+                minutes = samples[::60] + ([samples[-1]] if len(samples) % 60 != 1 else [])
+                print("RSS each minute, MiB: " + " ".join(f"{r / 2**20:.0f}" for r in minutes))
         finally:
             portal.stop()
             bare.stop()

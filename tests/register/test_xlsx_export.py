@@ -204,3 +204,42 @@ def test_cli_dates_and_since_summit_select_as_the_portal_does(
     got = [r["identifier"] for r in _rows(openpyxl.load_workbook(out))]
     assert got == [r["identifier"] for r in _rows(expected)]
     assert 0 < len(got) < 165
+
+
+def xlsx_cells(content: bytes) -> dict[str, Any]:
+    """Everything a reader sees of a workbook: each sheet's cells (value, number format, bold),
+    column widths and frozen panes."""
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    seen: dict[str, Any] = {}
+    for sheet in workbook.worksheets:
+        seen[sheet.title] = {
+            "cells": [
+                [(c.value, c.number_format, bool(c.font.b)) for c in row]
+                for row in sheet.iter_rows()
+            ],
+            "widths": {k: d.width for k, d in sheet.column_dimensions.items() if d.width},
+            "freeze": sheet.freeze_panes,
+        }
+    return seen
+
+
+def test_the_write_only_workbook_equals_the_one_built_in_memory(engine: Engine) -> None:
+    """Streaming the workbook (write-only mode) changes no cell, format, width or pane."""
+    written: dict[bool, bytes] = {}
+    for write_only in (True, False):
+        buffer = io.BytesIO()
+        with session_scope(engine) as session:
+            write_projects_xlsx(
+                session,
+                ProjectFilter(),
+                buffer,
+                currency="USD",
+                book=RateBook.from_session(session),
+                notes={"Counting rule": "the rule"},
+                write_only=write_only,
+            )
+        written[write_only] = buffer.getvalue()
+    streamed, built = xlsx_cells(written[True]), xlsx_cells(written[False])
+    assert len(streamed["Projects"]["cells"]) > 20
+    assert streamed["Projects"]["cells"][1][COLUMNS.index("agreement_date")][1] == "yyyy-mm-dd"
+    assert streamed == built

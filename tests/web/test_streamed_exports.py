@@ -13,6 +13,9 @@ from sqlalchemy import Engine
 from cajad.iati import _export, export_activities, stream_activities
 from cajad.register import ProjectFilter, RateBook, session_scope, write_transactions_csv
 from cajad.register.transactions_export import transactions_csv_chunks
+from cajad.register.xlsx_export import write_projects_xlsx
+from cajad.tracker import CountingRule
+from tests.register.test_xlsx_export import xlsx_cells
 from tests.web.conftest import TestClient
 
 
@@ -72,3 +75,23 @@ def test_projects_xml_with_nothing_to_export_is_refused_before_streaming(
     answer = client.get("/api/projects.xml", params={"q": "zzzqq"})
     assert answer.status_code == 404
     assert answer.headers["content-type"].startswith("application/problem+json")
+
+
+def test_projects_xlsx_streams_the_workbook_built_in_memory(
+    client: TestClient, web_engine: Engine
+) -> None:
+    answer = client.get("/api/projects.xlsx", params={"country": "KZ", "currency": "EUR"})
+    assert answer.status_code == 200
+    assert answer.headers["content-length"] == str(len(answer.content))
+    buffer = io.BytesIO()
+    with session_scope(web_engine) as session:
+        write_projects_xlsx(
+            session,
+            ProjectFilter(country="KZ"),
+            buffer,
+            currency="EUR",
+            book=RateBook.from_session(session),
+            notes={"Counting rule": CountingRule().describe()},
+            write_only=False,
+        )
+    assert xlsx_cells(answer.content) == xlsx_cells(buffer.getvalue())

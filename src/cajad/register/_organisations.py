@@ -8,7 +8,7 @@ can be taken out before they move.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -35,14 +35,17 @@ class Organisations:
 
     def prefetch(self, specs: Sequence[ProjectSpec]) -> None:
         """Read the stored organisations the specs name, by name or by ref."""
+        self.prefetch_named(named for spec in specs for named in named_organisations(spec))
+
+    def prefetch_named(self, organisations: Iterable[OrganisationSpec]) -> None:
+        """Read the stored organisations named (by name or by ref) in a few queries."""
         names: set[str] = set()
         refs: set[str] = set()
-        for spec in specs:
-            for named in named_organisations(spec):
-                if named.name not in self.cache:
-                    names.add(named.name)
-                    if named.ref:
-                        refs.add(named.ref)
+        for named in organisations:
+            if named.name not in self.cache:
+                names.add(named.name)
+                if named.ref:
+                    refs.add(named.ref)
         for column, wanted in (
             (Organisation.name, sorted(names)),
             (Organisation.ref, sorted(refs)),

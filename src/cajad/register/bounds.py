@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from cajad.register.errors import Problem
-from cajad.register.specs import ProjectSpec
+from cajad.register.specs import ProjectSpec, TransactionSpec
 
 MAX_AMOUNT: Final = Decimal(10) ** 15
 #: The largest row id (and offset) either database holds: a signed 64-bit integer.
@@ -113,6 +113,17 @@ def spec_problems(spec: ProjectSpec, file: str) -> list[Problem]:
         reason = _error(name, value)
         if reason is not None:
             problems.append(Problem(file, where, name, reason))
+    return problems
+
+
+def transaction_problems(tx: TransactionSpec, file: str, line: int) -> list[Problem]:
+    """Every value of one transaction outside the bounds, at ``line``, named as
+    :func:`spec_problems` names it in its project (``transactions[T1].value``)."""
+    problems: list[Problem] = []
+    for _where, name, value in _values(tx, f"transactions[{tx.ref}].", line):
+        reason = _error(name, value)
+        if reason is not None:
+            problems.append(Problem(file, line, name, reason))
     return problems
 
 

@@ -10,8 +10,9 @@ codes and error lines come from :mod:`cajad._cli`: 2 input refused (nothing writ
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -316,17 +317,21 @@ def export_xlsx_command(
         new_since=CountingRule().period_start if since_summit else None,
     )
     engine = open_register()
-    buffer = io.BytesIO()
-    with session_scope(engine) as session:
-        report = write_projects_xlsx(
-            session,
-            where,
-            buffer,
-            currency=currency.strip().upper(),
-            book=RateBook.from_session(session),
-            columns=chosen,
-            notes={"Counting rule": CountingRule().describe()},
-        )
-    out_file.write_bytes(buffer.getvalue())
+    # Spooled (memory, then disk), and copied to ``out_file`` only once whole: a refused
+    # export leaves no file behind.
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
+        with session_scope(engine) as session:
+            report = write_projects_xlsx(
+                session,
+                where,
+                spool,
+                currency=currency.strip().upper(),
+                book=RateBook.from_session(session),
+                columns=chosen,
+                notes={"Counting rule": CountingRule().describe()},
+            )
+        spool.seek(0)
+        with out_file.open("wb") as target:
+            shutil.copyfileobj(spool, target)
     totals = "; ".join(f"{k} {report.currency} {v:,.2f}" for k, v in report.totals.items())
     out.print(f"{out_file}: {report.projects} projects; {totals}.", highlight=False)

@@ -333,6 +333,20 @@ def _stored_sums(session: Session, ids: list[int] | None, batch: int) -> dict[Ke
     return totals
 
 
+def stored_facts(
+    session: Session, ids: list[int] | None = None, *, eligible: Sequence[Any] = _ELIGIBLE
+) -> dict[int, Facts]:
+    """The rollup facts of those of the stored projects ``ids`` (or all) that count by
+    ``eligible`` (ineligible ones are left out: they contribute nothing), read in bulk, ``ids``
+    a chunk at a time; also for the progress of currencies outside the rollup."""
+    if ids is None:
+        return _stored_facts(session, eligible=eligible)
+    facts: dict[int, Facts] = {}
+    for start in range(0, len(ids), _CHUNK):
+        facts.update(_stored_facts(session, ids[start : start + _CHUNK], eligible=eligible))
+    return facts
+
+
 def _stored_facts(
     session: Session, ids: list[int] | None = None, *, eligible: Sequence[Any] = _ELIGIBLE
 ) -> dict[int, Facts]:
@@ -383,7 +397,3 @@ def _stored_facts(
             composition=composition_code(basis, evidence),
         )
     return facts
-
-
-#: The rollup facts of stored projects read in bulk, for the progress of other currencies.
-stored_facts = _stored_facts

@@ -15,14 +15,12 @@ from sqlalchemy import Engine
 from cajad.data import data_path
 from cajad.register.deals import COLUMNS as DEALS_COLUMNS
 from cajad.register.deals import read_deals
-from cajad.register.errors import InputError, Problem
+from cajad.register.errors import InputError
 from cajad.register.fx import bundled_quotes, load_rates
 from cajad.register.importer import ImportReport, ProgressCallback, import_specs
-from cajad.register.specs import ProjectSpec
 from cajad.register.store import Actor, migrate, session_scope
 from cajad.register.transactions_csv import REQUIRED as TRANSACTION_COLUMNS
-from cajad.register.transactions_csv import read_transactions
-from cajad.register.views import project_spec, stored_projects
+from cajad.register.transactions_import import import_transactions
 
 DEMO_DEALS = data_path("initiative", "deals.csv")
 DEMO_CURATION = data_path("initiative", "curation.csv")
@@ -51,11 +49,12 @@ def import_file(
     on_progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import a deals or transactions CSV; refused whole on any problem unless ``partial``."""
-    kind = _kind(path)
-    if kind == "deals":
-        specs, problems = read_deals(path)
-    else:
-        specs, problems = _transaction_specs(engine, path)
+    if _kind(path) == "transactions":
+        # Streamed in batches, in constant memory, however long the file (issue 16 item 8).
+        return import_transactions(
+            engine, path, partial=partial, dry_run=dry_run, actor=actor, on_progress=on_progress
+        )
+    specs, problems = read_deals(path)
     return import_specs(
         engine,
         specs,
@@ -84,22 +83,3 @@ def _kind(path: Path) -> str:
         f"{path}:1: header matches neither the deals shape ({', '.join(DEALS_COLUMNS)}) "
         f"nor the transactions shape ({', '.join(TRANSACTION_COLUMNS)})"
     )
-
-
-def _transaction_specs(engine: Engine, path: Path) -> tuple[list[ProjectSpec], list[Problem]]:
-    """The projects the file touches, each with its transactions replaced or added by ref."""
-    by_project, problems = read_transactions(path)
-    specs: list[ProjectSpec] = []
-    with session_scope(engine) as session:
-        stored = stored_projects(session, list(by_project))
-        for identifier, transactions in by_project.items():
-            project = stored.get(identifier)
-            if project is None:
-                line = transactions[0].line or 0
-                problems.append(Problem(str(path), line, "project", f"no project {identifier!r}"))
-                continue
-            current = project_spec(project)
-            merged = {t.ref: t for t in current.transactions}
-            merged.update({t.ref: t for t in transactions})
-            specs.append(current.model_copy(update={"transactions": tuple(merged.values())}))
-    return specs, problems

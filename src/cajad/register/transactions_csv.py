@@ -61,7 +61,7 @@ def read_transactions(path: Path) -> tuple[dict[str, list[TransactionSpec]], lis
         if key in seen:
             check.fail("ref", f"duplicate ref {row['ref']!r} for project {row['project']!r}")
         seen.add(key)
-        spec = _spec(check, row)
+        spec = transaction_spec(check, row)
         if errors or spec is None:
             problems += errors
             continue
@@ -69,7 +69,8 @@ def read_transactions(path: Path) -> tuple[dict[str, list[TransactionSpec]], lis
     return found, problems
 
 
-def _spec(check: RowChecker, row: dict[str, str]) -> TransactionSpec | None:
+def transaction_spec(check: RowChecker, row: dict[str, str]) -> TransactionSpec | None:
+    """The transaction a row gives, or None with its problems reported through ``check``."""
     value = check.decimal("value", row["value"]) if row["value"] else None
     value_date = check.date("value_date", row["value_date"])
     transaction_date = check.date("transaction_date", row.get("transaction_date", ""))

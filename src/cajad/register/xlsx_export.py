@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING, Any, Final, cast
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -30,6 +30,7 @@ from cajad.register.transactions_export import defuse_cell as defused
 from cajad.register.vocab import TransactionType
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is written, not with the register
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
     from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
@@ -137,10 +138,14 @@ def write_projects_xlsx(
     book: RateBook,
     columns: Sequence[str] = COLUMNS,
     notes: Mapping[str, str] | None = None,
+    write_only: bool = True,
 ) -> ProjectsXlsxReport:
     """Write the projects ``where`` selects to ``out`` as an XLSX workbook (see module doc).
 
     ``notes`` are lines the caller adds to the ``About`` sheet (the counting rule in force).
+    The workbook is written in openpyxl's write-only mode, in memory that does not grow with
+    the number of projects; ``write_only=False`` builds it in memory instead (the same cells,
+    the same styles: tests compare the two).
     """
     if currency not in book.currencies:
         raise InputError(
@@ -152,22 +157,30 @@ def write_projects_xlsx(
         raise InputError(f"columns must be among {', '.join(COLUMNS)}; got {', '.join(unknown)}")
     report = ProjectsXlsxReport(currency=currency, data_date=data_date(session))
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new workbook has one sheet
-    sheet.title = "Projects"
-    sheet.append(list(columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for project in session.scalars(_query(where)):
-        sheet.append(_row(project, columns, book, report))
+    # Write-only: each row goes to a temporary file as it is appended, so memory does not
+    # grow with the register (the cells are styled as they are made, not afterwards).
+    workbook = Workbook(write_only=write_only)
+    for default in list(workbook.worksheets):  # the empty sheet a workbook in memory starts with
+        workbook.remove(default)
+    sheet = workbook.create_sheet("Projects")
+    _layout(sheet, columns)
+    sheet.append([_cell(sheet, name, bold=True) for name in columns])
+    formats = [_number_format(name) for name in columns]
+    query = _query(where).execution_options(yield_per=_PROJECTS_PER_READ)
+    for project in session.scalars(query):
+        values = _row(project, columns, book, report)
+        sheet.append(
+            [_cell(sheet, v, number_format=f) for v, f in zip(values, formats, strict=True)]
+        )
         report.projects += 1
-    _formats(sheet, columns)
     _about(workbook.create_sheet("About"), where, report, notes or {})
     workbook.save(out)
     return report
+
+
+#: Projects read (with their parts) at a time while the workbook is written.
+_PROJECTS_PER_READ: Final = 200
 
 
 def data_date(session: Session) -> dt.date | None:
@@ -224,32 +237,54 @@ def _convert(tx: Transaction, currency: str, book: RateBook) -> Conversion | Non
         return None
 
 
-def _formats(sheet: Worksheet, columns: Sequence[str]) -> None:
-    """Number and date formats, widths, and a frozen header row."""
+def _number_format(name: str) -> str | None:
+    if name in AMOUNT_COLUMNS:
+        return MONEY_FORMAT
+    return DATE_FORMAT if name == "agreement_date" else None
+
+
+def _cell(
+    sheet: Worksheet | WriteOnlyWorksheet,
+    value: Cell,
+    *,
+    bold: bool = False,
+    number_format: str | None = None,
+) -> Any:
+    """A cell of ``sheet`` styled as it is made (a write-only sheet cannot be styled later)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    cell = WriteOnlyCell(sheet, value)  # type: ignore[arg-type]  # any sheet: a plain Cell
+    if bold:
+        cell.font = Font(bold=True)
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _layout(sheet: Worksheet | WriteOnlyWorksheet, columns: Sequence[str]) -> None:
+    """Column widths and a frozen header row (set before any row is written)."""
     from openpyxl.utils import get_column_letter
 
+    widths = _dimensions(sheet)
     for index, name in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        number_format = (
-            MONEY_FORMAT
-            if name in AMOUNT_COLUMNS
-            else DATE_FORMAT
-            if name == "agreement_date"
-            else None
-        )
-        if number_format is not None:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = number_format
-        sheet.column_dimensions[letter].width = 60 if name == "title" else 18
+        widths[get_column_letter(index)].width = 60 if name == "title" else 18
     sheet.freeze_panes = "A2"
 
 
+def _dimensions(sheet: Worksheet | WriteOnlyWorksheet) -> Any:
+    """The column dimensions of either kind of sheet (a write-only one has them too, at run
+    time, though openpyxl's type stubs do not say so)."""
+    return cast("Worksheet", sheet).column_dimensions
+
+
 def _about(
-    sheet: Worksheet, where: ProjectFilter, report: ProjectsXlsxReport, notes: Mapping[str, str]
+    sheet: Worksheet | WriteOnlyWorksheet,
+    where: ProjectFilter,
+    report: ProjectsXlsxReport,
+    notes: Mapping[str, str],
 ) -> None:
     """What the figures are: filter, basis, rule, rates and data date."""
-    from openpyxl.styles import Font
-
     kinds = "; ".join(
         f"{name}: {', '.join(_type_name(t) for t in sorted(types))}"
         for name, types in AMOUNT_COLUMNS.items()
@@ -269,11 +304,11 @@ def _about(
         ("Written", dt.date.today().isoformat()),
         *notes.items(),
     ]
+    widths = _dimensions(sheet)
+    widths["A"].width = 18
+    widths["B"].width = 120
     for key, value in lines:
-        sheet.append([key, defused(value)])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 18
-    sheet.column_dimensions["B"].width = 120
+        sheet.append([_cell(sheet, key, bold=True), defused(value)])
 
 
 def _type_name(code: int) -> str:

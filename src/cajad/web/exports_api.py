@@ -7,10 +7,12 @@ filters as ``/api/projects``, so a download holds the projects the list shows.
 
 from __future__ import annotations
 
-import io
-from typing import Annotated
+import tempfile
+from collections.abc import Iterator
+from typing import IO, Annotated
 
 from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
 
 from cajad.register import PROJECT_COLUMNS as COLUMNS
 from cajad.register import InputError, parse_columns, write_projects_xlsx
@@ -54,21 +56,46 @@ def projects_xlsx(
         chosen = parse_columns(columns)
     except InputError as exc:
         raise ParameterError("columns", str(exc)) from exc
-    buffer = io.BytesIO()
-    write_projects_xlsx(
-        session,
-        where,
-        buffer,
-        currency=code,
-        book=book,
-        columns=chosen,
-        notes={"Counting rule": CountingRule().describe()},
-    )
-    return Response(
-        buffer.getvalue(),
+    # Written in openpyxl's write-only mode to a spooled file (memory up to SPOOL_BYTES, disk
+    # beyond), then sent in blocks: a large register's workbook is never one bytes object.
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by _blocks
+    try:
+        write_projects_xlsx(
+            session,
+            where,
+            spool,
+            currency=code,
+            book=book,
+            columns=chosen,
+            notes={"Counting rule": CountingRule().describe()},
+        )
+    except BaseException:
+        spool.close()
+        raise
+    size = spool.tell()
+    spool.seek(0)
+    return StreamingResponse(
+        _blocks(spool),
         media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="cajad-projects-{code}.xlsx"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="cajad-projects-{code}.xlsx"',
+            "Content-Length": str(size),
+        },
     )
+
+
+#: How much of a workbook is kept in memory before it spills to a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
+_BLOCK = 64 * 1024
+
+
+def _blocks(spool: IO[bytes]) -> Iterator[bytes]:
+    """The spooled file's bytes in blocks, closing (and so deleting) it at the end."""
+    try:
+        while block := spool.read(_BLOCK):
+            yield block
+    finally:
+        spool.close()
 
 
 @router.get(
