@@ -168,7 +168,11 @@ TARGETS: dict[str, Target] = {
                 "left_out",
             )
         },
-        ("tests/tracker/test_quality_kinds.py", "tests/tracker/test_left_out.py"),
+        (
+            "tests/tracker/test_quality_kinds.py",
+            "tests/tracker/test_left_out.py",
+            "tests/tracker/test_quality_columns.py",
+        ),
     ),
     "tracker.progress": Target(
         {
@@ -185,7 +189,7 @@ TARGETS: dict[str, Target] = {
                 "_from_register",
             )
         },
-        ("tests/tracker/test_progress_rule.py",),
+        ("tests/tracker/test_progress_rule.py", "tests/tracker/test_progress_columns.py"),
     ),
 }
 
