@@ -65,7 +65,7 @@ def write_changes(
     new = [c for c in changes if c.pid is None]
     if new:
         _insert_rows(session, Project, [_project_row(c.spec) for c in new])
-        ids = _ids_of(session, [c.spec.identifier for c in new])
+        ids = ids_of(session, [c.spec.identifier for c in new])
         for change in new:
             change.pid = ids[change.spec.identifier]
     stored = [c.pid for c in changes if c.before is not None and c.pid is not None]
@@ -172,7 +172,8 @@ def _insert_rows(session: Session, model: type[Base], params: list[dict[str, Any
         session.connection().execute(insert(_table(model)), params)
 
 
-def _ids_of(session: Session, identifiers: list[str]) -> dict[str, int]:
+def ids_of(session: Session, identifiers: list[str]) -> dict[str, int]:
+    """Stored project ids by identifier, for those of ``identifiers`` in the register."""
     found: dict[str, int] = {}
     for start in range(0, len(identifiers), 500):
         query = select(Project.identifier, Project.id).where(
@@ -253,7 +254,7 @@ def _part_rows(
 def _link_packages(session: Session, changes: list[Change]) -> None:
     """Point each written project at its package (which may be new in this batch)."""
     wanted = sorted({c.spec.package for c in changes if c.spec.package})
-    ids = _ids_of(session, wanted) if wanted else {}
+    ids = ids_of(session, wanted) if wanted else {}
     links = [
         {"b_id": c.pid, "b_package": ids[c.spec.package] if c.spec.package else None}
         for c in changes

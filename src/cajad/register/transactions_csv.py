@@ -52,21 +52,30 @@ def read_transactions(path: Path) -> tuple[dict[str, list[TransactionSpec]], lis
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for line, row in read_rows(path, REQUIRED, OPTIONAL):
-        errors: list[Problem] = []
-        check = RowChecker(str(path), line, errors)
-        for column in REQUIRED:
-            if not row[column]:
-                check.fail(column, "must not be empty")
-        key = (row["project"], row["ref"])
-        if key in seen:
-            check.fail("ref", f"duplicate ref {row['ref']!r} for project {row['project']!r}")
-        seen.add(key)
-        spec = transaction_spec(check, row)
-        if errors or spec is None:
+        spec, errors = checked_row(str(path), line, row, seen)
+        if spec is None:
             problems += errors
             continue
         found.setdefault(row["project"], []).append(spec)
     return found, problems
+
+
+def checked_row(
+    source: str, line: int, row: dict[str, str], seen: set[tuple[str, str]]
+) -> tuple[TransactionSpec | None, list[Problem]]:
+    """The transaction of one row (``None`` where it has a problem) and its problems; a
+    (project, ref) already in ``seen`` is a duplicate, and the row's key is added to it."""
+    errors: list[Problem] = []
+    check = RowChecker(source, line, errors)
+    for column in REQUIRED:
+        if not row[column]:
+            check.fail(column, "must not be empty")
+    key = (row["project"], row["ref"])
+    if key in seen:
+        check.fail("ref", f"duplicate ref {row['ref']!r} for project {row['project']!r}")
+    seen.add(key)
+    spec = transaction_spec(check, row)
+    return (None if errors else spec), errors
 
 
 def transaction_spec(check: RowChecker, row: dict[str, str]) -> TransactionSpec | None:

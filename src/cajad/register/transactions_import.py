@@ -47,15 +47,16 @@ from sqlalchemy.orm import Session, aliased
 
 from cajad.register import audit, rollup
 from cajad.register._organisations import Organisations
+from cajad.register._rows import ids_of
 from cajad.register.bounds import amount_error, transaction_problems
-from cajad.register.csvio import RowChecker, read_rows
+from cajad.register.csvio import read_rows
 from cajad.register.errors import ConversionError, InputError, Problem
 from cajad.register.fx import RateBook
 from cajad.register.importer import ImportReport, ProgressCallback
 from cajad.register.models import MATERIALISED, Organisation, Project, Transaction
 from cajad.register.specs import OrganisationSpec, TransactionSpec
 from cajad.register.store import Actor, writing_scope
-from cajad.register.transactions_csv import OPTIONAL, REQUIRED, transaction_spec
+from cajad.register.transactions_csv import OPTIONAL, REQUIRED, checked_row
 
 #: Rows read, checked and written at a time: large enough that a statement per table is
 #: cheap per row, small enough that a batch is a few MiB.
@@ -244,20 +245,11 @@ def _check(
     keys = list(dict.fromkeys((row["project"], row["ref"]) for _line, row in chunk))
     earlier = seen.already(keys)
     seen.add(k for k in keys if k not in earlier)
-    ids = _project_ids(session, sorted({row["project"] for _line, row in chunk}))
+    ids = ids_of(session, sorted({row["project"] for _line, row in chunk}))
     good: list[_Row] = []
     for line, row in chunk:
-        errors: list[Problem] = []
-        check = RowChecker(source, line, errors)
-        for column in REQUIRED:
-            if not row[column]:
-                check.fail(column, "must not be empty")
-        key = (row["project"], row["ref"])
-        if key in earlier:
-            check.fail("ref", f"duplicate ref {row['ref']!r} for project {row['project']!r}")
-        earlier.add(key)
-        spec = transaction_spec(check, row)
-        if spec is not None and not errors:
+        spec, errors = checked_row(source, line, row, earlier)
+        if spec is not None:
             found = _good(spec, row["project"], line, ids, run, book, source)
             if found is not None:
                 good.append(found)
@@ -305,16 +297,6 @@ def _good(
         return None
     converted = {f"value_{c.lower()}": v for c, v in found.items()}
     return _Row(line, project, spec, converted, pid)
-
-
-def _project_ids(session: Session, identifiers: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for start in range(0, len(identifiers), 500):
-        query = select(Project.identifier, Project.id).where(
-            Project.identifier.in_(identifiers[start : start + 500])
-        )
-        found.update((row[0], row[1]) for row in session.execute(query))
-    return found
 
 
 def _write(session: Session, rows: list[_Row], run: _Run) -> None:
