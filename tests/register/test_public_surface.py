@@ -29,6 +29,7 @@ EXPORTED = [
     "Base",
     "Budget",
     "BudgetSpec",
+    "BusyStoreError",
     "Change",
     "ChangePage",
     "Conversion",

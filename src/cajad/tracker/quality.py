@@ -49,14 +49,16 @@ from sqlalchemy.orm import Session, aliased
 
 from cajad.register import (
     INCOMING_TYPES,
+    Organisation,
     Participation,
     Project,
+    ProjectCountry,
+    ProjectSector,
     RateBook,
     Transaction,
     codelists,
     exact_sum,
 )
-from cajad.register.models import Organisation, ProjectCountry, ProjectSector
 from cajad.tracker.rule import CountingRule
 
 
