@@ -304,19 +304,26 @@ def pool(args: argparse.Namespace, existing: list[Row]) -> tuple[list[Row], Coun
     """Every in-scope row never used, with its region scope filled in."""
     wb, wb_drop = wb_rows(args.wb_2024, args.wb_2025, WB_ISO)
     ifc, ifc_drop = ifc_rows(args.ifc, IFC_ISO)
-    used_ids = {(r["id"], r["financier"]) for r in existing}
-    used_groups = {group_key(r) for r in existing}
     found = []
-    for row in wb + ifc:
+    for row in unused(wb + ifc, existing):
         row["region_scope"] = _scope(row)
-        if row["region_scope"] == "central_asia":
-            continue
-        if (row["id"], row["financier"]) in used_ids or group_key(row) in used_groups:
-            continue
-        found.append(row)
+        if row["region_scope"] != "central_asia":
+            found.append(row)
     drops = Counter({f"WB {k}": v for k, v in wb_drop.items()})
     drops.update({f"IFC {k}": v for k, v in ifc_drop.items()})
     return found, drops
+
+
+def unused(rows: list[Row], existing: list[Row]) -> list[Row]:
+    """Those of ``rows`` that ``existing`` holds neither by (id, financier) nor by split group
+    (``screening_split.group_key``: financier, country and title)."""
+    used_ids = {(r["id"], r["financier"]) for r in existing}
+    used_groups = {group_key(r) for r in existing}
+    return [
+        r
+        for r in rows
+        if (r["id"], r["financier"]) not in used_ids and group_key(r) not in used_groups
+    ]
 
 
 def select(rows: list[Row], seed: int = SEED, quota: dict[str, int] = QUOTA) -> list[Row]:
