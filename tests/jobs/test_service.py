@@ -187,3 +187,23 @@ def test_a_starting_worker_fails_what_a_dead_server_left_running(
     finally:
         worker.stop()
     assert not worker.alive
+
+
+def test_a_heartbeat_is_stale_only_past_two_minutes(engine: Engine, analyst: Actor) -> None:
+    """The limit is eight missed 15-second beats: a job silent for exactly two minutes still
+    runs; a second more and it is failed."""
+    from cajad.jobs import Job
+    from cajad.jobs.service import STALE_AFTER
+    from cajad.jobs.worker import BEAT_S
+
+    assert STALE_AFTER.total_seconds() == 120 and 8 * BEAT_S == 120
+    params = check_params(engine, "corridor", {"scenario": "more-caspian-ferries"})
+    job = submit(engine, "corridor", params, analyst)
+    assert claim_next(engine, "a-server") is not None
+    with session_scope(engine) as session:
+        beat = session.get(Job, job.id)
+        assert beat is not None and beat.heartbeat_at is not None
+        last = beat.heartbeat_at
+    assert fail_stale(engine, now=last + STALE_AFTER) == []
+    assert get_job(engine, job.id).state is State.RUNNING
+    assert fail_stale(engine, now=last + STALE_AFTER + dt.timedelta(seconds=1)) == [job.id]
