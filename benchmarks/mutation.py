@@ -162,6 +162,10 @@ TARGETS: dict[str, Target] = {
                 "_dates",
                 "_codes",
                 "_outliers",
+                "_robust_z",
+                "_far",
+                "_band",
+                "_candidates",
                 "_outside",
                 "_first_seen",
                 "_stale_rates",
@@ -172,6 +176,7 @@ TARGETS: dict[str, Target] = {
             "tests/tracker/test_quality_kinds.py",
             "tests/tracker/test_left_out.py",
             "tests/tracker/test_quality_columns.py",
+            "tests/tracker/test_quality_sql.py",
         ),
     ),
     "tracker.progress": Target(

@@ -192,7 +192,9 @@ def _codes(projects: list[Project], rule: CountingRule) -> Iterator[QualityFindi
                 bad.append(f"currency {t.currency}")
             if not codelists.is_code("TransactionType", str(t.type)):
                 bad.append(f"transaction type {t.type}")
-        for part in p.participants:
+        # the relationship has no order (PostgreSQL gives the rows written, SQLite the
+        # key's); the column version reads organisations in id order, as does this now
+        for part in sorted(p.participants, key=lambda part: part.organisation_id):
             org_type = part.organisation.type
             if org_type and not codelists.is_code("OrganisationType", org_type):
                 bad.append(f"organisation type {org_type}")

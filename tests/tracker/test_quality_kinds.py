@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from cajad.register import session_scope
+from cajad.register import RateBook, session_scope
+from cajad.register.fx import bundled_quotes
 from cajad.register.specs import (
     CountrySpec,
     OrganisationSpec,
@@ -88,6 +89,8 @@ SPECS = [
     dup("du-undated", "Navoi power plant unit", "UZ", None),
     dup("du-third", "Navoi water works pumps", "TJ", MID),
     dup("du-fourth", "Navoi roads", "TJ", MID),  # one of its two words shared: half
+    dup("du-no-word-1", "Oš", "TM", MID),  # no word of four letters: nothing to share
+    dup("du-no-word-2", "Oš", "TM", MID),
     # dates: a missing value date; an agreement known to the month or year, in the period
     spec("dt-undated", tx("a", None)),
     spec("dt-month", agreement_date=MID, agreement_date_precision="month"),
@@ -98,15 +101,25 @@ SPECS = [
     spec(
         "cd-bad",
         sectors=(
-            SectorSpec(code="99999", percentage=Decimal(50)),
-            SectorSpec(code="88888", percentage=Decimal(50), vocabulary="99"),
+            SectorSpec(code="99999", percentage=Decimal(40)),
+            SectorSpec(code="11111", percentage=Decimal(40)),
+            SectorSpec(code="88888", percentage=Decimal(20), vocabulary="99"),
         ),
         countries=(
-            CountrySpec(code="XQ", percentage=Decimal(50)),
-            CountrySpec(code="999", percentage=Decimal(50), is_region=True, vocabulary="1"),
+            CountrySpec(code="XQ", percentage=Decimal(40)),
+            CountrySpec(code="QQ", percentage=Decimal(40)),
+            CountrySpec(code="999", percentage=Decimal(20), is_region=True, vocabulary="1"),
         ),
         participants=(
             ParticipationSpec(organisation=OrganisationSpec(name="Odd", type="999"), role=1),
+        ),
+    ),
+    # the organisation written first (Odd, above) is read first, whatever this list's order
+    spec(
+        "cd-orgs",
+        participants=(
+            ParticipationSpec(organisation=OrganisationSpec(name="Odder", type="998"), role=1),
+            ParticipationSpec(organisation=OrganisationSpec(name="Odd", type="999"), role=4),
         ),
     ),
     spec(
@@ -234,14 +247,19 @@ def test_missing_and_imprecise_dates(found: list[Any]) -> None:
 
 
 def test_unknown_codes_are_named(found: list[Any]) -> None:
-    bad = sorted(f.message for f in found if f.kind == "unknown-code")
-    assert bad == [
-        "country XQ is not in its IATI codelist",
-        "organisation type 999 is not in its IATI codelist",
-        "region 999 is not in its IATI codelist",
-        "sector 99999 is not in its IATI codelist",
+    """Each project's bad codes in one order: sectors, then countries and regions (each by
+    code), then organisation types (organisations in the order they were first written)."""
+    bad = [(f.project, f.message) for f in found if f.kind == "unknown-code"]
+    assert [(p, m.removesuffix(" is not in its IATI codelist")) for p, m in bad] == [
+        ("cd-bad", "sector 11111"),
+        ("cd-bad", "sector 99999"),
+        ("cd-bad", "region 999"),
+        ("cd-bad", "country QQ"),
+        ("cd-bad", "country XQ"),
+        ("cd-bad", "organisation type 999"),
+        ("cd-orgs", "organisation type 999"),
+        ("cd-orgs", "organisation type 998"),
     ]
-    assert {f.project for f in found if f.kind == "unknown-code"} == {"cd-bad"}
     assert {f.severity for f in found if f.kind == "unknown-code"} == {"error"}
 
 
@@ -268,3 +286,27 @@ def test_findings_are_sorted_by_severity_kind_and_project(found: list[Any]) -> N
     order = {"error": 0, "warning": 1, "info": 2}
     keys = [(order[f.severity], f.kind, f.project) for f in found]
     assert keys == sorted(keys) and found[0].severity == "error" and found[-1].severity == "info"
+
+
+def test_each_kind_asked_for_alone_is_what_every_finding_holds(engine: Engine) -> None:
+    """``kinds`` runs only the checks that make them (the dashboard asks for a few): each kind
+    alone gives the findings of that kind among all of them, none missing, none added."""
+    with session_scope(engine) as session:
+        every = findings(session)
+        for kind in sorted({f.kind for f in every}):
+            assert findings(session, kinds=[kind]) == [f for f in every if f.kind == kind], kind
+    assert len({f.kind for f in every}) == 11
+
+
+def test_the_rate_book_given_is_the_one_judged_by(engine: Engine) -> None:
+    """A book with a KGS rate for 2026 (the register's has annual KGS rates up to 2024 only)
+    makes the 2026 conversion fresh: the book passed in is read, not the register's."""
+    quotes = [q for q in bundled_quotes() if q.period_start.year >= 2024]
+    kgs = max(
+        (q for q in quotes if q.currency == "KGS" and q.granularity == "year"),
+        key=lambda q: q.period_start,
+    )
+    fresh = RateBook([*quotes, kgs._replace(period_start=dt.date(2026, 1, 1))])
+    with session_scope(engine) as session:
+        assert "sr-stale" in _of(findings(session), "stale-rate")
+        assert "sr-stale" not in _of(findings(session, book=fresh), "stale-rate")
