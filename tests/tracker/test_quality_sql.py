@@ -95,12 +95,12 @@ def _money(*rows: tuple[str, int, str, str, str]) -> tuple[TransactionSpec, ...]
     )  # fmt: skip
 
 
-def _usual(prefix: str, instrument: str) -> list[ProjectSpec]:
+def _usual(prefix: str, instrument: str, day: str = "2026-06-01") -> list[ProjectSpec]:
     """Five ordinary amounts of one instrument, a project each."""
     return [
         ProjectSpec(
             identifier=f"{prefix}-{i}", title="usual", stage="mou",
-            transactions=_money(("a", 2, str(1_000_000 + 100_000 * i), instrument, "2026-06-01")),
+            transactions=_money(("a", 2, str(1_000_000 + 100_000 * i), instrument, day)),
         )
         for i in range(5)
     ]  # fmt: skip
@@ -110,7 +110,8 @@ def _usual(prefix: str, instrument: str) -> list[ProjectSpec]:
 #: order of its findings is each instrument's first outgoing amount in the register: agency in
 #: ``A-agency-0``; lease and bond both first in ``B-0``, where lease is paid before bond. Money
 #: that is not outgoing does not count as a first appearance: ``A-00``'s incoming lease and
-#: ``B-0``'s earlier incoming bond.
+#: ``B-0``'s earlier incoming bond. Only ``B-0``'s own order counts, not the register's
+#: (``B-bond``'s are paid earlier).
 SEVERAL = [
     ProjectSpec(
         identifier="A-00", title="incoming", stage="mou",
@@ -128,7 +129,7 @@ SEVERAL = [
             ("nil", 2, "0", "bond", "2026-06-06"),
         ),
     ),
-    *_usual("B-bond", "bond"),
+    *_usual("B-bond", "bond", "2026-04-01"),  # paid before any lease, but not first
     *_usual("B-lease", "lease"),
     ProjectSpec(
         identifier="Z-multi", title="several", stage="mou",
