@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
-from cajad.register import RateBook, session_scope
-from cajad.register.specs import CountrySpec, ProjectSpec, TransactionSpec
+from cajad.register import Project, RateBook, Transaction, rollup, session_scope
+from cajad.register.specs import CountrySpec, DocumentSpec, ProjectSpec, TransactionSpec
 from cajad.register.vocab import Stage
 from cajad.tracker import CountingRule, Dimension, Measure, progress
-from cajad.tracker.progress import AGGREGATE_AREA_UNKNOWN, Progress
+from cajad.tracker.progress import AGGREGATE_AREA_UNKNOWN, Progress, _pace_days, _percent
 
 START, END = dt.date(2025, 12, 20), dt.date(2030, 12, 19)
 KZ = CountrySpec(code="KZ", percentage=Decimal(100))
@@ -196,3 +196,98 @@ def test_unknown_aggregates_get_no_row_when_there_are_none(engine: Engine) -> No
     }  # fmt: skip
     unassigned = next(r for r in result.breakdown or [] if r.key == "unassigned")
     assert [(c.basis, c.share) for c in unassigned.composition] == [("itemised", Decimal(100))]
+
+
+def test_the_answer_names_its_breakdown_and_the_headline_its_parts(engine: Engine) -> None:
+    plain = _progress(engine)
+    assert plain.by is None and plain.breakdown is None and plain.data_as_of is None
+    assert _progress(engine, by=Dimension.COUNTRY).by is Dimension.COUNTRY
+    # 835 m of 3 tn; itemised and signed: the first and last day's and green's 515 m; the
+    # aggregate's 256 m
+    assert plain.headline == (
+        "0.03 % of the goal, of which 0.02 % itemised and signed and 0.01 % unitemised "
+        "aggregate totals"
+    )
+
+
+@pytest.mark.parametrize("direct", [False, True])
+@pytest.mark.parametrize("by", [None, Dimension.YEAR])
+def test_a_period_with_nothing_counted_is_zero(
+    engine: Engine, direct: bool, by: Dimension | None
+) -> None:
+    empty = CountingRule.from_options(start=dt.date(2031, 1, 1), end=dt.date(2031, 12, 31))
+    result = _progress(engine, rule=empty, direct=direct, by=by)
+    assert (result.total, result.transactions, result.share_of_goal) == (0, 0, 0)
+    assert result.composition == [] and result.pace.to_date == 0
+    assert result.measures == {"announced": 0, "signed": 0, "disbursed": 0}
+
+
+def test_a_percentage_rounds_half_to_even_whatever_the_context() -> None:
+    with localcontext() as context:
+        context.rounding = ROUND_DOWN
+        assert _percent(Decimal(2), Decimal(3)) == Decimal("66.67")
+        assert _percent(Decimal("0.125"), Decimal(1)) == Decimal("12.50")
+    assert _percent(Decimal(1), Decimal(1)) == Decimal("100.00")
+    assert _percent(Decimal(5), Decimal(0)) == 0
+
+
+@pytest.mark.parametrize(
+    ("today", "day", "year_from"),
+    [
+        (START - 5 * DAY, START, START),  # before the period: its first day
+        (START + 100 * DAY, START + 100 * DAY, START),  # under a year in: the whole period
+        (START + 364 * DAY, START + 364 * DAY, START),  # 365 days, all of the period
+        (START + 365 * DAY, START + 365 * DAY, START + DAY),  # a year and a day in
+        (START + 500 * DAY, START + 500 * DAY, START + 136 * DAY),
+        (END + 9 * DAY, END, END - 364 * DAY),  # after the period: its last day
+    ],
+)
+def test_the_pace_reads_the_365_days_to_its_day(
+    today: dt.date, day: dt.date, year_from: dt.date
+) -> None:
+    assert _pace_days(CountingRule(), today) == (day, year_from)
+
+
+#: Money on two days of one year, two aggregate totals, and a dated source document.
+MORE = [
+    spec("two-days", dt.date(2026, 3, 1), 1),
+    spec("two-days-b", dt.date(2026, 9, 1), 2),
+    spec("agg-1", dt.date(2026, 6, 1), 4, basis="aggregate"),
+    spec(
+        "agg-2", dt.date(2026, 7, 1), 8, basis="aggregate",
+        documents=(DocumentSpec(url="https://example.org/a", published=dt.date(2026, 8, 15)),),
+    ),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def more(policy_register: Callable[[Iterable[ProjectSpec]], Engine]) -> Engine:
+    return policy_register(MORE)
+
+
+@pytest.mark.parametrize("direct", [False, True])
+def test_a_years_days_and_aggregates_add_up(more: Engine, direct: bool) -> None:
+    result = _progress(more, by=Dimension.YEAR, as_of=dt.date(2026, 12, 1), direct=direct)
+    assert _rows(result) == {"2026": (15 * M, 4)}
+    assert result.pace.aggregate_share == Decimal("80.00")  # 12 of 15
+    assert result.data_as_of == dt.date(2026, 8, 15)
+
+
+def test_the_rollup_path_reads_the_rollup(
+    policy_register: Callable[[Iterable[ProjectSpec]], Engine],
+) -> None:
+    """Money written past the register's services (no rollup kept) shows on the direct path
+    at once and on the rollup path after a rebuild: the rollup serves the default figures."""
+    engine = policy_register(SPECS[:1])
+    with session_scope(engine) as session:
+        project = session.scalars(select(Project)).one()
+        project.transactions.append(
+            Transaction(
+                ref="late", type=2, value=2 * M, currency="JPY", value_date=MID,
+                value_jpy=2 * M, value_usd=Decimal(1), value_eur=Decimal(1),
+            )
+        )  # fmt: skip
+    assert (_progress(engine).total, _progress(engine, direct=True).total) == (1 * M, 3 * M)
+    with session_scope(engine) as session:
+        rollup.rebuild(session)
+    assert _progress(engine).total == 3 * M

@@ -86,7 +86,7 @@ _ZEROS = {
 }
 _TIERS = list(rollup.EVIDENCE)
 #: Breakdowns by value date, and how much of the ISO date names their key ("2025", "2025-12").
-_BY_DATE = {Dimension.YEAR: 4, Dimension.MONTH: 7}
+_BY_DATE: dict[Dimension | None, int] = {Dimension.YEAR: 4, Dimension.MONTH: 7}
 
 
 class CompositionRow(BaseModel):
@@ -214,22 +214,21 @@ def _breakdown(agg: Aggregate, by: Dimension, total: Decimal) -> list[BreakdownR
         rows.append(
             BreakdownRow(
                 key=key,
-                total=Decimal(amount),
-                share=Decimal(0),
-                transactions=int(n),
+                total=amount,
+                share=_percent(amount, total),
+                transactions=n,
                 composition=parts,
             )
         )
     if by is Dimension.PILLAR:
-        rows = _split_unknown_aggregates(rows)
-    for row in rows:
-        row.share = _percent(row.total, total)
+        rows = _split_unknown_aggregates(rows, total)
     order = (lambda r: r.key) if year else (lambda r: (-r.total, r.key))
     return sorted(rows, key=order)
 
 
-def _split_unknown_aggregates(rows: list[BreakdownRow]) -> list[BreakdownRow]:
-    """Aggregates whose sectors give no area are shown apart, not folded into "unassigned"."""
+def _split_unknown_aggregates(rows: list[BreakdownRow], total: Decimal) -> list[BreakdownRow]:
+    """Aggregates whose sectors give no area are shown apart, not folded into "unassigned"
+    (each row's share is of ``total``)."""
     result = []
     for row in rows:
         if row.key != PriorityArea.UNASSIGNED.value:
@@ -245,7 +244,7 @@ def _split_unknown_aggregates(rows: list[BreakdownRow]) -> list[BreakdownRow]:
                     BreakdownRow(
                         key=key,
                         total=amount,
-                        share=Decimal(0),
+                        share=_percent(amount, total),
                         transactions=n,
                         composition=_reshare(parts, amount),
                     )
@@ -333,9 +332,11 @@ class _Counted:
 
 
 def _pace_days(rule: CountingRule, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The pace's day (``today`` within the period) and the first day of the year to it."""
+    """The pace's day (``today`` within the period) and the first day of the year to it (the
+    period's first day while less than a year of it has passed: then the latest year's pace
+    is the whole period's)."""
     day = min(max(today, rule.period_start), rule.period_end)
-    return day, day - dt.timedelta(days=MIN_DAYS - 1)
+    return day, max(day - dt.timedelta(days=MIN_DAYS - 1), rule.period_start)
 
 
 def _from_rollup(
@@ -347,7 +348,7 @@ def _from_rollup(
     variants = [rule.model_copy(update={"measure": measure}) for measure in Measure]
     every = frozenset().union(*(v.types for v in variants))
     day, last_year = _pace_days(rule, today)
-    width = _BY_DATE.get(by) if by else None
+    width = _BY_DATE.get(by)
     result: dict[tuple[str, str], list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
     by_type: dict[int, Decimal] = defaultdict(Decimal)
     to_date = aggregate = recent = Decimal(0)
@@ -357,8 +358,9 @@ def _from_rollup(
         by_type[tx_type] += amount
         if tx_type not in rule.types:
             continue
-        code, _inner = key.split(":", 1)
-        for target in (("total", when or ""), (_C + "total", f"{code}:{when or ''}#{tx_type}")):
+        code = key.split(":", 1)[0]  # pragma: no mutate  # one colon: every split is the same
+        inner = when or ""
+        for target in (("total", inner), (_C + "total", f"{code}:{inner}#{tx_type}")):
             result[target][0] += amount
             result[target][1] += n
         to_date += upto
@@ -372,8 +374,6 @@ def _from_rollup(
         v.measure.value: sum((by_type.get(t, Decimal(0)) for t in v.types), Decimal(0))
         for v in variants
     }
-    # Under a year of the period: the latest year's pace is the whole period's.
-    recent = recent if last_year > rule.period_start else to_date
     return _Counted(agg, measures, to_date, aggregate, recent)
 
 
@@ -530,24 +530,18 @@ def _contributions(loaded: _Loaded, dimensions: set[str]) -> dict[rollup.Key, ro
 
 
 def _direct(
-    session: Session,
+    rows: dict[rollup.Key, rollup.Sums],
     rule: CountingRule,
-    currency: str,
     dims: list[str],
-    book: RateBook,
     *,
     by_date: bool = False,
     since: dt.date | None = None,
     until: dt.date | None = None,
-    rows: dict[rollup.Key, rollup.Sums] | None = None,
 ) -> Aggregate:
-    """Recompute every project's contribution under ``rule`` in ``currency`` (or sum
-    ``rows``, what :func:`_contributions` made of the rule's stages, if given)."""
+    """Sum ``rows`` (what :func:`_contributions` made of the register) under ``rule``: its
+    types, dated from ``since`` to ``until`` (its period by default), in ``dims``."""
     start, end = since or rule.period_start, until or rule.period_end
     result: dict[tuple[str, str], list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
-    if rows is None:
-        only = {d.removeprefix(_C) for d in dims}
-        rows = _contributions(_load(session, rule, currency, book), only)
     for (dimension, key, tx_type, day), sums in rows.items():
         if dimension not in dims or tx_type not in rule.types:
             continue
@@ -590,31 +584,20 @@ def _from_register(
     measures: dict[str, Decimal] = {}
     for measure in Measure:
         variant = rule.model_copy(update={"measure": measure})
-        agg = _direct(session, variant, currency, ["total"], book, rows=rows)
-        measures[measure.value] = agg.get(("total", ""), (Decimal(0), 0))[0]
+        agg = _direct(rows, variant, ["total"])
+        measures[measure.value] = _total(agg, False)[0]
     dims = plain + [_C + d for d in plain]
-    agg = _direct(session, rule, currency, dims, book, by_date=by in _BY_DATE, rows=rows)
+    agg = _direct(rows, rule, dims, by_date=by in _BY_DATE)
     day, last_year = _pace_days(rule, today)
 
     def counted(since: dt.date | None = None) -> Aggregate:
-        return _direct(
-            session,
-            rule,
-            currency,
-            ["total", _C + "total"],
-            book,
-            since=since,
-            until=day,
-            rows=rows,
-        )
+        return _direct(rows, rule, ["total", _C + "total"], since=since, until=day)
 
     so_far = counted()
-    to_date = so_far.get(("total", ""), (Decimal(0), 0))[0]
+    to_date = _total(so_far, False)[0]
     aggregate = sum(
         (c.total for c in _composition(so_far, None, to_date) if c.basis == "aggregate"),
         Decimal(0),
     )
-    recent = to_date
-    if last_year > rule.period_start:  # a year of data: the latest year's pace is needed
-        recent = counted(last_year).get(("total", ""), (Decimal(0), 0))[0]
+    recent = _total(counted(last_year), False)[0]
     return _Counted(agg, measures, to_date, aggregate, recent)
