@@ -248,13 +248,14 @@ def test_the_pace_reads_the_365_days_to_its_day(
     assert _pace_days(CountingRule(), today) == (day, year_from)
 
 
-#: Money on two days of one year, two aggregate totals, and a dated source document.
+#: Money on two days of one year, two aggregate totals (a commitment and a pledge: two rows
+#: of the rollup), and a dated source document.
 MORE = [
     spec("two-days", dt.date(2026, 3, 1), 1),
     spec("two-days-b", dt.date(2026, 9, 1), 2),
     spec("agg-1", dt.date(2026, 6, 1), 4, basis="aggregate"),
     spec(
-        "agg-2", dt.date(2026, 7, 1), 8, basis="aggregate",
+        "agg-2", dt.date(2026, 7, 1), 8, type=12, basis="aggregate",
         documents=(DocumentSpec(url="https://example.org/a", published=dt.date(2026, 8, 15)),),
     ),
 ]  # fmt: skip
@@ -271,6 +272,17 @@ def test_a_years_days_and_aggregates_add_up(more: Engine, direct: bool) -> None:
     assert _rows(result) == {"2026": (15 * M, 4)}
     assert result.pace.aggregate_share == Decimal("80.00")  # 12 of 15
     assert result.data_as_of == dt.date(2026, 8, 15)
+
+
+@pytest.mark.parametrize("direct", [False, True])
+def test_no_aggregate_is_no_aggregate_share_however_small_the_total(
+    policy_register: Callable[[Iterable[ProjectSpec]], Engine], direct: bool
+) -> None:
+    money = TransactionSpec(ref="a", type=2, value=Decimal(100), currency="JPY", value_date=MID)
+    tiny = ProjectSpec(identifier="tiny", title="t", stage="financing", transactions=(money,))
+    engine = policy_register([tiny])
+    result = _progress(engine, direct=direct)
+    assert (result.total, result.pace.aggregate_share) == (100, 0)
 
 
 def test_the_rollup_path_reads_the_rollup(

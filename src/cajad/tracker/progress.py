@@ -157,7 +157,7 @@ def progress(
         else _from_register(session, rule, currency, by, today, book)
     )
     agg, by_date = counted.agg, by in _BY_DATE
-    total, count = _total(agg, by_date)
+    total, count = _dated_total(agg) if by_date else _total(agg)
     composition = _composition(agg, None, total)
     share = _percent(total, goal.converted)
     return Progress(
@@ -188,9 +188,13 @@ def progress(
     )
 
 
-def _total(agg: Aggregate, by_date: bool) -> tuple[Decimal, int]:
-    if not by_date:
-        return agg.get(("total", ""), (Decimal(0), 0))
+def _total(agg: Aggregate) -> tuple[Decimal, int]:
+    """The amount and count of ``agg``'s total (zero when nothing is counted)."""
+    return agg.get(("total", ""), (Decimal(0), 0))
+
+
+def _dated_total(agg: Aggregate) -> tuple[Decimal, int]:
+    """:func:`_total` of an aggregate whose total is split by date."""
     rows = [v for (dimension, _key), v in agg.items() if dimension == "total"]
     return sum((v[0] for v in rows), Decimal(0)), sum(v[1] for v in rows)
 
@@ -547,8 +551,6 @@ def _direct(
             continue
         if not start <= day <= end:
             continue
-        if by_date and dimension not in ("total", _C + "total"):
-            continue
         slot = result[(dimension, _label(dimension, key, tx_type, day, by_date))]
         slot[0] += sums.jpy
         slot[1] += sums.n
@@ -585,7 +587,7 @@ def _from_register(
     for measure in Measure:
         variant = rule.model_copy(update={"measure": measure})
         agg = _direct(rows, variant, ["total"])
-        measures[measure.value] = _total(agg, False)[0]
+        measures[measure.value] = _total(agg)[0]
     dims = plain + [_C + d for d in plain]
     agg = _direct(rows, rule, dims, by_date=by in _BY_DATE)
     day, last_year = _pace_days(rule, today)
@@ -594,10 +596,10 @@ def _from_register(
         return _direct(rows, rule, ["total", _C + "total"], since=since, until=day)
 
     so_far = counted()
-    to_date = _total(so_far, False)[0]
+    to_date = _total(so_far)[0]
     aggregate = sum(
         (c.total for c in _composition(so_far, None, to_date) if c.basis == "aggregate"),
         Decimal(0),
     )
-    recent = _total(counted(last_year), False)[0]
+    recent = _total(counted(last_year))[0]
     return _Counted(agg, measures, to_date, aggregate, recent)
