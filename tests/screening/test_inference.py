@@ -211,6 +211,7 @@ def test_an_answer_to_another_question_leaves_the_works_to_the_text() -> None:
 def _table(**kw: object) -> CompiledTable:
     signals = [
         Signal(id="hydro", kind="sensitive", code="23220", words=["hydropower", "dam$"]),
+        Signal(id="reservoir", kind="physical", code="23220", words=["reservoir"]),
         Signal(id="mine", kind="sensitive", code="32220", words=["mine", "рудник", "鉱山"]),
         Signal(id="road", kind="physical", code="21020", words=["road"]),
         Signal(id="new", kind="new", words=["construction"]),
@@ -285,3 +286,29 @@ def test_which_kinds_say_what_is_financed(kind: str, says: bool) -> None:
     from cajad.screening.inference import _says_works
 
     assert _says_works([Found("x", kind, None, "e")]) is says
+
+
+def test_a_word_matches_longer_words_it_starts_unless_marked_whole() -> None:
+    assert _read("Mines of the north").ids == {"mine"}
+    assert _read("roads and dams").ids == {"road"}  # "dam$": not "dams"
+
+
+def test_the_sector_text_is_read_with_the_title_and_the_description_for_its_sizes() -> None:
+    subject = Subject(identifier="t", title="Programme", sector_text="Hydropower")
+    inferred = infer(subject, _table())
+    assert inferred.ids == {"hydro"} and inferred.title_ids == frozenset()
+    assert [f.signal for f in inferred.signals] == ["hydro"]
+    sized = _read("Plant", description="a 300 MW unit")
+    assert [(q.quantity, q.value) for q in sized.scale] == [("MW", 300.0)]
+    assert _read("road", description="construction").title_ids == {"road"}
+
+
+def test_a_policy_code_gives_way_to_works_on_an_existing_asset_too() -> None:
+    assert _read("road rehabilitation", sectors=("15110",)).sectors == (
+        ("21020", "road: 'road' in '…road rehabilitation…'"),
+    )
+    # a sector only of the signals that name an asset or a lender, once per code
+    assert _read("technical assistance").sectors == ()
+    assert _read("hydropower reservoir").sectors == (
+        ("23220", "hydro: 'hydropower' in '…hydropower reservoir…'"),
+    )

@@ -156,8 +156,8 @@ def progress(
         if fast
         else _from_register(session, rule, currency, by, today, book)
     )
-    agg, by_date = counted.agg, by in _BY_DATE
-    total, count = _dated_total(agg) if by_date else _total(agg)
+    agg = counted.agg
+    total, count = _total(agg)
     composition = _composition(agg, None, total)
     share = _percent(total, goal.converted)
     return Progress(
@@ -189,12 +189,8 @@ def progress(
 
 
 def _total(agg: Aggregate) -> tuple[Decimal, int]:
-    """The amount and count of ``agg``'s total (zero when nothing is counted)."""
-    return agg.get(("total", ""), (Decimal(0), 0))
-
-
-def _dated_total(agg: Aggregate) -> tuple[Decimal, int]:
-    """:func:`_total` of an aggregate whose total is split by date."""
+    """The amount and count of ``agg``'s total: its one ``total`` row, or its rows by date
+    (zero when nothing is counted)."""
     rows = [v for (dimension, _key), v in agg.items() if dimension == "total"]
     return sum((v[0] for v in rows), Decimal(0)), sum(v[1] for v in rows)
 
