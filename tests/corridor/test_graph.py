@@ -246,10 +246,13 @@ def test_a_patch_follows_link_only_node_only_and_mixed_edits(parameters: Paramet
     base.graph  # noqa: B018 - compiled before the edits, as a scenario's base is
 
     def edited(links: dict[str, object], nodes: dict[str, dict[str, object]]) -> Network:
+        """Only the nodes and link edited are new objects: the others are the base's own."""
         return base.replace(
-            nodes=[n.model_copy(update=nodes.get(n.id, {})) for n in base.nodes.values()],
-            links=[k.model_copy(update=links) if k.id == "p-h" else k for k in base.links.values()],
-        )
+            nodes=[n.model_copy(update=nodes[n.id]) if n.id in nodes else n
+                   for n in base.nodes.values()],
+            links=[k.model_copy(update=links) if links and k.id == "p-h" else k
+                   for k in base.links.values()],
+        )  # fmt: skip
 
     for changed in (
         edited({"cost_usd_per_teu": 60.0}, {}),  # a link only
