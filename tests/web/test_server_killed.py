@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,15 +27,11 @@ from cajad.register import AuditEntry, Project, session_scope
 from cajad.web import create_app
 
 from .conftest import TestClient
+from .test_operations import _free_port
+from .test_parallel_editors import _project_entries
 
 #: Saves answered before the kill; the editor keeps saving until the server is gone.
 ANSWERED_BEFORE_KILL = 5
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _start(engine: Engine) -> tuple[subprocess.Popen[str], str]:
@@ -92,17 +87,6 @@ def _editor(url: str, token: str, project: str, answered: list[str], go: threadi
                 go.set()
 
 
-def _entries(engine: Engine, after: int, project: str) -> list[AuditEntry]:
-    with session_scope(engine) as session:
-        query = (
-            select(AuditEntry)
-            .where(AuditEntry.id > after, AuditEntry.entity == "project")
-            .where(AuditEntry.entity_key == project)
-            .order_by(AuditEntry.id)
-        )
-        return list(session.scalars(query))
-
-
 @pytest.mark.slow
 def test_a_server_killed_mid_request_loses_no_answered_write(engine: Engine) -> None:
     add_account(engine, "killed-admin@example.org", role="admin", actor="tests")
@@ -125,7 +109,7 @@ def test_a_server_killed_mid_request_loses_no_answered_write(engine: Engine) -> 
         editor.join(timeout=60)
     assert server.returncode == -signal.SIGKILL
     engine.dispose()  # read on fresh connections what the killed process left
-    entries = _entries(engine, after, project)
+    entries = _project_entries(engine, after, project)
     saved = [e.after["title"] for e in entries]
     assert saved[: len(answered)] == answered  # every answered save, in order
     assert len(saved) - len(answered) in (0, 1)  # one more may have committed, unanswered
